@@ -1,0 +1,83 @@
+//! The article every stage passes along: what ingest read, what the cleaner kept and
+//! where each piece of metadata came from.
+
+use serde::Serialize;
+use time::Date;
+
+/// Where an article's publication date came from, in order of precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateSource {
+    /// A `Date:` line in the header block at the top of a text file.
+    Header,
+    /// The `date` of the file's entry in the folder's `manifest.jsonl`.
+    Manifest,
+    /// A date field of a JSON article.
+    Json,
+    /// A `/YYYY/MM/DD/` run in the article's URL path.
+    Url,
+    /// A date line near the top of the text ("Published March 31, 2011").
+    Text,
+}
+
+impl DateSource {
+    /// The lower-case name shown to users.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateSource::Header => "header",
+            DateSource::Manifest => "manifest",
+            DateSource::Json => "json",
+            DateSource::Url => "url",
+            DateSource::Text => "text",
+        }
+    }
+}
+
+/// A line the cleaner removed from the body, with the name of the rule that removed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DroppedLine {
+    /// The line as it stood in the input, trimmed.
+    pub line: String,
+    /// The rule that removed it, such as `appeal` or `newsletter`.
+    pub rule: &'static str,
+}
+
+/// One cleaned news article, ready to be indexed or shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Article {
+    /// Stable identifier: a hash of the file path, plus the line or item for JSON files.
+    pub id: String,
+    /// The headline.
+    pub title: String,
+    /// The story text, one paragraph a line, boilerplate removed.
+    pub body: String,
+    /// The publication day, when the article states one.
+    #[serde(with = "optional_day")]
+    pub date: Option<Date>,
+    /// Where `date` came from.
+    pub date_from: Option<DateSource>,
+    /// The dateline place of the first paragraph ("Almaty, Kazakhstan").
+    pub place: Option<String>,
+    /// The publishing site.
+    pub source: Option<String>,
+    /// The article's address on the web.
+    pub url: Option<String>,
+    /// The file the article was read from, as given on the command line.
+    pub path: String,
+    /// For files holding several articles: the 1-based line (JSON lines) or item (JSON array).
+    pub line: Option<usize>,
+}
+
+/// Serialises an optional date as `YYYY-MM-DD` or `null`.
+pub mod optional_day {
+    use serde::Serializer;
+    use time::Date;
+
+    /// Writes `date` as `YYYY-MM-DD`, or `null` when absent.
+    pub fn serialize<S: Serializer>(date: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(day) => serializer.serialize_str(&crate::date::format_day(*day)),
+            None => serializer.serialize_none(),
+        }
+    }
+}

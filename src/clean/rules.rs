@@ -1,0 +1,478 @@
+//! Boilerplate rules: which lines of a scraped page belong to the site rather than the
+//! story, judged from their shape and vocabulary, never from one site's exact sentences.
+//!
+//! A line is boilerplate when it speaks to the reader about the site (second person,
+//! "us"/"our", an imperative, an exclamation) *and* uses the vocabulary of appeals,
+//! newsletters, cookies and privacy notes; or when it is a bare interface word ("Share",
+//! "Read more", "Monthly", "$10"). A sentence of reporting ("Farmers said they would
+//! support the plan") has the vocabulary but not the address, and stays.
+
+/// Why a line was dropped; the name is what `dateline clean` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// A request for money or support addressed to the reader.
+    Appeal,
+    /// The donation appeal that runs from its opening line to the end of the page.
+    AppealBlock,
+    /// A newsletter or e-mail sign-up.
+    Newsletter,
+    /// A privacy-policy or terms note.
+    Privacy,
+    /// A cookie-consent note.
+    Cookies,
+    /// A bare interface word: "Share", "Read more", "Advertisement".
+    Navigation,
+    /// A payment button or amount: "Monthly", "PayPal", "$10".
+    Payment,
+    /// Headlines of other articles listed after "Related stories" or "Read more".
+    RelatedLinks,
+    /// The headline, which becomes the title.
+    Title,
+    /// The publication-date line, which becomes the date.
+    DateLine,
+}
+
+impl Rule {
+    /// The name shown to users.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Appeal => "appeal",
+            Rule::AppealBlock => "appeal block",
+            Rule::Newsletter => "newsletter",
+            Rule::Privacy => "privacy",
+            Rule::Cookies => "cookies",
+            Rule::Navigation => "navigation",
+            Rule::Payment => "payment",
+            Rule::RelatedLinks => "related links",
+            Rule::Title => "title",
+            Rule::DateLine => "date line",
+        }
+    }
+}
+
+/// Interface lines, compared after lower-casing and trimming punctuation.
+const NAVIGATION: &[&str] = &[
+    "read more",
+    "read more stories",
+    "continue reading",
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share on facebook",
+    "share on twitter",
+    "share on x",
+    "share on whatsapp",
+    "share on linkedin",
+    "share via email",
+    "tweet",
+    "email",
+    "print",
+    "comments",
+    "comment",
+    "advertisement",
+    "advertising",
+    "sponsored",
+    "sponsored content",
+    "related",
+    "related stories",
+    "related articles",
+    "related content",
+    "more stories",
+    "more from this section",
+    "most read",
+    "most popular",
+    "trending",
+    "trending now",
+    "you may also like",
+    "also read",
+    "see also",
+    "back to top",
+    "skip to content",
+    "skip to main content",
+    "menu",
+    "home",
+    "follow us",
+    "next article",
+    "previous article",
+    "click here",
+    "loading",
+    "scroll to continue",
+    "listen to this article",
+];
+
+/// Lines after which other articles' headlines are listed.
+const RELATED_HEADERS: &[&str] = &[
+    "related",
+    "related stories",
+    "related articles",
+    "related content",
+    "more stories",
+    "read more",
+    "also read",
+    "see also",
+    "you may also like",
+    "most read",
+    "most popular",
+];
+
+/// Words of payment buttons, compared as whole short lines.
+const PAYMENT: &[&str] = &[
+    "once",
+    "one time",
+    "one-time",
+    "monthly",
+    "annual",
+    "annually",
+    "yearly",
+    "continue",
+    "paypal",
+    "credit card",
+    "debit card",
+    "credit or debit card",
+    "bank transfer",
+    "apple pay",
+    "google pay",
+    "other amount",
+    "select amount",
+    "choose an amount",
+    "donate now",
+    "give now",
+    "give once",
+    "give monthly",
+    "give annually",
+    "remind me later",
+    "maybe later",
+    "no thanks",
+    "not now",
+    "close",
+    "payment methods",
+    "paiment methods",
+    "not ready to support today",
+    "not ready to give today",
+];
+
+/// Vocabulary of requests for money or membership.
+const APPEAL_WORDS: &[&str] = &[
+    "support",
+    "donat",
+    "contribut",
+    "member",
+    "reader-funded",
+    "reader funded",
+    "reader-supported",
+    "reader supported",
+    "ad-free",
+    "paywall",
+    "patron",
+    "chip in",
+    "fund our",
+    "funds our",
+    "independent journalism",
+    "independent media",
+];
+
+/// Vocabulary of newsletter and e-mail sign-ups.
+const NEWSLETTER_WORDS: &[&str] = &[
+    "newsletter",
+    "sign up",
+    "sign-up",
+    "signup",
+    "subscribe",
+    "subscription",
+    "inbox",
+    "briefing",
+    "email",
+    "e-mail",
+    "mailing list",
+];
+
+/// Phrases that only boilerplate uses, even without addressing the reader.
+const STRONG_WORDS: &[&str] = &[
+    "reader-funded",
+    "reader funded",
+    "reader-supported",
+    "reader supported",
+    "ad-free",
+    "become a member",
+    "support us",
+    "support our",
+    "donate now",
+    "donate today",
+    "subscribe now",
+    "subscribe today",
+];
+
+/// Verbs and nouns of calls to action: a line starting with an imperative and using
+/// one of these is a call to action ("Donate to River Post").
+const ACTION_WORDS: &[&str] = &[
+    "donate",
+    "subscribe",
+    "sign up",
+    "contribution",
+    "membership",
+    "newsletter",
+];
+
+/// Verbs a call to action starts with.
+const IMPERATIVES: &[&str] = &[
+    "support",
+    "donate",
+    "subscribe",
+    "sign",
+    "join",
+    "become",
+    "give",
+    "help",
+    "enter",
+    "get",
+    "click",
+    "follow",
+    "keep",
+    "make",
+    "chip",
+    "contribute",
+    "pledge",
+    "consider",
+    "please",
+    "don't",
+    "dont",
+    "stay",
+    "register",
+    "download",
+];
+
+/// Words that address the reader or speak for the site.
+const ADDRESS: &[&str] = &[
+    "you", "your", "you're", "yours", "we", "our", "us", "we're", "ours", "we've", "we'll",
+];
+
+/// Words that mark a sentence as reporting, which is never boilerplate.
+const REPORTING: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "according",
+    "reported",
+    "announced",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+];
+
+/// What one line says about the site, computed once per line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineFacts {
+    /// The rule that drops this line on its own, if any.
+    pub rule: Option<Rule>,
+    /// The line uses the vocabulary of donation appeals (counts toward an appeal block).
+    pub appealish: bool,
+    /// The line can open an appeal block ("A Message from ...:", "Dear readers,").
+    pub opens_appeal: bool,
+    /// The line announces a list of other articles ("Related stories").
+    pub opens_related: bool,
+}
+
+/// Lower-cases a line and trims the punctuation around it, for comparisons.
+pub fn normalize(line: &str) -> String {
+    line.trim_matches(|c: char| !c.is_alphanumeric() && c != '$' && c != '€' && c != '£')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn contains_any(haystack: &str, needles: &[&str]) -> bool {
+    needles.iter().any(|n| haystack.contains(n))
+}
+
+/// A currency amount alone on a line: `$5`, `€10`, `25 USD`, `£3 a month`.
+fn is_amount(norm: &str) -> bool {
+    let stripped = norm
+        .trim_end_matches(" a month")
+        .trim_end_matches(" per month")
+        .trim_end_matches("/month");
+    let stripped = stripped
+        .trim_start_matches(['$', '€', '£'])
+        .trim_end_matches(" usd")
+        .trim_end_matches(" eur");
+    stripped != norm
+        && !stripped.is_empty()
+        && stripped
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+}
+
+/// Judges one trimmed, non-blank line.
+pub fn classify(line: &str) -> LineFacts {
+    let norm = normalize(line);
+    let lower = line.to_lowercase();
+    let words = words(&lower);
+    let word_count = words.len();
+    let has = |set: &[&str]| words.iter().any(|w| set.contains(w));
+
+    let opens_related = RELATED_HEADERS.contains(&norm.as_str());
+    let appealish = contains_any(&lower, APPEAL_WORDS)
+        || contains_any(
+            &lower,
+            &["journalism", "reader", "fund", "afford", "gift", "$"],
+        )
+        || PAYMENT.contains(&norm.as_str());
+    let opens_appeal = opens_appeal_block(&norm, line);
+    let rule = line_rule(line, &norm, &lower, &words, word_count, &has);
+    LineFacts {
+        rule,
+        appealish: appealish || rule.is_some(),
+        opens_appeal,
+        opens_related,
+    }
+}
+
+fn line_rule(
+    line: &str,
+    norm: &str,
+    lower: &str,
+    words: &[&str],
+    word_count: usize,
+    has: &dyn Fn(&[&str]) -> bool,
+) -> Option<Rule> {
+    if NAVIGATION.contains(&norm) {
+        return Some(Rule::Navigation);
+    }
+    if PAYMENT.contains(&norm) || is_amount(norm) {
+        return Some(Rule::Payment);
+    }
+    if word_count > 60 || has(REPORTING) {
+        return None;
+    }
+    let trimmed = line.trim_end();
+    let exclaims = trimmed.ends_with('!');
+    let asks = trimmed.ends_with('?') && word_count <= 8;
+    let addressed = has(ADDRESS);
+    let strong = contains_any(lower, STRONG_WORDS);
+    let imperative = words.first().is_some_and(|w| IMPERATIVES.contains(w))
+        && (word_count <= 4
+            || exclaims
+            || addressed
+            || strong
+            || contains_any(lower, ACTION_WORDS));
+    let speaks_to_reader = addressed || exclaims || asks || imperative;
+
+    if lower.contains("cookie") && (speaks_to_reader || lower.contains("consent")) {
+        return Some(Rule::Cookies);
+    }
+    if contains_any(
+        lower,
+        &[
+            "privacy policy",
+            "terms of use",
+            "terms of service",
+            "privacy notice",
+        ],
+    ) && (speaks_to_reader || contains_any(lower, &["agree", "accept", "by using", "read our"]))
+        || contains_any(lower, &["unsubscribe", "respect your privacy"])
+    {
+        return Some(Rule::Privacy);
+    }
+    if contains_any(lower, NEWSLETTER_WORDS) && (speaks_to_reader || lower.contains("preview")) {
+        return Some(Rule::Newsletter);
+    }
+    if contains_any(lower, APPEAL_WORDS) && (speaks_to_reader || strong && word_count <= 12) {
+        return Some(Rule::Appeal);
+    }
+    None
+}
+
+/// Lines that open a donation appeal: "A Message from The Herald:", "Dear readers,",
+/// "Before you go", "Help keep the Gazette free".
+fn opens_appeal_block(norm: &str, line: &str) -> bool {
+    let short = norm.split(' ').count() <= 10;
+    short
+        && (norm.starts_with("a message from")
+            || norm.starts_with("a note from")
+            || norm.starts_with("a word from")
+            || norm.starts_with("dear reader")
+            || norm.starts_with("dear friend")
+            || norm.starts_with("dear subscriber")
+            || norm.starts_with("dear supporter")
+            || norm.starts_with("before you go")
+            || norm.starts_with("before you leave")
+            || norm.starts_with("one more thing")
+            || (norm.starts_with("help keep") || norm.starts_with("help us"))
+            || line.trim_end().ends_with(':') && norm.contains("support"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(line: &str) -> Option<&'static str> {
+        classify(line).rule.map(Rule::name)
+    }
+
+    #[test]
+    fn drops_site_lines_of_many_sites() {
+        let cases = [
+            ("Support The Steppe Herald!", "appeal"),
+            ("Enjoying ad-free content?", "appeal"),
+            ("Support us", "appeal"),
+            ("Donate to River Post", "appeal"),
+            ("River Post is reader-funded. Become a member today.", "appeal"),
+            ("Independent journalism costs money, and your contribution keeps our reporters in the field.", "appeal"),
+            ("Sign up for our free weekly newsletter", "newsletter"),
+            ("Our weekly newsletter contains a handpicked selection of stories. Preview", "newsletter"),
+            ("Subscribe to the Harbor Gazette morning briefing", "newsletter"),
+            ("Join 40,000 readers who get our newsletter every Friday.", "newsletter"),
+            ("Enter your email", "newsletter"),
+            ("Subscribers agree to the Privacy Policy", "privacy"),
+            ("We respect your privacy. Unsubscribe at any time.", "privacy"),
+            ("Cookies help us deliver our services. By using our site you agree to our use of cookies.", "cookies"),
+            ("Read more", "navigation"),
+            ("Share on Facebook", "navigation"),
+            ("ADVERTISEMENT", "navigation"),
+            ("Monthly", "payment"),
+            ("PayPal", "payment"),
+            ("$10", "payment"),
+            ("Not ready to support today?", "payment"),
+            ("Remind me later.", "payment"),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(rule(line), Some(expected), "{line}");
+        }
+    }
+
+    #[test]
+    fn keeps_reporting_that_uses_the_same_words() {
+        for line in [
+            "Farmers said they would support the plan if water quotas were raised.",
+            "The ministry's newsletter announced the new irrigation schedule on Monday.",
+            "Residents were asked to donate blood at the district hospital.",
+            "\u{201c}We need your support,\u{201d} Sadykova told reporters in Almaty.",
+            "Support grows for Steppe Railway",
+            "Minister pledges support for drought-hit farmers",
+            "Union members voted to continue the strike for a second week.",
+            "The company changed its privacy policy after the leak, regulators said.",
+            "Subscribers to the regional water board bulletin number in the thousands.",
+            "Share prices of Tengri Copper fell sharply.",
+        ] {
+            assert_eq!(rule(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn appeal_openers_and_related_lists() {
+        assert!(classify("A Message from The Steppe Herald:").opens_appeal);
+        assert!(classify("Dear readers,").opens_appeal);
+        assert!(classify("Before you go...").opens_appeal);
+        assert!(!classify("Dear Minister Sadykova was not available for comment.").opens_appeal);
+        assert!(classify("Related stories").opens_related);
+        assert!(classify("Your contribution keeps us independent.").appealish);
+    }
+}

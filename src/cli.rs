@@ -1,0 +1,190 @@
+//! The command line: clap types only, each turned into a plain library request.
+
+use crate::date::DateRange;
+use crate::search::{SearchRequest, SortOrder};
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Fast local full-text search for folders of scraped news articles.
+#[derive(Debug, Parser)]
+#[command(name = "dateline", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean the articles under PATH... and load them into the index (incremental).
+    Index(IndexArgs),
+    /// Search the index: words, "phrases", OR, -word, title:word, or * for everything.
+    Search(SearchArgs),
+    /// Show what the index holds: counts per year and per source, dates, size.
+    Stats(StatsArgs),
+    /// Show what the cleaner makes of one file: metadata, body and every dropped line.
+    Clean(CleanArgs),
+}
+
+/// Where the index lives.
+#[derive(Debug, Args)]
+pub struct IndexLocation {
+    /// Index folder [default: $DATELINE_INDEX, else .dateline]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "DATELINE_INDEX",
+        default_value = ".dateline",
+        hide_default_value = true,
+        hide_env = true
+    )]
+    pub index: PathBuf,
+}
+
+/// `dateline index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files or folders of articles (.txt .text .md .jsonl .ndjson .json).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub location: IndexLocation,
+    /// Worker threads [default: number of cores]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
+    /// Memory budget of the run in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(64..=65536))]
+    pub memory: u64,
+    /// Also list skipped files and notes (unreadable dates, undecodable bytes).
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Print only errors: no progress bar, no summary.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+/// `dateline search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query; several words are joined (all are required unless OR is used).
+    /// Quote a query that excludes words: "drought -railway".
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub location: IndexLocation,
+    /// Only articles published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles published on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD; whole periods).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Hits to show.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip (for the next page).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// Order of hits.
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    pub sort: Sort,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Bold highlights: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `--sort` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    /// Best match first.
+    Relevance,
+    /// Latest first.
+    Newest,
+    /// Earliest first.
+    Oldest,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `dateline stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub location: IndexLocation,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `dateline clean`.
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// The article file to clean.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print JSON instead of text (an array for files of several articles).
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl SearchArgs {
+    /// The library request these arguments ask for.
+    pub fn request(&self) -> Result<SearchRequest> {
+        Ok(SearchRequest {
+            query: self.query.join(" "),
+            dates: DateRange::from_args(self.since.as_deref(), self.until.as_deref())?,
+            limit: self.limit,
+            offset: self.offset,
+            sort: match self.sort {
+                Sort::Relevance => SortOrder::Relevance,
+                Sort::Newest => SortOrder::Newest,
+                Sort::Oldest => SortOrder::Oldest,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn exclusions_and_flags_after_the_query() {
+        let cli = Cli::try_parse_from(["dateline", "search", "drought -railway", "--limit", "3"])
+            .unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search")
+        };
+        let request = args.request().unwrap();
+        assert_eq!(request.query, "drought -railway");
+        assert_eq!(request.limit, 3);
+        let cli =
+            Cli::try_parse_from(["dateline", "search", "Tengri", "Copper", "-n", "2"]).unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search")
+        };
+        assert_eq!(args.request().unwrap().query, "Tengri Copper");
+    }
+}

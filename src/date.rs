@@ -1,0 +1,368 @@
+//! Publication dates: reading them from metadata, URLs and the top of a text, and the
+//! `YYYY`, `YYYY-MM`, `YYYY-MM-DD` bounds of `--since` and `--until`.
+//!
+//! Dates are calendar days as the page states them. The index can only hold instants
+//! between the years 1677 and 2262 (nanoseconds in an `i64`), so dates outside
+//! [`FIRST_YEAR`]..=[`LAST_YEAR`] are refused on input and query bounds are clamped.
+
+use anyhow::{bail, Context, Result};
+use time::{Date, Month};
+
+/// The first year the index can store.
+pub const FIRST_YEAR: i32 = 1678;
+/// The last year the index can store.
+pub const LAST_YEAR: i32 = 2261;
+
+/// Formats a day as `YYYY-MM-DD`.
+pub fn format_day(day: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
+}
+
+/// Builds a day from numbers, refusing impossible days and years the index cannot hold.
+pub fn day(year: i32, month: u32, day: u32) -> Option<Date> {
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        return None;
+    }
+    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+    Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok()
+}
+
+/// Reads a date from a metadata value: RFC 3339, `YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DD`,
+/// `YYYY/MM/DD`, or a written date such as `March 31, 2011`.
+///
+/// The day is the one written, in the writer's own time zone: `2018-04-12T01:00:00+05:00`
+/// is 12 April.
+pub fn parse_published(value: &str) -> Option<Date> {
+    let value = value.trim();
+    numeric_prefix(value).or_else(|| written_date(value))
+}
+
+/// A `YYYY-MM-DD` (or `/`-separated) date at the start of `value`, followed by nothing,
+/// a time (`T` or space) or nothing else.
+fn numeric_prefix(value: &str) -> Option<Date> {
+    let bytes = value.as_bytes();
+    if bytes.len() < 10 {
+        return None;
+    }
+    let sep = bytes[4];
+    if !(sep == b'-' || sep == b'/') || bytes[7] != sep {
+        return None;
+    }
+    let rest = &value[10..];
+    if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let text = value.get(range)?;
+        text.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| text.parse().ok())?
+    };
+    day(
+        i32::try_from(number(0..4)?).ok()?,
+        number(5..7)?,
+        number(8..10)?,
+    )
+}
+
+/// A `/YYYY/MM/DD/` run in a URL's path, as news sites put it (`/2011/03/31/slug`).
+pub fn date_from_url(url: &str) -> Option<Date> {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let parts: Vec<&str> = path.split('/').collect();
+    parts.windows(3).find_map(|w| {
+        let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+            n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        if digits(w[0], 4..=4) && digits(w[1], 1..=2) && digits(w[2], 1..=2) {
+            day(w[0].parse().ok()?, w[1].parse().ok()?, w[2].parse().ok()?)
+        } else {
+            None
+        }
+    })
+}
+
+/// Labels that may stand before a date line at the top of an article.
+const DATE_LABELS: &[&str] = &["published", "updated", "posted", "date", "on", "last"];
+
+/// A publication date written on a line of its own near the top of an article:
+/// `Published March 31, 2011`, `31 March 2011`, `2011-03-31`, `Mar. 31, 2011`.
+///
+/// Only short lines count, so a sentence of reporting that mentions a day is not
+/// taken for the publication date.
+pub fn date_line(line: &str) -> Option<Date> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let labelled = words.first().is_some_and(|w| {
+        let w = w.trim_end_matches(':').to_ascii_lowercase();
+        DATE_LABELS.contains(&w.as_str())
+    });
+    if words.is_empty() || words.len() > if labelled { 10 } else { 6 } {
+        return None;
+    }
+    let text = if labelled {
+        words[1..].join(" ")
+    } else {
+        words.join(" ")
+    };
+    let text = text.trim_start_matches(|c: char| c == ':' || c.is_whitespace());
+    if let Some(date) = numeric_prefix(text) {
+        return Some(date);
+    }
+    written_date(text)
+}
+
+/// `March 31, 2011`, `Mar. 31 2011`, `31 March 2011`, `31 Mar. 2011` at the start of
+/// `text`; anything after the year (a time, a zone) is ignored.
+fn written_date(text: &str) -> Option<Date> {
+    let tokens: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .take(3)
+        .map(|t| t.trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    if tokens.len() < 3 {
+        return None;
+    }
+    let number = |s: &str| -> Option<u32> {
+        let s = s.trim_end_matches(|c: char| c.is_ascii_alphabetic()); // 31st, 2nd
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())?
+    };
+    let year = |s: &str| -> Option<i32> {
+        (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    if let Some(month) = month_number(&tokens[0]) {
+        return day(year(&tokens[2])?, month, number(&tokens[1])?);
+    }
+    let month = month_number(&tokens[1])?;
+    day(year(&tokens[2])?, month, number(&tokens[0])?)
+}
+
+/// The month number of an English month name or its usual abbreviation.
+fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if word.len() < 3 {
+        return None;
+    }
+    let word = if word == "sept" { "sep" } else { word };
+    MONTHS
+        .iter()
+        .position(|m| *m == word || (word.len() == 3 && m.starts_with(word)))
+        .map(|i| i as u32 + 1)
+}
+
+/// An inclusive span of days given on the command line by `--since` and `--until`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateRange {
+    /// The first day included, if bounded below.
+    pub since: Option<Date>,
+    /// The last day included, if bounded above.
+    pub until: Option<Date>,
+}
+
+impl DateRange {
+    /// Builds a range from the `--since` and `--until` texts (`YYYY`, `YYYY-MM` or
+    /// `YYYY-MM-DD`). Bounds are whole: `--until 2013` includes 31 December 2013.
+    pub fn from_args(since: Option<&str>, until: Option<&str>) -> Result<DateRange> {
+        let since = since
+            .map(|s| parse_period(s).map(|(first, _)| first))
+            .transpose()
+            .context("bad --since date")?;
+        let until = until
+            .map(|s| parse_period(s).map(|(_, last)| last))
+            .transpose()
+            .context("bad --until date")?;
+        if let (Some(since), Some(until)) = (since, until) {
+            if since > until {
+                bail!(
+                    "--since {} is after --until {}: swap them",
+                    format_day(since),
+                    format_day(until)
+                );
+            }
+        }
+        Ok(DateRange { since, until })
+    }
+
+    /// Whether either bound is set.
+    pub fn is_bounded(&self) -> bool {
+        self.since.is_some() || self.until.is_some()
+    }
+}
+
+/// The first and last day of a `YYYY`, `YYYY-MM` or `YYYY-MM-DD` period, clamped to the
+/// years the index can hold.
+pub fn parse_period(text: &str) -> Result<(Date, Date)> {
+    let bad = || {
+        anyhow::anyhow!("`{text}` is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, as in 2013-05")
+    };
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let numbers: Vec<u32> = parts
+        .iter()
+        .map(|p| {
+            (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse::<u32>().ok())
+                .flatten()
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(bad)?;
+    if parts[0].len() != 4 || parts.iter().skip(1).any(|p| p.len() > 2) {
+        return Err(bad());
+    }
+    let year = i32::try_from(numbers[0]).map_err(|_| bad())?;
+    let clamped = year.clamp(FIRST_YEAR, LAST_YEAR);
+    if clamped != year {
+        // Whole years outside the index's window: take the nearest day it can hold.
+        let edge = if year < FIRST_YEAR {
+            day(FIRST_YEAR, 1, 1)
+        } else {
+            day(LAST_YEAR, 12, 31)
+        };
+        let edge = edge.ok_or_else(bad)?;
+        return Ok((edge, edge));
+    }
+    match numbers[..] {
+        [_] => Ok((
+            day(year, 1, 1).ok_or_else(bad)?,
+            day(year, 12, 31).ok_or_else(bad)?,
+        )),
+        [_, month] => {
+            let first = day(year, month, 1).ok_or_else(|| {
+                anyhow::anyhow!("`{text}` is not a date: month {month} does not exist")
+            })?;
+            let last = first.month().length(year);
+            Ok((first, first.replace_day(last).map_err(|_| bad())?))
+        }
+        [_, month, d] => {
+            let date = day(year, month, d).ok_or_else(|| {
+                anyhow::anyhow!("`{text}` is not a date: that day does not exist")
+            })?;
+            Ok((date, date))
+        }
+        _ => Err(bad()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(text: &str) -> Date {
+        numeric_prefix(text).unwrap()
+    }
+
+    #[test]
+    fn metadata_dates_in_crawler_forms() {
+        assert_eq!(parse_published("2011-03-31"), Some(ymd("2011-03-31")));
+        assert_eq!(
+            parse_published("2021-06-03 14:20:00"),
+            Some(ymd("2021-06-03"))
+        );
+        assert_eq!(
+            parse_published("2016-09-02T08:30:00Z"),
+            Some(ymd("2016-09-02"))
+        );
+        assert_eq!(
+            parse_published("2018-04-12T01:00:00+05:00"),
+            Some(ymd("2018-04-12"))
+        );
+        assert_eq!(parse_published("March 31, 2011"), Some(ymd("2011-03-31")));
+        assert_eq!(parse_published("2011-02-30"), None);
+        assert_eq!(parse_published("0000-01-01"), None);
+        assert_eq!(parse_published("9999-01-01"), None);
+        assert_eq!(parse_published("yesterday"), None);
+        assert_eq!(parse_published("2011-03-31x"), None);
+    }
+
+    #[test]
+    fn url_path_dates() {
+        let day = Some(ymd("2011-03-31"));
+        assert_eq!(date_from_url("https://x.example/2011/03/31/slug"), day);
+        assert_eq!(date_from_url("https://x.example/news/2011/3/31/"), day);
+        assert_eq!(date_from_url("https://x.example/2011/03/slug"), None);
+        assert_eq!(date_from_url("https://x.example/2011/13/31/slug"), None);
+        assert_eq!(date_from_url("https://x.example/a?d=/2011/03/31/"), None);
+    }
+
+    #[test]
+    fn date_lines_near_the_top() {
+        let day = Some(ymd("2011-03-31"));
+        for line in [
+            "Published March 31, 2011",
+            "31 March 2011",
+            "2011-03-31",
+            "Mar. 31, 2011",
+            "Updated: Mar 31, 2011 10:40 AM",
+            "Thursday? no", // not a date
+        ] {
+            let expected = if line.starts_with("Thursday") {
+                None
+            } else {
+                day
+            };
+            assert_eq!(date_line(line), expected, "{line}");
+        }
+        assert_eq!(
+            date_line("The dam finally opened to traffic on March 31, 2011 after delays"),
+            None
+        );
+        assert_eq!(date_line("May the best team win tonight"), None);
+    }
+
+    #[test]
+    fn periods_are_whole_and_checked() {
+        assert_eq!(
+            parse_period("2013").unwrap(),
+            (ymd("2013-01-01"), ymd("2013-12-31"))
+        );
+        assert_eq!(
+            parse_period("2012-02").unwrap(),
+            (ymd("2012-02-01"), ymd("2012-02-29"))
+        );
+        assert_eq!(parse_period("2013-02").unwrap().1, ymd("2013-02-28"));
+        assert_eq!(
+            parse_period("2013-05-14").unwrap(),
+            (ymd("2013-05-14"), ymd("2013-05-14"))
+        );
+        assert!(parse_period("2013-02-30")
+            .unwrap_err()
+            .to_string()
+            .contains("does not exist"));
+        assert!(parse_period("13-05").is_err());
+        assert!(parse_period("last week")
+            .unwrap_err()
+            .to_string()
+            .contains("YYYY-MM"));
+        assert_eq!(parse_period("0001").unwrap().0, ymd("1678-01-01"));
+        assert_eq!(parse_period("9999").unwrap().1, ymd("2261-12-31"));
+    }
+
+    #[test]
+    fn ranges_refuse_reversed_bounds() {
+        let range = DateRange::from_args(Some("2012"), Some("2013")).unwrap();
+        assert_eq!(range.since, Some(ymd("2012-01-01")));
+        assert_eq!(range.until, Some(ymd("2013-12-31")));
+        let err = DateRange::from_args(Some("2014"), Some("2013")).unwrap_err();
+        assert!(err.to_string().contains("after --until"));
+        let err = DateRange::from_args(Some("2014-13"), None).unwrap_err();
+        assert!(format!("{err:#}").contains("bad --since date"));
+    }
+}

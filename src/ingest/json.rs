@@ -1,0 +1,103 @@
+//! JSON articles as crawlers write them: `.jsonl`/`.ndjson` (one article a line) and
+//! `.json` (one article or an array), with the field names crawlers use.
+
+use super::Metadata;
+use crate::article::DateSource;
+use serde_json::{Map, Value};
+
+/// Field names for each part of an article, in order of preference.
+const TITLE: &[&str] = &["title", "headline"];
+/// Field names of the article text.
+pub const TEXT: &[&str] = &["text", "body", "content", "maintext", "article"];
+const DATE: &[&str] = &[
+    "date",
+    "published",
+    "published_at",
+    "date_publish",
+    "publish_date",
+    "pubdate",
+];
+const URL: &[&str] = &["url", "link"];
+const SOURCE: &[&str] = &["source", "site", "source_domain", "publisher"];
+
+/// One JSON article: its metadata and its raw text, or why it cannot be read.
+pub fn record(value: &Value) -> Result<(Metadata, String), String> {
+    let Value::Object(object) = value else {
+        return Err(format!("expected a JSON object, found {}", kind(value)));
+    };
+    let text = first_string(object, TEXT).ok_or_else(|| {
+        format!(
+            "no article text: expected a string field named one of {}",
+            TEXT.join(", ")
+        )
+    })?;
+    let meta = Metadata {
+        title: first_string(object, TITLE),
+        date: first_date(object).map(|d| (d, DateSource::Json)),
+        url: first_string(object, URL),
+        source: first_string(object, SOURCE),
+    };
+    Ok((meta, text))
+}
+
+/// The first of `names` holding a non-empty string; other types count as absent.
+fn first_string(object: &Map<String, Value>, names: &[&str]) -> Option<String> {
+    names.iter().find_map(|name| {
+        let text = object.get(*name)?.as_str()?.trim();
+        (!text.is_empty()).then(|| text.to_string())
+    })
+}
+
+/// A date field as text; a number is kept as text so it is reported, not ignored.
+fn first_date(object: &Map<String, Value>) -> Option<String> {
+    DATE.iter().find_map(|name| match object.get(*name)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn crawler_field_names() {
+        let (meta, text) = record(&json!({
+            "headline": "Port strike ends", "maintext": "Dockers returned.",
+            "date_publish": "2021-06-03 14:20:00", "link": "https://r.example/a",
+            "source_domain": "r.example"
+        }))
+        .unwrap();
+        assert_eq!(meta.title.as_deref(), Some("Port strike ends"));
+        assert_eq!(text, "Dockers returned.");
+        assert_eq!(
+            meta.date,
+            Some(("2021-06-03 14:20:00".into(), DateSource::Json))
+        );
+        assert_eq!(meta.url.as_deref(), Some("https://r.example/a"));
+        assert_eq!(meta.source.as_deref(), Some("r.example"));
+    }
+
+    #[test]
+    fn wrong_shapes_are_explained() {
+        assert!(record(&json!([1])).unwrap_err().contains("found an array"));
+        let err = record(&json!({"title": "x", "text": ["not", "text"]})).unwrap_err();
+        assert!(err.contains("no article text"), "{err}");
+        let (meta, _) = record(&json!({"title": ["a"], "text": "t", "date": 20110331})).unwrap();
+        assert_eq!(meta.title, None);
+        assert_eq!(meta.date.map(|d| d.0).as_deref(), Some("20110331"));
+    }
+}

@@ -1,0 +1,495 @@
+//! Ingest: finding article files under the paths given, reading each format, and
+//! assembling an [`Article`] from a file's metadata and its cleaned text.
+
+mod json;
+mod manifest;
+mod text;
+
+pub use manifest::{ManifestEntry, Manifests, MANIFEST_NAME};
+pub use text::split_header;
+
+use crate::article::{Article, DateSource, DroppedLine};
+use crate::clean;
+use crate::date;
+use anyhow::{bail, Context, Result};
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// How a file is read, chosen by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.txt`, `.text`, `.md`: one raw article.
+    Text,
+    /// `.jsonl`, `.ndjson`: one JSON article a line.
+    JsonLines,
+    /// `.json`: one JSON article or an array of them.
+    Json,
+}
+
+impl Format {
+    /// The format of `path`, or `None` for files that are not articles.
+    pub fn of(path: &Path) -> Option<Format> {
+        if path.file_name().is_some_and(|n| n == MANIFEST_NAME) {
+            return None;
+        }
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" | "md" => Some(Format::Text),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata that comes with an article from outside its text: a header block, a
+/// manifest entry or JSON fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The headline.
+    pub title: Option<String>,
+    /// The date as written, and where it was written.
+    pub date: Option<(String, DateSource)>,
+    /// The article's address.
+    pub url: Option<String>,
+    /// The publishing site.
+    pub source: Option<String>,
+}
+
+impl Metadata {
+    /// Fills the fields this metadata lacks from a manifest entry.
+    fn or_manifest(mut self, entry: Option<&ManifestEntry>) -> Metadata {
+        if let Some(entry) = entry {
+            self.title = self.title.or_else(|| entry.title.clone());
+            self.date = self
+                .date
+                .or_else(|| entry.date.clone().map(|d| (d, DateSource::Manifest)));
+            self.url = self.url.or_else(|| entry.url.clone());
+            self.source = self.source.or_else(|| entry.source.clone());
+        }
+        self
+    }
+}
+
+/// One article file found by [`walk`], and the indexed path it was found under.
+#[derive(Debug, Clone)]
+pub struct CorpusFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The path given to `dateline index` that led to it.
+    pub root: PathBuf,
+    /// How it is read.
+    pub format: Format,
+}
+
+/// Everything [`walk`] found under the paths given.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// Article files, in walk order.
+    pub files: Vec<CorpusFile>,
+    /// The manifests of the folders walked.
+    pub manifests: Manifests,
+    /// Files that are not articles.
+    pub skipped: Vec<PathBuf>,
+    /// Paths that could not be walked or manifests that could not be read, with why.
+    pub problems: Vec<(PathBuf, String)>,
+}
+
+/// Finds the article files under `roots`, skipping hidden folders and `exclude` (the
+/// index itself, when it lies inside the corpus), and loads every manifest on the way.
+pub fn walk(roots: &[PathBuf], exclude: Option<&Path>) -> Corpus {
+    let mut corpus = Corpus::default();
+    for root in roots {
+        let entries = WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                let hidden = entry.depth() > 0
+                    && entry
+                        .file_name()
+                        .to_str()
+                        .is_some_and(|n| n.starts_with('.'));
+                !hidden && exclude.is_none_or(|ex| entry.path() != ex)
+            });
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err.path().unwrap_or(root).to_path_buf();
+                    let reason = match err.loop_ancestor() {
+                        Some(_) => "symbolic link loop".to_string(),
+                        None => err
+                            .io_error()
+                            .map_or_else(|| err.to_string(), |e| e.to_string()),
+                    };
+                    corpus.problems.push((path, reason));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.into_path();
+            if path.file_name().is_some_and(|n| n == MANIFEST_NAME) {
+                match corpus.manifests.load(&path) {
+                    Ok(problems) => corpus
+                        .problems
+                        .extend(problems.into_iter().map(|p| (path.clone(), p))),
+                    Err(err) => corpus.problems.push((path, format!("{err:#}"))),
+                }
+                continue;
+            }
+            match Format::of(&path) {
+                Some(format) => corpus.files.push(CorpusFile {
+                    path,
+                    root: root.clone(),
+                    format,
+                }),
+                None => corpus.skipped.push(path),
+            }
+        }
+    }
+    corpus
+}
+
+/// An article with the lines the cleaner dropped from it.
+#[derive(Debug, Clone)]
+pub struct Extracted {
+    /// The article.
+    pub article: Article,
+    /// The lines removed from its text, with their rules.
+    pub dropped: Vec<DroppedLine>,
+}
+
+/// What one file gave: its articles, and problems with parts of it that were skipped
+/// (a bad line of a JSON-lines file, an unreadable date).
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The articles read.
+    pub articles: Vec<Extracted>,
+    /// One message per part of the file that could not be used (a bad JSON line).
+    pub problems: Vec<String>,
+    /// Remarks that did not cost any text, such as a stated date that could not be read.
+    pub notes: Vec<String>,
+    /// Whether the file was not valid UTF-8 and was decoded with replacement characters.
+    pub lossy: bool,
+}
+
+/// Decodes a file's bytes as text: binary files (NUL bytes) are refused, invalid UTF-8
+/// is decoded with replacement characters.
+pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, bool)> {
+    if bytes.contains(&0) {
+        bail!("binary file (contains NUL bytes), not a text article");
+    }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let text = String::from_utf8_lossy(bytes);
+    let lossy = matches!(text, Cow::Owned(_));
+    Ok((text, lossy))
+}
+
+/// Reads the articles of one file from its bytes. `manifest` is the file's entry in
+/// its folder's manifest. An error means nothing in the file could be used.
+pub fn parse(file: &CorpusFile, bytes: &[u8], manifest: Option<&ManifestEntry>) -> Result<Parsed> {
+    let (text, lossy) = decode(bytes)?;
+    let mut parsed = Parsed {
+        lossy,
+        ..Parsed::default()
+    };
+    let add = |meta: Metadata, body: &str, line: Option<usize>, parsed: &mut Parsed| {
+        let (extracted, note) = assemble(meta, body, file, line);
+        if let Some(note) = note {
+            let at = line.map_or(String::new(), |n| format!("line {n}: "));
+            parsed.notes.push(format!("{at}{note}"));
+        }
+        parsed.articles.push(extracted);
+    };
+    match file.format {
+        Format::Text => {
+            let (meta, body) = split_header(&text);
+            if body.trim().is_empty() {
+                bail!("empty article: no text");
+            }
+            add(meta.or_manifest(manifest), body, None, &mut parsed);
+        }
+        Format::JsonLines => {
+            for (n, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let record = serde_json::from_str(line)
+                    .map_err(|e| format!("invalid JSON: {e}"))
+                    .and_then(|value| json::record(&value));
+                match record {
+                    Ok((meta, body)) => add(meta, &body, Some(n + 1), &mut parsed),
+                    Err(problem) => parsed.problems.push(format!("line {}: {problem}", n + 1)),
+                }
+            }
+            if parsed.articles.is_empty() {
+                match parsed.problems.first() {
+                    Some(first) => bail!("no readable article ({first})"),
+                    None => bail!("empty file: no JSON lines"),
+                }
+            }
+        }
+        Format::Json => {
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("invalid JSON: {e}"))?;
+            let items = match value {
+                serde_json::Value::Array(items) => items,
+                other => vec![other],
+            };
+            let several = items.len() > 1;
+            for (n, item) in items.iter().enumerate() {
+                let item_no = several.then_some(n + 1);
+                match json::record(item) {
+                    Ok((meta, body)) => add(meta, &body, item_no, &mut parsed),
+                    Err(problem) => parsed.problems.push(format!("item {}: {problem}", n + 1)),
+                }
+            }
+            if parsed.articles.is_empty() {
+                bail!(
+                    "no readable article ({})",
+                    parsed
+                        .problems
+                        .first()
+                        .map_or("empty array", String::as_str)
+                );
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+/// Reads one file on its own, with its folder's manifest, as `dateline clean` does.
+pub fn read_one(path: &Path) -> Result<Parsed> {
+    let format = Format::of(path).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} is not an article file: dateline reads .txt, .text, .md, .jsonl, .ndjson and .json",
+            path.display()
+        )
+    })?;
+    let mut manifests = Manifests::default();
+    let manifest_problems = manifests.load_beside(path)?;
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let file = CorpusFile {
+        path: path.to_path_buf(),
+        root: path.parent().unwrap_or(Path::new("")).to_path_buf(),
+        format,
+    };
+    let mut parsed = parse(&file, &bytes, manifests.get(path))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    parsed.notes.extend(
+        manifest_problems
+            .into_iter()
+            .map(|p| format!("{MANIFEST_NAME} {p}")),
+    );
+    Ok(parsed)
+}
+
+/// Builds the article from its metadata and raw text, with the dropped lines; the
+/// second value says why a stated date could not be used, if it could not.
+fn assemble(
+    meta: Metadata,
+    raw_text: &str,
+    file: &CorpusFile,
+    line: Option<usize>,
+) -> (Extracted, Option<String>) {
+    let cleaned = clean::clean(raw_text, meta.title.as_deref());
+    let mut problem = None;
+    let stated = meta
+        .date
+        .as_ref()
+        .and_then(|(text, from)| match date::parse_published(text) {
+            Some(day) => Some((day, *from)),
+            None => {
+                problem = Some(format!(
+                    "unreadable {} date `{text}`, looked for another",
+                    from.as_str()
+                ));
+                None
+            }
+        });
+    let (date, date_from) = stated
+        .or_else(|| {
+            let day = date::date_from_url(meta.url.as_deref()?)?;
+            Some((day, DateSource::Url))
+        })
+        .or_else(|| cleaned.text_date.map(|day| (day, DateSource::Text)))
+        .unzip();
+    let title = meta
+        .title
+        .or(cleaned.title)
+        .unwrap_or_else(|| file_stem(&file.path));
+    let source = meta
+        .source
+        .or_else(|| meta.url.as_deref().and_then(url_host))
+        .or_else(|| top_folder(&file.path, &file.root));
+    let path = file.path.to_string_lossy().into_owned();
+    let article = Article {
+        id: article_id(&path, line),
+        title,
+        body: cleaned.body,
+        date,
+        date_from,
+        place: cleaned.place,
+        source,
+        url: meta.url,
+        path,
+        line,
+    };
+    let dropped = cleaned.dropped;
+    (Extracted { article, dropped }, problem)
+}
+
+/// A stable identifier from a file path and, for files of several articles, the line.
+pub fn article_id(path: &str, line: Option<usize>) -> String {
+    let hash = xxhash_rust::xxh3::xxh3_64(path.as_bytes());
+    match line {
+        Some(n) => format!("{hash:016x}-{n}"),
+        None => format!("{hash:016x}"),
+    }
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(|| path.to_string_lossy(), |s| s.to_string_lossy())
+        .into_owned()
+}
+
+/// The host of a URL, without a leading `www.`.
+pub fn url_host(url: &str) -> Option<String> {
+    let (_, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?.split(':').next()?;
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The first folder of `path` below `root`, when the file lies in a subfolder.
+fn top_folder(path: &Path, root: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let mut parts = relative.components();
+    let first = parts.next()?;
+    parts.next()?;
+    Some(first.as_os_str().to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, format: Format) -> CorpusFile {
+        CorpusFile {
+            path: PathBuf::from(path),
+            root: PathBuf::from("corpus"),
+            format,
+        }
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::of(Path::new("a/b.TXT")), Some(Format::Text));
+        assert_eq!(Format::of(Path::new("a/b.md")), Some(Format::Text));
+        assert_eq!(Format::of(Path::new("a/b.ndjson")), Some(Format::JsonLines));
+        assert_eq!(Format::of(Path::new("a/b.json")), Some(Format::Json));
+        assert_eq!(Format::of(Path::new("a/manifest.jsonl")), None);
+        assert_eq!(Format::of(Path::new("a/b.pdf")), None);
+        assert_eq!(Format::of(Path::new("a/README")), None);
+    }
+
+    #[test]
+    fn text_metadata_precedence() {
+        let f = file("corpus/site/abc.txt", Format::Text);
+        let manifest = ManifestEntry {
+            date: Some("2013-05-14".into()),
+            url: Some("https://m.example/2010/01/02/x".into()),
+            ..ManifestEntry::default()
+        };
+        let header = b"Date: 2019-11-03\n\nHeadline here\n\nStory.";
+        let parsed = parse(&f, header, Some(&manifest)).unwrap();
+        let a = &parsed.articles[0].article;
+        assert_eq!(date::format_day(a.date.unwrap()), "2019-11-03");
+        assert_eq!(a.date_from, Some(DateSource::Header));
+        assert_eq!(a.source.as_deref(), Some("m.example"));
+
+        let parsed = parse(&f, b"Headline here\n\nStory.", Some(&manifest)).unwrap();
+        assert_eq!(
+            parsed.articles[0].article.date_from,
+            Some(DateSource::Manifest)
+        );
+
+        let only_url = ManifestEntry {
+            url: manifest.url.clone(),
+            ..ManifestEntry::default()
+        };
+        let parsed = parse(
+            &f,
+            b"Headline here\nMarch 3, 2001\n\nStory.",
+            Some(&only_url),
+        )
+        .unwrap();
+        assert_eq!(parsed.articles[0].article.date_from, Some(DateSource::Url));
+
+        let parsed = parse(&f, b"Headline here\nMarch 3, 2001\n\nStory.", None).unwrap();
+        let a = &parsed.articles[0].article;
+        assert_eq!(
+            (a.date_from, a.source.as_deref()),
+            (Some(DateSource::Text), Some("site"))
+        );
+
+        let parsed = parse(&f, b"Headline here\n\nStory.", None).unwrap();
+        assert_eq!(parsed.articles[0].article.date, None);
+    }
+
+    #[test]
+    fn json_lines_keep_good_lines_and_name_bad_ones() {
+        let f = file("corpus/feed.jsonl", Format::JsonLines);
+        let bytes = b"{\"title\":\"One\",\"text\":\"First story.\"}\n{oops\n{\"title\":\"Three\",\"text\":\"Third.\",\"date\":\"2011-02-30\"}\n";
+        let parsed = parse(&f, bytes, None).unwrap();
+        assert_eq!(parsed.articles.len(), 2);
+        assert_eq!(parsed.articles[1].article.line, Some(3));
+        assert!(
+            parsed.problems[0].starts_with("line 2: invalid JSON"),
+            "{:?}",
+            parsed.problems
+        );
+        assert_eq!(parsed.problems.len(), 1);
+        assert!(parsed.notes[0].contains("line 3: unreadable json date `2011-02-30`"));
+        assert_ne!(parsed.articles[0].article.id, parsed.articles[1].article.id);
+    }
+
+    #[test]
+    fn unusable_files_are_errors() {
+        let f = file("corpus/a.txt", Format::Text);
+        assert!(parse(&f, b"  \n\n ", None)
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
+        assert!(parse(&f, b"abc\0def", None)
+            .unwrap_err()
+            .to_string()
+            .contains("binary"));
+        let parsed = parse(&f, b"Caf\xe9 owners protest\n\nStory.", None).unwrap();
+        assert!(parsed.lossy);
+        let j = file("corpus/a.json", Format::Json);
+        assert!(parse(&j, b"[1, 2", None)
+            .unwrap_err()
+            .to_string()
+            .contains("invalid JSON"));
+    }
+
+    #[test]
+    fn url_hosts() {
+        assert_eq!(
+            url_host("https://www.Herald.example/a/b").as_deref(),
+            Some("herald.example")
+        );
+        assert_eq!(
+            url_host("http://x.example:8080?q").as_deref(),
+            Some("x.example")
+        );
+        assert_eq!(url_host("not a url"), None);
+    }
+}

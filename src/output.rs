@@ -1,0 +1,365 @@
+//! Printers: search results, index summaries, statistics and cleaner reports, as text
+//! for people (with or without colour) or as JSON for scripts, over any writer.
+//!
+//! Everything that comes from scraped pages (titles, snippets, places, paths) passes
+//! through [`sanitize`] before it reaches a terminal.
+
+use crate::date::format_day;
+use crate::indexer::RunStats;
+use crate::ingest::Extracted;
+use crate::search::SearchResults;
+use crate::stats::IndexStats;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::io::{self, Write};
+use std::path::Path;
+
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+/// How human output looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// Whether to use terminal escape codes (bold).
+    pub color: bool,
+}
+
+impl Style {
+    fn bold<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.color {
+            Cow::Owned(format!("{BOLD}{text}{RESET}"))
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+}
+
+/// Escapes control characters and text-direction overrides, so that text from a
+/// scraped page cannot move the cursor, change colours or reorder a terminal line.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if unsafe_char(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A stored path as the user would type it: relative to `cwd` when under it.
+pub fn display_path(path: &str, cwd: &Path) -> String {
+    Path::new(path)
+        .strip_prefix(cwd)
+        .map_or_else(|_| path.to_string(), |p| p.to_string_lossy().into_owned())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Writes search results for people: a count line, then each hit with its rank, date,
+/// title, origin and highlighted snippet, a blank line between hits.
+pub fn search_human(
+    w: &mut dyn Write,
+    results: &SearchResults,
+    style: Style,
+    cwd: &Path,
+) -> io::Result<()> {
+    let shown = results.hits.len();
+    let mut head = plural(results.total, "article matches", "articles match");
+    if shown > 0 {
+        let first = results.hits[0].rank;
+        head.push_str(&format!(" (showing {}-{})", first, first + shown - 1));
+    } else if results.total > 0 {
+        head.push_str(" (none on this page)");
+    }
+    if let Some(undated) = results.undated_left_out.filter(|n| *n > 0) {
+        head.push_str(&format!(
+            "; {} left out by the date filter",
+            plural(undated, "undated article", "undated articles")
+        ));
+    }
+    writeln!(w, "{head}")?;
+    for hit in &results.hits {
+        writeln!(w)?;
+        let date = hit.date.map_or_else(|| "undated".to_string(), format_day);
+        writeln!(
+            w,
+            "{}. {}  {}",
+            hit.rank,
+            date,
+            style.bold(&sanitize(&hit.title))
+        )?;
+        let mut origin: Vec<String> = Vec::new();
+        origin.extend(hit.source.as_deref().map(|s| sanitize(s).into_owned()));
+        origin.extend(hit.place.as_deref().map(|p| sanitize(p).into_owned()));
+        let mut path = display_path(&hit.path, cwd);
+        if let Some(line) = hit.line {
+            path.push_str(&format!(":{line}"));
+        }
+        origin.push(sanitize(&path).into_owned());
+        writeln!(w, "   {}", origin.join(" · "))?;
+        let mut snippet = String::new();
+        for (piece, highlighted) in hit.snippet.pieces() {
+            let piece = sanitize(piece);
+            snippet.push_str(&if highlighted {
+                style.bold(&piece)
+            } else {
+                piece
+            });
+        }
+        writeln!(w, "   {snippet}")?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonResults<'a> {
+    query: &'a str,
+    total: usize,
+    undated_left_out: Option<usize>,
+    hits: Vec<JsonHit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    rank: usize,
+    score: Option<f32>,
+    id: &'a str,
+    title: &'a str,
+    date: Option<String>,
+    source: Option<&'a str>,
+    url: Option<&'a str>,
+    place: Option<&'a str>,
+    path: String,
+    line: Option<u64>,
+    snippet: &'a str,
+    highlights: Vec<[usize; 2]>,
+}
+
+/// Writes search results as one JSON object (see the README for its shape).
+pub fn search_json(w: &mut dyn Write, results: &SearchResults, cwd: &Path) -> io::Result<()> {
+    let hits = results
+        .hits
+        .iter()
+        .map(|hit| JsonHit {
+            rank: hit.rank,
+            score: hit.score,
+            id: &hit.id,
+            title: &hit.title,
+            date: hit.date.map(format_day),
+            source: hit.source.as_deref(),
+            url: hit.url.as_deref(),
+            place: hit.place.as_deref(),
+            path: display_path(&hit.path, cwd),
+            line: hit.line,
+            snippet: &hit.snippet.text,
+            highlights: hit
+                .snippet
+                .highlights
+                .iter()
+                .map(|r| [r.start, r.end])
+                .collect(),
+        })
+        .collect();
+    let results = JsonResults {
+        query: &results.query,
+        total: results.total,
+        undated_left_out: results.undated_left_out,
+        hits,
+    };
+    serde_json::to_writer_pretty(&mut *w, &results)?;
+    writeln!(w)
+}
+
+/// The one-line summary of an index run.
+pub fn index_summary(stats: &RunStats) -> String {
+    let files = stats.new + stats.updated + stats.unchanged + stats.failed;
+    let mut line = format!(
+        "{}: {} new, {} updated, {} unchanged, {} removed, {} skipped, {} failed",
+        plural(files, "file", "files"),
+        stats.new,
+        stats.updated,
+        stats.unchanged,
+        stats.removed,
+        stats.skipped,
+        stats.failed,
+    );
+    if stats.problems > 0 {
+        line.push_str(&format!(
+            ", {} unreadable",
+            plural(stats.problems, "part", "parts")
+        ));
+    }
+    line.push_str(&format!(
+        "; {} indexed, {} undated ({:.2} s)",
+        plural(stats.articles, "article", "articles"),
+        stats.undated,
+        stats.elapsed.as_secs_f64()
+    ));
+    line
+}
+
+/// Writes index statistics for people.
+pub fn stats_human(w: &mut dyn Write, stats: &IndexStats) -> io::Result<()> {
+    let day = |d: Option<time::Date>| d.map_or_else(|| "-".to_string(), format_day);
+    writeln!(w, "articles:   {}", stats.articles)?;
+    writeln!(w, "undated:    {}", stats.undated)?;
+    writeln!(w, "first date: {}", day(stats.first_date))?;
+    writeln!(w, "last date:  {}", day(stats.last_date))?;
+    writeln!(w, "index size: {}", human_bytes(stats.size_bytes))?;
+    writeln!(w, "\nper year:")?;
+    for (year, count) in &stats.per_year {
+        writeln!(w, "  {year}  {count:>6}")?;
+    }
+    writeln!(w, "\nper source:")?;
+    let mut sources: Vec<_> = stats.per_source.iter().collect();
+    sources.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let width = sources
+        .iter()
+        .map(|(s, _)| s.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (source, count) in sources {
+        writeln!(w, "  {:<width$}  {count:>6}", sanitize(source))?;
+    }
+    Ok(())
+}
+
+/// Writes index statistics as JSON.
+pub fn stats_json(w: &mut dyn Write, stats: &IndexStats) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, stats)?;
+    writeln!(w)
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64;
+    let mut unit = "B";
+    for u in UNITS {
+        if value < 1024.0 {
+            break;
+        }
+        value /= 1024.0;
+        unit = u;
+    }
+    format!("{value:.1} {unit}")
+}
+
+/// Writes what the cleaner made of a file, for people.
+pub fn clean_human(
+    w: &mut dyn Write,
+    file: &Path,
+    items: &[Extracted],
+    style: Style,
+) -> io::Result<()> {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            writeln!(w, "\n{}\n", "-".repeat(60))?;
+        }
+        let a = &item.article;
+        let mut name = file.display().to_string();
+        if let Some(line) = a.line {
+            name.push_str(&format!(":{line}"));
+        }
+        let none = || "-".to_string();
+        let field =
+            |v: &Option<String>| v.as_deref().map_or_else(none, |s| sanitize(s).into_owned());
+        writeln!(w, "file:   {}", sanitize(&name))?;
+        writeln!(w, "title:  {}", style.bold(&sanitize(&a.title)))?;
+        let date = match (a.date, a.date_from) {
+            (Some(day), Some(from)) => format!("{} (from {})", format_day(day), from.as_str()),
+            _ => "undated".to_string(),
+        };
+        writeln!(w, "date:   {date}")?;
+        writeln!(w, "place:  {}", field(&a.place))?;
+        writeln!(w, "source: {}", field(&a.source))?;
+        writeln!(w, "url:    {}", field(&a.url))?;
+        writeln!(w, "\n{}", sanitize(&a.body))?;
+        writeln!(
+            w,
+            "\n{}:",
+            plural(item.dropped.len(), "dropped line", "dropped lines")
+        )?;
+        for dropped in &item.dropped {
+            writeln!(w, "  [{}] {}", dropped.rule, sanitize(&dropped.line))?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonClean<'a> {
+    title: &'a str,
+    date: Option<String>,
+    date_from: Option<&'static str>,
+    place: Option<&'a str>,
+    source: Option<&'a str>,
+    url: Option<&'a str>,
+    body: &'a str,
+    dropped: &'a [crate::article::DroppedLine],
+}
+
+/// Writes what the cleaner made of a file as JSON: one object, or an array for files
+/// that hold several articles.
+pub fn clean_json(w: &mut dyn Write, items: &[Extracted], several: bool) -> io::Result<()> {
+    let objects: Vec<JsonClean> = items
+        .iter()
+        .map(|item| {
+            let a = &item.article;
+            JsonClean {
+                title: &a.title,
+                date: a.date.map(format_day),
+                date_from: a.date_from.map(|f| f.as_str()),
+                place: a.place.as_deref(),
+                source: a.source.as_deref(),
+                url: a.url.as_deref(),
+                body: &a.body,
+                dropped: &item.dropped,
+            }
+        })
+        .collect();
+    match (several, objects.first()) {
+        (false, Some(one)) => serde_json::to_writer_pretty(&mut *w, one)?,
+        _ => serde_json::to_writer_pretty(&mut *w, &objects)?,
+    }
+    writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(sanitize("plain title"), "plain title");
+        assert_eq!(sanitize("evil\x1b[2Jtitle"), "evil\\u{1b}[2Jtitle");
+        assert_eq!(sanitize("a\u{202e}b"), "a\\u{202e}b");
+    }
+
+    #[test]
+    fn paths_are_shown_relative_to_the_current_folder() {
+        let cwd = Path::new("/home/u/news");
+        assert_eq!(display_path("/home/u/news/site/a.txt", cwd), "site/a.txt");
+        assert_eq!(display_path("/srv/other/a.txt", cwd), "/srv/other/a.txt");
+    }
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+        assert_eq!(human_bytes(3 << 20), "3.0 MiB");
+    }
+}

@@ -1,0 +1,279 @@
+//! The index layout: field names, the English analyzer, the on-disk format version, and
+//! the one place an index is opened or created.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::Index;
+
+/// The version of the index layout this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The file that marks a folder as a dateline index, holding its format version.
+pub const MARKER_FILE: &str = "dateline-index.json";
+
+/// The analyzer of titles and bodies: words, lower-cased, accents folded, English stems.
+pub const ENGLISH: &str = "dateline_en";
+
+/// The fields of the index, resolved once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Stable article id (exact).
+    pub id: Field,
+    /// Headline (English analyzer, stored).
+    pub title: Field,
+    /// Story text (English analyzer, stored).
+    pub body: Field,
+    /// Dateline place (words, stored).
+    pub place: Field,
+    /// Publishing site (words, stored, and exact as a fast column for statistics).
+    pub source: Field,
+    /// Article URL (stored only).
+    pub url: Field,
+    /// The file the article came from (exact, stored, fast: the key of incremental runs).
+    pub path: Field,
+    /// Line or item number within a file of several articles (stored).
+    pub line: Field,
+    /// Hash of the file's bytes and metadata when indexed (fast).
+    pub file_hash: Field,
+    /// Publication day (indexed, fast, stored).
+    pub date: Field,
+    /// Where the date came from (stored).
+    pub date_from: Field,
+}
+
+/// Field names, shared with queries (`title:word`) and fast-field lookups.
+pub mod names {
+    /// See [`super::Fields::id`].
+    pub const ID: &str = "id";
+    /// See [`super::Fields::title`].
+    pub const TITLE: &str = "title";
+    /// See [`super::Fields::body`].
+    pub const BODY: &str = "body";
+    /// See [`super::Fields::place`].
+    pub const PLACE: &str = "place";
+    /// See [`super::Fields::source`].
+    pub const SOURCE: &str = "source";
+    /// See [`super::Fields::url`].
+    pub const URL: &str = "url";
+    /// See [`super::Fields::path`].
+    pub const PATH: &str = "path";
+    /// See [`super::Fields::line`].
+    pub const LINE: &str = "line";
+    /// See [`super::Fields::file_hash`].
+    pub const FILE_HASH: &str = "file_hash";
+    /// See [`super::Fields::date`].
+    pub const DATE: &str = "date";
+    /// See [`super::Fields::date_from`].
+    pub const DATE_FROM: &str = "date_from";
+}
+
+/// Builds the schema of a dateline index.
+pub fn schema() -> Schema {
+    let mut builder = Schema::builder();
+    let english = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ENGLISH)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let words = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("default")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    builder.add_text_field(names::ID, STRING | STORED);
+    builder.add_text_field(names::TITLE, english.clone());
+    builder.add_text_field(names::BODY, english);
+    builder.add_text_field(names::PLACE, words.clone());
+    builder.add_text_field(names::SOURCE, words.set_fast("raw"));
+    builder.add_text_field(names::URL, STORED);
+    builder.add_text_field(names::PATH, STRING | STORED | FAST);
+    builder.add_u64_field(names::LINE, NumericOptions::default().set_stored());
+    builder.add_u64_field(names::FILE_HASH, FAST);
+    builder.add_date_field(
+        names::DATE,
+        DateOptions::default()
+            .set_indexed()
+            .set_fast()
+            .set_stored()
+            .set_precision(DateTimePrecision::Seconds),
+    );
+    builder.add_text_field(names::DATE_FROM, STORED);
+    builder.build()
+}
+
+impl Fields {
+    /// Resolves the fields of `schema`.
+    pub fn new(schema: &Schema) -> Result<Fields> {
+        let field = |name: &str| {
+            schema
+                .get_field(name)
+                .with_context(|| format!("the index has no `{name}` field"))
+        };
+        Ok(Fields {
+            id: field(names::ID)?,
+            title: field(names::TITLE)?,
+            body: field(names::BODY)?,
+            place: field(names::PLACE)?,
+            source: field(names::SOURCE)?,
+            url: field(names::URL)?,
+            path: field(names::PATH)?,
+            line: field(names::LINE)?,
+            file_hash: field(names::FILE_HASH)?,
+            date: field(names::DATE)?,
+            date_from: field(names::DATE_FROM)?,
+        })
+    }
+}
+
+/// An open dateline index with its resolved fields.
+#[derive(Clone)]
+pub struct DatelineIndex {
+    /// The tantivy index, with dateline's analyzers registered.
+    pub index: Index,
+    /// The fields of its schema.
+    pub fields: Fields,
+    /// The folder it lives in.
+    pub dir: PathBuf,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Marker {
+    format: u32,
+}
+
+/// Opens the index in `dir` for reading; a missing or foreign folder is an error that
+/// says what to do.
+pub fn open(dir: &Path) -> Result<DatelineIndex> {
+    if !dir.join(MARKER_FILE).is_file() {
+        if dir.is_dir() && dir.join("meta.json").is_file() {
+            bail!(
+                "{} is not a dateline index: point --index (or DATELINE_INDEX) at one",
+                dir.display()
+            );
+        }
+        bail!(
+            "no index at {}: run `dateline index PATH` first, or point --index (or DATELINE_INDEX) at one",
+            dir.display()
+        );
+    }
+    check_marker(dir)?;
+    if !dir.join("meta.json").is_file() {
+        bail!(
+            "the index at {} was never committed: run `dateline index PATH` to build it",
+            dir.display()
+        );
+    }
+    let directory = MmapDirectory::open(dir)
+        .with_context(|| format!("opening index folder {}", dir.display()))?;
+    let index =
+        Index::open(directory).with_context(|| format!("opening index {}", dir.display()))?;
+    finish_open(index, dir)
+}
+
+/// Opens the index in `dir` for writing, creating it (and the folder) when absent.
+/// Refuses a folder that holds anything but a dateline index, so that a mistyped
+/// `--index` never writes into a user's files.
+pub fn open_or_create(dir: &Path) -> Result<DatelineIndex> {
+    let has_marker = dir.join(MARKER_FILE).is_file();
+    if has_marker {
+        check_marker(dir)?;
+    } else if dir.exists() {
+        let mut entries = std::fs::read_dir(dir)
+            .with_context(|| format!("reading index folder {}", dir.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "{} exists and is not a dateline index; choose another --index or empty that folder",
+                dir.display()
+            );
+        }
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating index folder {}", dir.display()))?;
+    if !has_marker {
+        let marker = serde_json::to_string(&Marker {
+            format: FORMAT_VERSION,
+        })?;
+        std::fs::write(dir.join(MARKER_FILE), marker + "\n")
+            .with_context(|| format!("writing {}", dir.join(MARKER_FILE).display()))?;
+    }
+    let directory = MmapDirectory::open(dir)
+        .with_context(|| format!("opening index folder {}", dir.display()))?;
+    let index = Index::open_or_create(directory, schema())
+        .with_context(|| format!("opening index {}", dir.display()))?;
+    finish_open(index, dir)
+}
+
+/// Builds an index in memory, for examples and tests.
+pub fn create_in_ram() -> Result<DatelineIndex> {
+    finish_open(Index::create_in_ram(schema()), Path::new(""))
+}
+
+fn finish_open(index: Index, dir: &Path) -> Result<DatelineIndex> {
+    if index.schema() != schema() {
+        bail!(
+            "the index at {} has another layout than this dateline writes (format {FORMAT_VERSION}): \
+             build a new one with `dateline index PATH --index NEW_DIR`",
+            dir.display()
+        );
+    }
+    index.tokenizers().register(ENGLISH, english_analyzer());
+    let fields = Fields::new(&index.schema())?;
+    Ok(DatelineIndex {
+        index,
+        fields,
+        dir: dir.to_path_buf(),
+    })
+}
+
+fn check_marker(dir: &Path) -> Result<()> {
+    let path = dir.join(MARKER_FILE);
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let marker: Marker = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is damaged: rebuild the index in a new folder",
+            path.display()
+        )
+    })?;
+    if marker.format != FORMAT_VERSION {
+        bail!(
+            "the index at {} has format {} and this dateline reads format {FORMAT_VERSION}: \
+             rebuild it with `dateline index PATH --index NEW_DIR`",
+            dir.display(),
+            marker.format
+        );
+    }
+    Ok(())
+}
+
+/// The English analyzer of titles and bodies.
+pub fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Bytes the index takes on disk.
+pub fn size_on_disk(dir: &Path) -> Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        let meta = entry.metadata()?;
+        if meta.is_file() {
+            total += meta.len();
+        }
+    }
+    Ok(total)
+}

@@ -1,0 +1,314 @@
+//! Search: a [`SearchRequest`] becomes a tantivy query (the words AND the date range),
+//! ranked by BM25 with the title boosted or sorted by date, paged, with snippets made
+//! for the hits shown only.
+
+use crate::date::{self, DateRange};
+use crate::indexer::{datetime_to_day, day_to_datetime};
+use crate::schema::{names, DatelineIndex, Fields};
+use crate::snippet::{Snippet, SNIPPET_CHARS};
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use std::ops::Bound;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ExistsQuery, Occur, Query, QueryParser, QueryParserError, RangeQuery,
+};
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+
+/// How much more a word in the title counts than one in the body.
+pub const TITLE_BOOST: f32 = 2.5;
+
+/// The most hits one page may show.
+pub const MAX_LIMIT: usize = 1000;
+
+/// The deepest a page may start.
+pub const MAX_OFFSET: usize = 100_000;
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Best match first (BM25, title boosted).
+    #[default]
+    Relevance,
+    /// Latest publication date first; undated articles last.
+    Newest,
+    /// Earliest publication date first; undated articles last.
+    Oldest,
+}
+
+/// One search, as the command line or another caller asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// The query text: words, `"phrases"`, `OR`, `-word`, `field:word`, or `*`.
+    pub query: String,
+    /// Publication dates to keep; with any bound, undated articles are left out.
+    pub dates: DateRange,
+    /// Hits per page.
+    pub limit: usize,
+    /// Hits to skip before the page.
+    pub offset: usize,
+    /// The order of hits.
+    pub sort: SortOrder,
+}
+
+impl SearchRequest {
+    /// A first page of ten hits by relevance, over all dates.
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            dates: DateRange::default(),
+            limit: 10,
+            offset: 0,
+            sort: SortOrder::Relevance,
+        }
+    }
+}
+
+/// One article found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Position in the whole result list, from 1.
+    pub rank: usize,
+    /// BM25 score; absent when sorted by date.
+    pub score: Option<f32>,
+    /// The article id.
+    pub id: String,
+    /// The headline.
+    pub title: String,
+    /// The publication day.
+    #[serde(with = "crate::article::optional_day")]
+    pub date: Option<time::Date>,
+    /// The publishing site.
+    pub source: Option<String>,
+    /// The article's address.
+    pub url: Option<String>,
+    /// The dateline place.
+    pub place: Option<String>,
+    /// The file the article was read from.
+    pub path: String,
+    /// The line or item of that file, for files of several articles.
+    pub line: Option<u64>,
+    /// A passage showing why the article matched.
+    pub snippet: Snippet,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// The query text as given.
+    pub query: String,
+    /// How many articles match in all.
+    pub total: usize,
+    /// With a date bound: how many undated articles matched the words but were left out.
+    pub undated_left_out: Option<usize>,
+    /// The page of hits asked for.
+    pub hits: Vec<Hit>,
+}
+
+/// A reusable searcher over one index; cheap to query many times.
+pub struct Searcher {
+    index: DatelineIndex,
+    reader: IndexReader,
+}
+
+impl Searcher {
+    /// Prepares searches over `index`; later commits are picked up on the next search.
+    pub fn new(index: DatelineIndex) -> Result<Searcher> {
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .context("opening the index for reading")?;
+        Ok(Searcher { index, reader })
+    }
+
+    /// Runs one search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        if request.limit == 0 || request.limit > MAX_LIMIT {
+            bail!(
+                "--limit must be between 1 and {MAX_LIMIT}, not {}",
+                request.limit
+            );
+        }
+        if request.offset > MAX_OFFSET {
+            bail!(
+                "--offset must be at most {MAX_OFFSET}, not {}: narrow the query instead",
+                request.offset
+            );
+        }
+        let fields = self.index.fields;
+        let words = self.parse(&request.query)?;
+        let query: Box<dyn Query> = match date_range_query(fields, &request.dates) {
+            Some(range) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, words.box_clone()),
+                (Occur::Must, range),
+            ])),
+            None => words.box_clone(),
+        };
+        let searcher = self.reader.searcher();
+        let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
+        let (addresses, total): (Vec<(Option<f32>, DocAddress)>, usize) = match request.sort {
+            SortOrder::Relevance => {
+                let (top, total) = searcher
+                    .search(&query, &(page.order_by_score(), Count))
+                    .context("running the search")?;
+                (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
+            }
+            SortOrder::Newest | SortOrder::Oldest => {
+                let order = if request.sort == SortOrder::Newest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let by_date = page.order_by_fast_field::<DateTime>(names::DATE, order);
+                let (top, total) = searcher
+                    .search(&query, &(by_date, Count))
+                    .context("running the search")?;
+                (top.into_iter().map(|(_, a)| (None, a)).collect(), total)
+            }
+        };
+        let undated_left_out = if request.dates.is_bounded() {
+            let undated = BooleanQuery::new(vec![
+                (Occur::Must, words.box_clone()),
+                (
+                    Occur::MustNot,
+                    Box::new(ExistsQuery::new(names::DATE.to_string(), false)),
+                ),
+            ]);
+            Some(
+                searcher
+                    .search(&undated, &Count)
+                    .context("counting undated matches")?,
+            )
+        } else {
+            None
+        };
+
+        let mut snippets = SnippetGenerator::create(&searcher, &*words, fields.body)
+            .context("preparing snippets")?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (i, (score, address)) in addresses.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher
+                .doc(address)
+                .context("reading a hit from the index")?;
+            let body = text(&doc, fields.body).unwrap_or_default();
+            let found = snippets.snippet(body.trim());
+            let snippet = if found.is_empty() {
+                Snippet::lead(body.trim())
+            } else {
+                Snippet::from_passage(
+                    found.fragment(),
+                    found.fragment_range(),
+                    body.trim().len(),
+                    found.highlighted(),
+                )
+            };
+            hits.push(hit(fields, &doc, request.offset + i + 1, score, snippet));
+        }
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total,
+            undated_left_out,
+            hits,
+        })
+    }
+
+    /// Parses the query words; `*` alone matches every article.
+    fn parse(&self, query: &str) -> Result<Box<dyn Query>> {
+        let trimmed = query.trim();
+        if trimmed.is_empty() {
+            bail!("empty query: give words to search for, or `*` for every article");
+        }
+        if trimmed == "*" {
+            return Ok(Box::new(AllQuery));
+        }
+        let fields = self.index.fields;
+        let mut parser = QueryParser::for_index(&self.index.index, vec![fields.title, fields.body]);
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(fields.title, TITLE_BOOST);
+        parser
+            .parse_query(trimmed)
+            .map_err(|err| query_error(trimmed, err))
+    }
+}
+
+/// Runs one search on `index` (for one-off callers; reuse a [`Searcher`] for many).
+pub fn search(index: &DatelineIndex, request: &SearchRequest) -> Result<SearchResults> {
+    Searcher::new(index.clone())?.search(request)
+}
+
+/// A one-line explanation of a query the parser refused.
+fn query_error(query: &str, err: QueryParserError) -> anyhow::Error {
+    let fields = [names::TITLE, names::BODY, names::PLACE, names::SOURCE].join(", ");
+    match err {
+        QueryParserError::FieldDoesNotExist(field) => anyhow::anyhow!(
+            "invalid query `{query}`: there is no field `{field}`; fields are {fields}"
+        ),
+        QueryParserError::AllButQueryForbidden => anyhow::anyhow!(
+            "invalid query `{query}`: it only excludes words; add a word to search for"
+        ),
+        QueryParserError::SyntaxError(_) => anyhow::anyhow!(
+            "invalid query `{query}`: check its quotes, parentheses and field names"
+        ),
+        QueryParserError::FieldNotIndexed(field) => anyhow::anyhow!(
+            "invalid query `{query}`: field `{field}` cannot be searched; fields are {fields}"
+        ),
+        other => anyhow::anyhow!("invalid query `{query}`: {other}"),
+    }
+}
+
+/// The date range as a query, with open ends clamped to the days the index can hold.
+fn date_range_query(fields: Fields, dates: &DateRange) -> Option<Box<dyn Query>> {
+    if !dates.is_bounded() {
+        return None;
+    }
+    let first = date::day(date::FIRST_YEAR, 1, 1)?;
+    let last = date::day(date::LAST_YEAR, 12, 31)?;
+    let since = dates.since.unwrap_or(first);
+    let until = dates.until.unwrap_or(last);
+    let term = |day| Term::from_field_date_for_search(fields.date, day_to_datetime(day));
+    let upper = match until.next_day() {
+        Some(next) => Bound::Excluded(term(next)),
+        None => Bound::Included(term(until)),
+    };
+    Some(Box::new(RangeQuery::new(
+        Bound::Included(term(since)),
+        upper,
+    )))
+}
+
+fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+fn hit(
+    fields: Fields,
+    doc: &TantivyDocument,
+    rank: usize,
+    score: Option<f32>,
+    snippet: Snippet,
+) -> Hit {
+    Hit {
+        rank,
+        score,
+        id: text(doc, fields.id).unwrap_or_default(),
+        title: text(doc, fields.title).unwrap_or_default(),
+        date: doc
+            .get_first(fields.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(datetime_to_day),
+        source: text(doc, fields.source),
+        url: text(doc, fields.url),
+        place: text(doc, fields.place),
+        path: text(doc, fields.path).unwrap_or_default(),
+        line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
+        snippet,
+    }
+}
