@@ -55,6 +55,23 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// Like [`sanitize`], but keeps line breaks and tabs, for multi-line text such as a body.
+pub fn sanitize_block(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\n', '\t']) {
+        return sanitize(text);
+    }
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            line.split('\t')
+                .map(sanitize)
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect();
+    Cow::Owned(lines.join("\n"))
+}
+
 /// A stored path as the user would type it: relative to `cwd` when under it.
 pub fn display_path(path: &str, cwd: &Path) -> String {
     Path::new(path)
@@ -287,7 +304,7 @@ pub fn clean_human(
         writeln!(w, "place:  {}", field(&a.place))?;
         writeln!(w, "source: {}", field(&a.source))?;
         writeln!(w, "url:    {}", field(&a.url))?;
-        writeln!(w, "\n{}", sanitize(&a.body))?;
+        writeln!(w, "\n{}", sanitize_block(&a.body))?;
         writeln!(
             w,
             "\n{}:",
@@ -347,6 +364,7 @@ mod tests {
         assert_eq!(sanitize("plain title"), "plain title");
         assert_eq!(sanitize("evil\x1b[2Jtitle"), "evil\\u{1b}[2Jtitle");
         assert_eq!(sanitize("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(sanitize_block("one\n\ttwo\x07"), "one\n\ttwo\\u{7}");
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub fn dateline_place(paragraph: &str) -> Option<String> {
         .iter()
         .filter_map(|dash| paragraph.split_once(dash))
         .min_by_key(|(head, _)| head.len())?;
+    // Markdown emphasis around the place: `**AKTAU, Kazakhstan** —`.
+    let head = head.replace(['*', '_'], "");
     let head = head.trim();
     if head.is_empty() || head.chars().count() > 60 {
         return None;
@@ -90,6 +92,10 @@ mod tests {
         assert_eq!(place("The minister — who spoke late — left"), None);
         assert_eq!(place("Farmers gathered in Almaty on Monday."), None);
         assert_eq!(place("UN report: 2 - 3 percent"), None);
+        assert_eq!(
+            place("**AKTAU, Kazakhstan** — For the first"),
+            Some("Aktau, Kazakhstan".into())
+        );
     }
 
     #[test]

@@ -21,6 +21,9 @@ const APPEAL_BLOCK_SHARE: f32 = 0.6;
 /// How many kept lines at the top of a page may hold the publication-date line.
 const DATE_LINE_WINDOW: usize = 4;
 
+/// How many of the first story lines may hold the dateline (a byline may come first).
+const DATELINE_WINDOW: usize = 3;
+
 /// The cleaner's result for one page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cleaned {
@@ -53,6 +56,7 @@ pub fn clean(text: &str, known_title: Option<&str>) -> Cleaned {
     let mut story_started = false;
     let mut in_related_list = false;
     let mut kept_at_top = 0;
+    let mut story_lines = 0;
 
     for (i, (line, fact)) in lines.iter().zip(&facts).enumerate() {
         let Some(fact) = fact else {
@@ -83,8 +87,9 @@ pub fn clean(text: &str, known_title: Option<&str>) -> Cleaned {
                 rule: rule.name(),
             }),
             None => {
-                if !story_started {
-                    story_started = true;
+                story_started = true;
+                story_lines += 1;
+                if out.place.is_none() && story_lines <= DATELINE_WINDOW {
                     out.place = dateline_place(line);
                 }
                 if !paragraph.is_empty() {
@@ -138,16 +143,19 @@ fn top_of_page_rule(
 
 /// The first line of the appeal that runs to the end of the page, if there is one:
 /// an opening line after which at least [`APPEAL_BLOCK_SHARE`] of the lines read as
-/// appeal. One backward pass with running counts.
+/// appeal (short lines that are not sentences do not count either way). One backward
+/// pass with running counts.
 fn appeal_block_start(facts: &[Option<LineFacts>]) -> Option<usize> {
     let (mut lines, mut appealing) = (0usize, 0usize);
     let mut start = None;
     for (i, fact) in facts.iter().enumerate().rev() {
         let Some(fact) = fact else { continue };
-        lines += 1;
         if fact.appealish {
             appealing += 1;
+        } else if fact.neutral {
+            continue;
         }
+        lines += 1;
         if fact.opens_appeal && appealing as f32 >= APPEAL_BLOCK_SHARE * lines as f32 {
             start = Some(i);
         }

@@ -30,6 +30,8 @@ pub enum Rule {
     Title,
     /// The publication-date line, which becomes the date.
     DateLine,
+    /// A line of punctuation only: `---`, `* * *`.
+    Separator,
 }
 
 impl Rule {
@@ -46,6 +48,7 @@ impl Rule {
             Rule::RelatedLinks => "related links",
             Rule::Title => "title",
             Rule::DateLine => "date line",
+            Rule::Separator => "separator",
         }
     }
 }
@@ -255,10 +258,41 @@ const REPORTING: &[&str] = &[
     "according",
     "reported",
     "announced",
+    "wrote",
+    "added",
     "spokesman",
     "spokeswoman",
     "spokesperson",
+    "he",
+    "she",
+    "his",
+    "her",
+    "him",
 ];
+
+/// Words that, in the lines after an appeal's opening line, mark the text as part of
+/// the appeal (wider than what drops a line on its own).
+const APPEAL_BLOCK_WORDS: &[&str] = &[
+    "journalism",
+    "journalist",
+    "reader",
+    "reporting like this",
+    "our reporters",
+    "fund",
+    "afford",
+    "gift",
+    "independent",
+    "please give",
+    "give what you can",
+    "every dollar",
+    "thank you",
+    "$",
+    "€",
+    "£",
+];
+
+/// What separates several interface words on one line: `Share · Tweet`.
+const SEPARATORS: &[&str] = &[" · ", " | ", " • ", " / ", " – "];
 
 /// What one line says about the site, computed once per line.
 #[derive(Debug, Clone, Copy, Default)]
@@ -271,6 +305,9 @@ pub struct LineFacts {
     pub opens_appeal: bool,
     /// The line announces a list of other articles ("Related stories").
     pub opens_related: bool,
+    /// A short line that is not a sentence (a link, a label): it neither makes nor
+    /// breaks an appeal block.
+    pub neutral: bool,
 }
 
 /// Lower-cases a line and trims the punctuation around it, for comparisons.
@@ -320,18 +357,19 @@ pub fn classify(line: &str) -> LineFacts {
 
     let opens_related = RELATED_HEADERS.contains(&norm.as_str());
     let appealish = contains_any(&lower, APPEAL_WORDS)
-        || contains_any(
-            &lower,
-            &["journalism", "reader", "fund", "afford", "gift", "$"],
-        )
+        || contains_any(&lower, APPEAL_BLOCK_WORDS)
         || PAYMENT.contains(&norm.as_str());
     let opens_appeal = opens_appeal_block(&norm, line);
     let rule = line_rule(line, &norm, &lower, &words, word_count, &has);
+    let sentence = line
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '\u{201d}', ')']);
     LineFacts {
         rule,
-        appealish: appealish || rule.is_some(),
+        appealish: appealish || opens_appeal || rule.is_some(),
         opens_appeal,
         opens_related,
+        neutral: word_count <= 8 && !sentence,
     }
 }
 
@@ -343,11 +381,25 @@ fn line_rule(
     word_count: usize,
     has: &dyn Fn(&[&str]) -> bool,
 ) -> Option<Rule> {
-    if NAVIGATION.contains(&norm) {
-        return Some(Rule::Navigation);
+    if norm.is_empty() {
+        return Some(Rule::Separator);
     }
-    if PAYMENT.contains(&norm) || is_amount(norm) {
-        return Some(Rule::Payment);
+    if let Some(rule) = interface_rule(norm) {
+        return Some(rule);
+    }
+    if let Some(separator) = SEPARATORS.iter().find(|sep| line.contains(**sep)) {
+        let rules: Option<Vec<Rule>> = line
+            .split(separator)
+            .map(|part| interface_rule(&normalize(part)))
+            .collect();
+        if let Some(rules) = rules {
+            let all_navigation = rules.iter().all(|r| *r == Rule::Navigation);
+            return Some(if all_navigation {
+                Rule::Navigation
+            } else {
+                Rule::Payment
+            });
+        }
     }
     if word_count > 60 || has(REPORTING) {
         return None;
@@ -388,6 +440,17 @@ fn line_rule(
         return Some(Rule::Appeal);
     }
     None
+}
+
+/// The rule for a bare interface word or amount, compared as a whole normalised line.
+fn interface_rule(norm: &str) -> Option<Rule> {
+    if NAVIGATION.contains(&norm) {
+        Some(Rule::Navigation)
+    } else if PAYMENT.contains(&norm) || is_amount(norm) {
+        Some(Rule::Payment)
+    } else {
+        None
+    }
 }
 
 /// Lines that open a donation appeal: "A Message from The Herald:", "Dear readers,",
@@ -441,6 +504,10 @@ mod tests {
             ("PayPal", "payment"),
             ("$10", "payment"),
             ("Not ready to support today?", "payment"),
+            ("Share · Share on Facebook · Tweet", "navigation"),
+            ("Give once · Give monthly · $5 · $10 · Other amount", "payment"),
+            ("* * *", "separator"),
+            ("---", "separator"),
             ("Remind me later.", "payment"),
         ];
         for (line, expected) in cases {
@@ -461,6 +528,8 @@ mod tests {
             "The company changed its privacy policy after the leak, regulators said.",
             "Subscribers to the regional water board bulletin number in the thousands.",
             "Share prices of Tengri Copper fell sharply.",
+            "In her last column for the ministry's newsletter, she wrote that we must save water.",
+            "Read more about the dam · officials said it would open in May",
         ] {
             assert_eq!(rule(line), None, "{line}");
         }
