@@ -102,7 +102,7 @@ pub struct SearchArgs {
 /// `--sort` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Sort {
-    /// Best match first.
+    /// Best match first (newest first for *).
     Relevance,
     /// Latest first.
     Newest,

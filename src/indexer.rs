@@ -141,7 +141,7 @@ pub fn index_paths(
 
     let indexed = indexed_files(index)?;
     let threads = options.threads.max(1);
-    let writer_memory = (options.memory_bytes / 10 * 4).max(threads * 20 << 20);
+    let writer_memory = (options.memory_bytes / 10 * 4).max((threads * 20) << 20);
     let writer: IndexWriter = index
         .index
         .writer_with_num_threads(threads, writer_memory)

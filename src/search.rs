@@ -30,7 +30,7 @@ pub const MAX_OFFSET: usize = 100_000;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
-    /// Best match first (BM25, title boosted).
+    /// Best match first (BM25, title boosted); newest first for `*`.
     #[default]
     Relevance,
     /// Latest publication date first; undated articles last.
@@ -151,7 +151,12 @@ impl Searcher {
         };
         let searcher = self.reader.searcher();
         let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
-        let (addresses, total): (Vec<(Option<f32>, DocAddress)>, usize) = match request.sort {
+        // Every article scores the same for `*`: browsing it by relevance means by date.
+        let sort = match request.sort {
+            SortOrder::Relevance if is_match_all(&request.query) => SortOrder::Newest,
+            sort => sort,
+        };
+        let (addresses, total): (Vec<(Option<f32>, DocAddress)>, usize) = match sort {
             SortOrder::Relevance => {
                 let (top, total) = searcher
                     .search(&query, &(page.order_by_score(), Count))
@@ -159,7 +164,7 @@ impl Searcher {
                 (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
             }
             SortOrder::Newest | SortOrder::Oldest => {
-                let order = if request.sort == SortOrder::Newest {
+                let order = if sort == SortOrder::Newest {
                     Order::Desc
                 } else {
                     Order::Asc
@@ -224,7 +229,7 @@ impl Searcher {
         if trimmed.is_empty() {
             bail!("empty query: give words to search for, or `*` for every article");
         }
-        if trimmed == "*" {
+        if is_match_all(trimmed) {
             return Ok(Box::new(AllQuery));
         }
         let fields = self.index.fields;
@@ -235,6 +240,11 @@ impl Searcher {
             .parse_query(trimmed)
             .map_err(|err| query_error(trimmed, err))
     }
+}
+
+/// Whether the query asks for every article.
+fn is_match_all(query: &str) -> bool {
+    query.trim() == "*"
 }
 
 /// Runs one search on `index` (for one-off callers; reuse a [`Searcher`] for many).

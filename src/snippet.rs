@@ -101,9 +101,7 @@ fn fold_whitespace(input: &str) -> (String, Vec<usize>) {
             out.push(' ');
             pending_space = false;
         }
-        for k in i..i + c.len_utf8() {
-            map[k] = out.len();
-        }
+        map[i..i + c.len_utf8()].fill(out.len());
         out.push(c);
     }
     map[input.len()] = out.len();
@@ -138,7 +136,7 @@ mod tests {
             passage,
             0..passage.len(),
             passage.len(),
-            &[start..start + "Алматы".len()],
+            std::slice::from_ref(&(start..start + "Алматы".len())),
         );
         assert_eq!(marked(&s), "Café — [Алматы] 東京 naïve");
     }
