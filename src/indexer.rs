@@ -163,7 +163,7 @@ pub fn index_paths(
         &mut stats,
         observer,
     )?;
-    stats.removed = remove_vanished(index.fields, &writer, &indexed, &seen, &roots)?;
+    stats.removed += remove_vanished(index.fields, &writer, &indexed, &seen, &roots)?;
 
     let mut writer = writer;
     if stats.new + stats.updated + stats.removed > 0 || stats.failed > 0 {
@@ -431,4 +431,139 @@ pub fn add_articles(index: &DatelineIndex, articles: &[Article]) -> Result<()> {
     }
     writer.commit().context("committing the index")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema;
+
+    fn run(index: &DatelineIndex, root: &Path) -> RunStats {
+        index_paths(
+            index,
+            &[root.to_path_buf()],
+            IndexOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap()
+    }
+
+    fn counts(s: &RunStats) -> [usize; 6] {
+        [
+            s.new,
+            s.updated,
+            s.unchanged,
+            s.removed,
+            s.skipped,
+            s.failed,
+        ]
+    }
+
+    #[test]
+    fn runs_are_incremental() {
+        let corpus = tempfile::tempdir().unwrap();
+        let root = corpus.path();
+        std::fs::write(root.join("a.txt"), "Dam opens\n\nThe dam opened.").unwrap();
+        std::fs::write(root.join("b.txt"), "Port closes\n\nThe port closed.").unwrap();
+        std::fs::write(root.join("c.pdf"), "not an article").unwrap();
+        // The index lies inside the corpus, under a name that is not hidden.
+        let index = schema::open_or_create(&root.join("idx")).unwrap();
+
+        let first = run(&index, root);
+        assert_eq!(counts(&first), [2, 0, 0, 0, 1, 0]);
+        assert_eq!((first.articles, first.undated), (2, 2));
+        assert_eq!(counts(&run(&index, root)), [0, 0, 2, 0, 1, 0]);
+
+        std::fs::write(
+            root.join("a.txt"),
+            "Dam opens late\n\nThe dam opened in May.",
+        )
+        .unwrap();
+        std::fs::remove_file(root.join("b.txt")).unwrap();
+        std::fs::write(
+            root.join("d.jsonl"),
+            "{\"title\":\"One\",\"text\":\"x\"}\n{\"title\":\"Two\",\"text\":\"y\"}\n",
+        )
+        .unwrap();
+        let third = run(&index, root);
+        assert_eq!(counts(&third), [1, 1, 0, 1, 1, 0]);
+        assert_eq!(third.articles, 3);
+
+        let reader = index.index.reader().unwrap();
+        assert_eq!(reader.searcher().num_docs(), 3);
+        let files = indexed_files(&index).unwrap();
+        assert_eq!(files.len(), 2);
+    }
+
+    #[test]
+    fn a_file_that_turns_bad_loses_its_articles_and_is_reported() {
+        let corpus = tempfile::tempdir().unwrap();
+        let index_dir = tempfile::tempdir().unwrap();
+        let index = schema::open_or_create(index_dir.path()).unwrap();
+        let file = corpus.path().join("feed.json");
+        std::fs::write(&file, "{\"title\":\"One\",\"text\":\"x\"}").unwrap();
+        run(&index, corpus.path());
+        std::fs::write(&file, "{\"title\":").unwrap();
+        let mut failures = Vec::new();
+        let stats = index_paths(
+            &index,
+            &[corpus.path().to_path_buf()],
+            IndexOptions::default(),
+            &mut |e| {
+                if let Event::Failed(path, reason) = e {
+                    failures.push(format!("{}: {reason}", path.display()));
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!((stats.failed, stats.removed), (1, 1));
+        assert!(
+            failures[0].contains("feed.json: invalid JSON"),
+            "{failures:?}"
+        );
+        assert_eq!(index.index.reader().unwrap().searcher().num_docs(), 0);
+    }
+
+    #[test]
+    fn a_second_writer_is_told_the_index_is_in_use() {
+        let corpus = tempfile::tempdir().unwrap();
+        let index_dir = tempfile::tempdir().unwrap();
+        let index = schema::open_or_create(index_dir.path()).unwrap();
+        let _holder: IndexWriter = index.index.writer(50 << 20).unwrap();
+        let err = index_paths(
+            &index,
+            &[corpus.path().to_path_buf()],
+            IndexOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("is in use by another `dateline index`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_path_stops_the_run_before_anything_changes() {
+        let index_dir = tempfile::tempdir().unwrap();
+        let index = schema::open_or_create(index_dir.path()).unwrap();
+        let err = index_paths(
+            &index,
+            &[PathBuf::from("/no/such/corpus")],
+            IndexOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with("cannot index /no/such/corpus"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn days_survive_the_round_trip() {
+        let day = date::day(2012, 2, 29).unwrap();
+        assert_eq!(datetime_to_day(day_to_datetime(day)), Some(day));
+    }
 }

@@ -277,3 +277,41 @@ pub fn size_on_disk(dir: &Path) -> Result<u64> {
     }
     Ok(total)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_folder_becomes_an_index_and_opens_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("idx");
+        open_or_create(&path).unwrap();
+        assert!(path.join(MARKER_FILE).is_file());
+        open_or_create(&path).unwrap();
+        open(&path).unwrap();
+    }
+
+    #[test]
+    fn foreign_folders_are_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let err = open_or_create(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("is not a dateline index"), "{err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let err = open(&dir.path().join("missing")).err().unwrap().to_string();
+        assert!(err.contains("run `dateline index PATH` first"), "{err}");
+    }
+
+    #[test]
+    fn other_format_versions_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        open_or_create(dir.path()).unwrap();
+        std::fs::write(dir.path().join(MARKER_FILE), "{\"format\": 99}").unwrap();
+        let err = open(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("has format 99"), "{err}");
+        std::fs::write(dir.path().join(MARKER_FILE), "garbage").unwrap();
+        let err = format!("{:#}", open(dir.path()).err().unwrap());
+        assert!(err.contains("is damaged"), "{err}");
+    }
+}

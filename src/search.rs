@@ -322,3 +322,186 @@ fn hit(
         snippet,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Article;
+    use crate::{indexer, schema};
+
+    fn article(id: &str, title: &str, body: &str, date: Option<&str>) -> Article {
+        Article {
+            id: id.into(),
+            title: title.into(),
+            body: body.into(),
+            date: date.and_then(date::parse_published),
+            date_from: None,
+            place: None,
+            source: Some("Test Wire".into()),
+            url: None,
+            path: format!("/corpus/{id}.txt"),
+            line: None,
+        }
+    }
+
+    fn searcher() -> Searcher {
+        let index = schema::create_in_ram().unwrap();
+        indexer::add_articles(
+            &index,
+            &[
+                article(
+                    "body",
+                    "Harvest report",
+                    "The drought cut the wheat harvest.",
+                    Some("2013-12-31"),
+                ),
+                article(
+                    "title",
+                    "Drought hits the south",
+                    "Rivers ran low all summer.",
+                    Some("2014-01-01"),
+                ),
+                article(
+                    "old",
+                    "Rain at last",
+                    "Farmers welcomed rain after the drought of 2011.",
+                    Some("2011-06-30"),
+                ),
+                article(
+                    "undated",
+                    "Drought diary",
+                    "Notes from a dry village.",
+                    None,
+                ),
+                article(
+                    "rail",
+                    "Railway opens",
+                    "The drought did not delay the railway.",
+                    Some("2016-02-29"),
+                ),
+            ],
+        )
+        .unwrap();
+        Searcher::new(index).unwrap()
+    }
+
+    fn ids(results: &SearchResults) -> Vec<&str> {
+        results.hits.iter().map(|h| h.id.as_str()).collect()
+    }
+
+    fn request(query: &str, since: Option<&str>, until: Option<&str>) -> SearchRequest {
+        SearchRequest {
+            dates: DateRange::from_args(since, until).unwrap(),
+            ..SearchRequest::new(query)
+        }
+    }
+
+    #[test]
+    fn title_matches_rank_above_body_matches() {
+        let results = searcher().search(&SearchRequest::new("drought")).unwrap();
+        assert_eq!(results.total, 5);
+        let ids = ids(&results);
+        let last_title_hit = ids
+            .iter()
+            .rposition(|id| *id == "title" || *id == "undated")
+            .unwrap();
+        assert!(last_title_hit <= 1, "{ids:?}");
+    }
+
+    #[test]
+    fn date_bounds_are_whole_and_leave_undated_out() {
+        let s = searcher();
+        let results = s.search(&request("drought", Some("2014"), None)).unwrap();
+        assert_eq!((results.total, results.undated_left_out), (2, Some(1)));
+        let results = s.search(&request("drought", None, Some("2013"))).unwrap();
+        let mut found = ids(&results);
+        found.sort();
+        assert_eq!(found, ["body", "old"]);
+        let results = s
+            .search(&request("drought", Some("2016-02"), Some("2016-02")))
+            .unwrap();
+        assert_eq!(ids(&results), ["rail"]);
+        let results = s
+            .search(&request("drought", Some("2013-12-31"), Some("2014-01-01")))
+            .unwrap();
+        assert_eq!(results.total, 2);
+    }
+
+    #[test]
+    fn everything_by_date_with_undated_last() {
+        let s = searcher();
+        let newest = s.search(&SearchRequest::new("*")).unwrap();
+        assert_eq!(ids(&newest), ["rail", "title", "body", "old", "undated"]);
+        let oldest = s
+            .search(&SearchRequest {
+                sort: SortOrder::Oldest,
+                ..SearchRequest::new("*")
+            })
+            .unwrap();
+        assert_eq!(ids(&oldest)[..4], ["old", "body", "title", "rail"]);
+        assert!(newest.hits.iter().all(|h| h.score.is_none()));
+    }
+
+    #[test]
+    fn query_syntax() {
+        let s = searcher();
+        let total = |q: &str| s.search(&SearchRequest::new(q)).unwrap().total;
+        assert_eq!(total("drought -railway"), 4);
+        assert_eq!(total("title:drought"), 2);
+        assert_eq!(total("\"wheat harvest\""), 1);
+        assert_eq!(total("\"harvest wheat\""), 0);
+        assert_eq!(total("rain OR railway"), 2);
+        assert_eq!(total("droughts"), 5, "stemmed");
+        assert_eq!(total("source:wire"), 5);
+    }
+
+    #[test]
+    fn bad_requests_are_explained() {
+        let s = searcher();
+        let error = |r: SearchRequest| format!("{:#}", s.search(&r).unwrap_err());
+        assert!(error(SearchRequest::new("nope:word")).contains("there is no field `nope`"));
+        assert!(error(SearchRequest::new("-drought")).contains("only excludes words"));
+        assert!(error(SearchRequest::new("  ")).contains("empty query"));
+        assert!(error(SearchRequest {
+            limit: 0,
+            ..SearchRequest::new("x")
+        })
+        .contains("--limit"));
+        assert!(error(SearchRequest {
+            offset: MAX_OFFSET + 1,
+            ..SearchRequest::new("x")
+        })
+        .contains("--offset"));
+    }
+
+    #[test]
+    fn snippets_highlight_query_words_or_show_the_lead() {
+        let s = searcher();
+        let results = s.search(&SearchRequest::new("wheat")).unwrap();
+        let snippet = &results.hits[0].snippet;
+        let words: Vec<&str> = snippet
+            .highlights
+            .iter()
+            .map(|r| &snippet.text[r.clone()])
+            .collect();
+        assert_eq!(words, ["wheat"]);
+        let results = s.search(&SearchRequest::new("title:diary")).unwrap();
+        assert_eq!(results.hits[0].snippet.text, "Notes from a dry village.");
+        assert!(results.hits[0].snippet.highlights.is_empty());
+    }
+
+    #[test]
+    fn pages_continue_the_ranking() {
+        let s = searcher();
+        let all = s.search(&SearchRequest::new("drought")).unwrap();
+        let page = s
+            .search(&SearchRequest {
+                limit: 2,
+                offset: 2,
+                ..SearchRequest::new("drought")
+            })
+            .unwrap();
+        assert_eq!(ids(&page), ids(&all)[2..4]);
+        assert_eq!(page.hits[0].rank, 3);
+    }
+}
