@@ -63,7 +63,7 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
                 let progress = ProgressBar::new(files as u64);
                 progress.set_style(
                     ProgressStyle::with_template(
-                        "{bar:40} {pos}/{len} files, {per_sec}, eta {eta}",
+                        "{bar:40} {human_pos}/{human_len} files, {elapsed} elapsed, eta {eta}",
                     )
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
                 );
