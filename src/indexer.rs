@@ -153,16 +153,13 @@ pub fn index_paths(
             other => anyhow::Error::new(other).context("opening the index for writing"),
         })?;
 
-    let seen = process_files(
-        index.fields,
-        &writer,
-        &corpus.files,
-        &corpus.manifests,
-        &indexed,
-        threads,
-        &mut stats,
-        observer,
-    )?;
+    let batch = Batch {
+        fields: index.fields,
+        writer: &writer,
+        manifests: &corpus.manifests,
+        indexed: &indexed,
+    };
+    let seen = process_files(&batch, &corpus.files, threads, &mut stats, observer)?;
     stats.removed += remove_vanished(index.fields, &writer, &indexed, &seen, &roots)?;
 
     let mut writer = writer;
@@ -176,14 +173,19 @@ pub fn index_paths(
     Ok(stats)
 }
 
-/// Reads, cleans and indexes `files` on `threads` workers; returns the paths seen.
-#[allow(clippy::too_many_arguments)]
-fn process_files(
+/// What the workers of one run share.
+struct Batch<'a> {
     fields: Fields,
-    writer: &IndexWriter,
+    writer: &'a IndexWriter,
+    manifests: &'a Manifests,
+    /// Files already in the index, with the hash they were indexed with.
+    indexed: &'a HashMap<String, u64>,
+}
+
+/// Reads, cleans and indexes `files` on `threads` workers; returns the paths seen.
+fn process_files(
+    batch: &Batch,
     files: &[CorpusFile],
-    manifests: &Manifests,
-    indexed: &HashMap<String, u64>,
     threads: usize,
     stats: &mut RunStats,
     observer: &mut dyn FnMut(Event),
@@ -197,7 +199,7 @@ fn process_files(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(file) = files.get(i) else { break };
-                let outcome = index_file(fields, writer, file, manifests, indexed);
+                let outcome = batch.index_file(file);
                 if sender.send((i, outcome)).is_err() {
                     break;
                 }
@@ -256,60 +258,62 @@ fn process_files(
     })
 }
 
-/// Indexes one file unless its hash shows it unchanged. Errors are the index's, not
-/// the file's: they stop the run.
-fn index_file(
-    fields: Fields,
-    writer: &IndexWriter,
-    file: &CorpusFile,
-    manifests: &Manifests,
-    indexed: &HashMap<String, u64>,
-) -> Result<Outcome> {
-    let bytes = match std::fs::read(&file.path) {
-        Ok(bytes) => bytes,
-        Err(err) => return Ok(Outcome::Unreadable(format!("cannot read: {err}"))),
-    };
-    let manifest = manifests.get(&file.path);
-    let hash = content_hash(&bytes, manifest, &file.root);
-    let path = file.path.to_string_lossy();
-    let previous = indexed.get(path.as_ref());
-    if previous == Some(&hash) {
-        return Ok(Outcome::Unchanged);
-    }
-    let replaced = previous.is_some();
-    if replaced {
-        writer.delete_term(Term::from_field_text(fields.path, &path));
-    }
-    let parsed = match ingest::parse(file, &bytes, manifest) {
-        Ok(parsed) => parsed,
-        Err(err) => {
-            return Ok(Outcome::Unusable {
-                replaced,
-                reason: format!("{err:#}"),
-            })
+impl Batch<'_> {
+    /// Indexes one file unless its hash shows it unchanged. Errors are the index's, not
+    /// the file's: they stop the run.
+    fn index_file(&self, file: &CorpusFile) -> Result<Outcome> {
+        let Batch {
+            fields,
+            writer,
+            manifests,
+            indexed,
+        } = *self;
+        let bytes = match std::fs::read(&file.path) {
+            Ok(bytes) => bytes,
+            Err(err) => return Ok(Outcome::Unreadable(format!("cannot read: {err}"))),
+        };
+        let manifest = manifests.get(&file.path);
+        let hash = content_hash(&bytes, manifest, &file.root);
+        let path = file.path.to_string_lossy();
+        let previous = indexed.get(path.as_ref());
+        if previous == Some(&hash) {
+            return Ok(Outcome::Unchanged);
         }
-    };
-    let undated = parsed
-        .articles
-        .iter()
-        .filter(|a| a.article.date.is_none())
-        .count();
-    for extracted in &parsed.articles {
-        writer
-            .add_document(document(fields, &extracted.article, hash))
-            .with_context(|| format!("adding {} to the index", file.path.display()))?;
+        let replaced = previous.is_some();
+        if replaced {
+            writer.delete_term(Term::from_field_text(fields.path, &path));
+        }
+        let parsed = match ingest::parse(file, &bytes, manifest) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                return Ok(Outcome::Unusable {
+                    replaced,
+                    reason: format!("{err:#}"),
+                })
+            }
+        };
+        let undated = parsed
+            .articles
+            .iter()
+            .filter(|a| a.article.date.is_none())
+            .count();
+        for extracted in &parsed.articles {
+            writer
+                .add_document(document(fields, &extracted.article, hash))
+                .with_context(|| format!("adding {} to the index", file.path.display()))?;
+        }
+        let mut notes = parsed.notes;
+        if parsed.lossy {
+            notes.push("not valid UTF-8: decoded with replacement characters".to_string());
+        }
+        Ok(Outcome::Indexed {
+            replaced,
+            articles: parsed.articles.len(),
+            undated,
+            problems: parsed.problems,
+            notes,
+        })
     }
-    let mut notes = parsed.notes;
-    if parsed.lossy {
-        notes.push("not valid UTF-8: decoded with replacement characters".to_string());
-    }
-    Ok(Outcome::Indexed {
-        replaced,
-        articles: parsed.articles.len(),
-        undated,
-        problems: parsed.problems,
-        notes,
-    })
 }
 
 /// Hash of everything an article's indexed form depends on.

@@ -47,11 +47,14 @@ pub fn collect(index: &DatelineIndex) -> Result<IndexStats> {
         per_source: BTreeMap::new(),
         size_bytes: schema::size_on_disk(&index.dir).unwrap_or(0),
     };
-    let mut source = String::new();
+    let mut name = String::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let dates = fast.date(names::DATE).context("reading dates")?;
         let sources = fast.str(names::SOURCE).context("reading sources")?;
+        // Count by the segment's source ordinals, then name each ordinal once.
+        let mut per_ord = vec![0u64; sources.as_ref().map_or(0, |s| s.num_terms())];
+        let mut unnamed = 0;
         for doc in segment.doc_ids_alive() {
             match dates.first(doc).and_then(datetime_to_day) {
                 Some(day) => {
@@ -61,17 +64,74 @@ pub fn collect(index: &DatelineIndex) -> Result<IndexStats> {
                 }
                 None => stats.undated += 1,
             }
-            source.clear();
-            let ord = sources.as_ref().and_then(|s| s.term_ords(doc).next());
-            let named = match (sources.as_ref(), ord) {
-                (Some(column), Some(ord)) => column
-                    .ord_to_str(ord, &mut source)
-                    .context("reading a source")?,
-                _ => false,
-            };
-            let key = if named { source.as_str() } else { NO_SOURCE };
-            *stats.per_source.entry(key.to_string()).or_default() += 1;
+            match sources.as_ref().and_then(|s| s.term_ords(doc).next()) {
+                Some(ord) => per_ord[ord as usize] += 1,
+                None => unnamed += 1,
+            }
+        }
+        if unnamed > 0 {
+            *stats.per_source.entry(NO_SOURCE.to_string()).or_default() += unnamed;
+        }
+        let Some(sources) = sources else { continue };
+        for (ord, count) in per_ord.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+            name.clear();
+            if sources
+                .ord_to_str(ord as u64, &mut name)
+                .context("reading a source")?
+            {
+                *stats.per_source.entry(name.clone()).or_default() += count;
+            }
         }
     }
     Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{date, indexer, schema, Article};
+
+    #[test]
+    fn counts_per_year_and_source_with_undated() {
+        let index = schema::create_in_ram().unwrap();
+        let article = |id: &str, day: Option<&str>, source: Option<&str>| Article {
+            id: id.into(),
+            title: "t".into(),
+            body: "b".into(),
+            date: day.and_then(date::parse_published),
+            date_from: None,
+            place: None,
+            source: source.map(str::to_string),
+            url: None,
+            path: id.into(),
+            line: None,
+        };
+        indexer::add_articles(
+            &index,
+            &[
+                article("a", Some("2012-02-29"), Some("Herald")),
+                article("b", Some("2012-12-31"), Some("Herald")),
+                article("c", Some("2019-01-01"), Some("Gazette")),
+                article("d", None, None),
+            ],
+        )
+        .unwrap();
+        let stats = collect(&index).unwrap();
+        assert_eq!((stats.articles, stats.undated), (4, 1));
+        assert_eq!(stats.per_year, BTreeMap::from([(2012, 2), (2019, 1)]));
+        let sources: Vec<(&str, u64)> = stats
+            .per_source
+            .iter()
+            .map(|(s, n)| (s.as_str(), *n))
+            .collect();
+        assert_eq!(sources, [("(none)", 1), ("Gazette", 1), ("Herald", 2)]);
+        assert_eq!(
+            stats.first_date.map(date::format_day).as_deref(),
+            Some("2012-02-29")
+        );
+        assert_eq!(
+            stats.last_date.map(date::format_day).as_deref(),
+            Some("2019-01-01")
+        );
+    }
 }
