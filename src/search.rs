@@ -206,12 +206,7 @@ impl Searcher {
             let snippet = if found.is_empty() {
                 Snippet::lead(body.trim())
             } else {
-                Snippet::from_passage(
-                    found.fragment(),
-                    found.fragment_range(),
-                    body.trim().len(),
-                    found.highlighted(),
-                )
+                Snippet::in_text(body.trim(), found.fragment_range(), found.highlighted())
             };
             hits.push(hit(fields, &doc, request.offset + i + 1, score, snippet));
         }

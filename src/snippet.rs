@@ -17,29 +17,57 @@ pub struct Snippet {
 }
 
 impl Snippet {
-    /// Builds a snippet from a passage of `full_len` bytes of text found at `at`, with
-    /// highlights relative to the passage. Whitespace is folded to single spaces and
-    /// ellipses mark the cuts; highlights follow.
-    pub fn from_passage(
-        passage: &str,
-        at: Range<usize>,
-        full_len: usize,
-        highlights: &[Range<usize>],
-    ) -> Snippet {
+    /// Builds a snippet of `text` showing the passage at `passage`, with highlights
+    /// given relative to the passage. The passage grows over the punctuation that
+    /// closes it, and to the edge of the text when only punctuation lies beyond;
+    /// whitespace is folded to single spaces and `…` marks where the text is cut.
+    pub fn in_text(text: &str, passage: Range<usize>, highlights: &[Range<usize>]) -> Snippet {
+        let has_words = |s: &str| s.chars().any(char::is_alphanumeric);
+        let valid = passage.start <= passage.end
+            && passage.end <= text.len()
+            && text.is_char_boundary(passage.start)
+            && text.is_char_boundary(passage.end);
+        if !valid {
+            return Snippet::default();
+        }
+        let start = if has_words(&text[..passage.start]) {
+            passage.start
+        } else {
+            0
+        };
+        let mut end = passage.end;
+        // Take in the punctuation that closes the last sentence or quote.
+        end += text[end..]
+            .find(|c: char| {
+                !matches!(
+                    c,
+                    '.' | '!' | '?' | '"' | '\'' | ')' | ']' | '\u{201d}' | '\u{2019}'
+                )
+            })
+            .unwrap_or(text.len() - end);
+        if !has_words(&text[end..]) {
+            end = text.len();
+        }
+        let shift = passage.start - start;
+        let shown = &text[start..end];
         let mut highlights: Vec<Range<usize>> = highlights
             .iter()
-            .filter(|r| r.start < r.end && r.end <= passage.len())
-            .cloned()
+            .map(|r| r.start + shift..r.end + shift)
+            .filter(|r| {
+                r.start < r.end
+                    && r.end <= shown.len()
+                    && shown.is_char_boundary(r.start)
+                    && shown.is_char_boundary(r.end)
+            })
             .collect();
         highlights.sort_by_key(|r| r.start);
-        let (mut text, mut map) = fold_whitespace(passage);
-        if at.start > 0 {
-            text.insert_str(0, "… ");
-            let shift = "… ".len();
-            map.iter_mut().for_each(|m| *m += shift);
+        let (mut folded, mut map) = fold_whitespace(shown);
+        if start > 0 {
+            folded.insert_str(0, "… ");
+            map.iter_mut().for_each(|m| *m += "… ".len());
         }
-        if at.end < full_len {
-            text.push_str(" …");
+        if end < text.len() {
+            folded.push_str(" …");
         }
         let mut merged: Vec<Range<usize>> = Vec::new();
         for r in highlights {
@@ -50,7 +78,7 @@ impl Snippet {
             }
         }
         Snippet {
-            text,
+            text: folded,
             highlights: merged,
         }
     }
@@ -64,7 +92,7 @@ impl Snippet {
             .map_or(text.len(), |(i, _)| {
                 text[..i].rfind(char::is_whitespace).unwrap_or(i)
             });
-        Snippet::from_passage(&text[..cut], 0..cut, text.len(), &[])
+        Snippet::in_text(text, 0..cut, &[])
     }
 
     /// The pieces of the text in order, each with whether it is highlighted.
@@ -122,8 +150,9 @@ mod tests {
 
     #[test]
     fn whitespace_is_folded_and_highlights_follow() {
-        let passage = "The  drought\n\nhit   Almaty.";
-        let s = Snippet::from_passage(passage, 10..37, 60, &[5..12, 20..26]);
+        let text = "Earlier news. The  drought\n\nhit   Almaty. Later news.";
+        let at = text.find("The").unwrap()..text.find("Almaty").unwrap() + "Almaty".len();
+        let s = Snippet::in_text(text, at, &[5..12, 20..26]);
         assert_eq!(s.text, "… The drought hit Almaty. …");
         assert_eq!(marked(&s), "… The [drought] hit [Almaty]. …");
     }
@@ -132,10 +161,9 @@ mod tests {
     fn multibyte_text_keeps_char_boundaries() {
         let passage = "Café — Алматы 東京 naïve";
         let start = passage.find("Алматы").unwrap();
-        let s = Snippet::from_passage(
+        let s = Snippet::in_text(
             passage,
             0..passage.len(),
-            passage.len(),
             std::slice::from_ref(&(start..start + "Алматы".len())),
         );
         assert_eq!(marked(&s), "Café — [Алматы] 東京 naïve");
@@ -152,7 +180,18 @@ mod tests {
 
     #[test]
     fn overlapping_highlights_merge() {
-        let s = Snippet::from_passage("abcdef", 0..6, 6, &[2..4, 0..3]);
+        let s = Snippet::in_text("abcdef", 0..6, &[2..4, 0..3]);
         assert_eq!(s.highlights, vec![0..4]);
+    }
+
+    #[test]
+    fn a_passage_reaching_the_edges_is_not_marked_as_cut() {
+        let text = "\u{201c}Boats leave every hour.\u{201d}";
+        let at = text.find("Boats").unwrap()..text.find("hour").unwrap() + 4;
+        assert_eq!(Snippet::in_text(text, at, &[0..5]).text, text);
+        let text = "Boats leave every hour. Ferries leave at noon.";
+        let s = Snippet::in_text(text, 0..22, &[]);
+        assert_eq!(s.text, "Boats leave every hour. …");
+        assert_eq!(Snippet::in_text(text, 50..60, &[0..5]), Snippet::default());
     }
 }

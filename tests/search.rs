@@ -733,7 +733,6 @@ fn control_characters_in_titles_are_escaped_for_terminals_but_raw_in_json() {
 }
 
 #[test]
-#[ignore = "bug: a snippet of a whole short body drops its final period and ends with ` …` as if cut"]
 fn snippet_of_a_whole_short_body_is_not_marked_as_cut() {
     let sb = Sandbox::new();
     sb.write(
