@@ -90,7 +90,8 @@ impl RunStats {
 
 /// The outcome of one file on a worker thread.
 enum Outcome {
-    Unchanged,
+    /// The file is indexed as it is; `problems` parts of it could not be read.
+    Unchanged { problems: u64 },
     Indexed {
         replaced: bool,
         articles: usize,
@@ -101,10 +102,29 @@ enum Outcome {
     /// The file could not be read at all; its previous articles stay.
     Unreadable(String),
     /// The file was read but holds no usable article; its previous articles go.
-    Unusable {
-        replaced: bool,
-        reason: String,
-    },
+    Unusable { replaced: bool, reason: String },
+}
+
+/// The canonical form of the paths to index; a path that does not exist is an error
+/// that names it. Call it before opening an index, so that a mistyped path changes
+/// nothing.
+pub fn resolve_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    roots
+        .iter()
+        .map(|root| {
+            root.canonicalize()
+                .with_context(|| format!("cannot index {}", root.display()))
+        })
+        .collect()
+}
+
+/// What the index knows of a file: how it was when indexed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileStamp {
+    /// Hash of the file's bytes, manifest entry and indexed root.
+    pub hash: u64,
+    /// Parts of the file that could not be read.
+    pub problems: u64,
 }
 
 /// Indexes the files under `roots` into `index`, incrementally, and commits.
@@ -115,14 +135,7 @@ pub fn index_paths(
     observer: &mut dyn FnMut(Event),
 ) -> Result<RunStats> {
     let started = Instant::now();
-    let roots = roots
-        .iter()
-        .map(|root| {
-            std::path::absolute(root)
-                .and_then(|_| root.canonicalize())
-                .with_context(|| format!("cannot index {}", root.display()))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let roots = resolve_roots(roots)?;
     let exclude = index.dir.canonicalize().ok();
     let corpus = ingest::walk(&roots, exclude.as_deref());
 
@@ -133,9 +146,13 @@ pub fn index_paths(
     for path in &corpus.skipped {
         observer(Event::Skipped(path));
     }
-    for (path, reason) in &corpus.problems {
+    for (path, reason) in &corpus.unwalkable {
         stats.failed += 1;
         observer(Event::Failed(path, reason));
+    }
+    for (path, problem) in &corpus.manifest_problems {
+        stats.problems += 1;
+        observer(Event::Problem(path, problem));
     }
     observer(Event::Found(corpus.files.len()));
 
@@ -178,8 +195,8 @@ struct Batch<'a> {
     fields: Fields,
     writer: &'a IndexWriter,
     manifests: &'a Manifests,
-    /// Files already in the index, with the hash they were indexed with.
-    indexed: &'a HashMap<String, u64>,
+    /// Files already in the index, as they were when indexed.
+    indexed: &'a HashMap<String, FileStamp>,
 }
 
 /// Reads, cleans and indexes `files` on `threads` workers; returns the paths seen.
@@ -212,7 +229,16 @@ fn process_files(
             let path = &files[i].path;
             seen.insert(path.to_string_lossy().into_owned());
             match outcome {
-                Ok(Outcome::Unchanged) => stats.unchanged += 1,
+                Ok(Outcome::Unchanged { problems }) => {
+                    stats.unchanged += 1;
+                    if problems > 0 {
+                        stats.problems += problems as usize;
+                        let message = format!(
+                            "{problems} unreadable part(s), unchanged since they were reported"
+                        );
+                        observer(Event::Problem(path, &message));
+                    }
+                }
                 Ok(Outcome::Indexed {
                     replaced,
                     articles,
@@ -276,8 +302,10 @@ impl Batch<'_> {
         let hash = content_hash(&bytes, manifest, &file.root);
         let path = file.path.to_string_lossy();
         let previous = indexed.get(path.as_ref());
-        if previous == Some(&hash) {
-            return Ok(Outcome::Unchanged);
+        if let Some(stamp) = previous.filter(|stamp| stamp.hash == hash) {
+            return Ok(Outcome::Unchanged {
+                problems: stamp.problems,
+            });
         }
         let replaced = previous.is_some();
         if replaced {
@@ -297,9 +325,13 @@ impl Batch<'_> {
             .iter()
             .filter(|a| a.article.date.is_none())
             .count();
+        let stamp = FileStamp {
+            hash,
+            problems: parsed.problems.len() as u64,
+        };
         for extracted in &parsed.articles {
             writer
-                .add_document(document(fields, &extracted.article, hash))
+                .add_document(document(fields, &extracted.article, stamp))
                 .with_context(|| format!("adding {} to the index", file.path.display()))?;
         }
         let mut notes = parsed.notes;
@@ -331,13 +363,14 @@ fn content_hash(bytes: &[u8], manifest: Option<&ingest::ManifestEntry>, root: &P
 }
 
 /// The tantivy document of an article.
-pub fn document(fields: Fields, article: &Article, file_hash: u64) -> TantivyDocument {
+pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, &article.id);
     doc.add_text(fields.title, &article.title);
     doc.add_text(fields.body, &article.body);
     doc.add_text(fields.path, &article.path);
-    doc.add_u64(fields.file_hash, file_hash);
+    doc.add_u64(fields.file_hash, file.hash);
+    doc.add_u64(fields.file_problems, file.problems);
     if let Some(line) = article.line {
         doc.add_u64(fields.line, line as u64);
     }
@@ -371,8 +404,8 @@ pub fn datetime_to_day(value: DateTime) -> Option<time::Date> {
     date::day(day.year(), u8::from(day.month()).into(), day.day().into())
 }
 
-/// Every file in the index with the hash it was indexed with, from the fast fields.
-fn indexed_files(index: &DatelineIndex) -> Result<HashMap<String, u64>> {
+/// Every file in the index with its stamp, from the fast fields.
+fn indexed_files(index: &DatelineIndex) -> Result<HashMap<String, FileStamp>> {
     let reader = index.index.reader().context("reading the index")?;
     let searcher = reader.searcher();
     let mut files = HashMap::new();
@@ -385,6 +418,9 @@ fn indexed_files(index: &DatelineIndex) -> Result<HashMap<String, u64>> {
         let hashes = fast
             .u64(names::FILE_HASH)
             .context("reading indexed hashes")?;
+        let problems = fast
+            .u64(names::FILE_PROBLEMS)
+            .context("reading indexed problem counts")?;
         for doc in segment.doc_ids_alive() {
             let (Some(ord), Some(hash)) = (paths.term_ords(doc).next(), hashes.first(doc)) else {
                 continue;
@@ -394,7 +430,10 @@ fn indexed_files(index: &DatelineIndex) -> Result<HashMap<String, u64>> {
                 .ord_to_str(ord, &mut path)
                 .context("reading an indexed path")?
             {
-                files.entry(path.clone()).or_insert(hash);
+                let problems = problems.first(doc).unwrap_or(0);
+                files
+                    .entry(path.clone())
+                    .or_insert(FileStamp { hash, problems });
             }
         }
     }
@@ -405,7 +444,7 @@ fn indexed_files(index: &DatelineIndex) -> Result<HashMap<String, u64>> {
 fn remove_vanished(
     fields: Fields,
     writer: &IndexWriter,
-    indexed: &HashMap<String, u64>,
+    indexed: &HashMap<String, FileStamp>,
     seen: &HashSet<String>,
     roots: &[PathBuf],
 ) -> Result<usize> {
@@ -430,7 +469,7 @@ pub fn add_articles(index: &DatelineIndex, articles: &[Article]) -> Result<()> {
     for article in articles {
         writer.delete_term(Term::from_field_text(index.fields.id, &article.id));
         writer
-            .add_document(document(index.fields, article, 0))
+            .add_document(document(index.fields, article, FileStamp::default()))
             .with_context(|| format!("adding article {}", article.id))?;
     }
     writer.commit().context("committing the index")?;

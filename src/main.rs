@@ -15,7 +15,10 @@ use std::process::ExitCode;
 const PROGRESS_FROM_FILES: usize = 200;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
     let result = match cli.command {
         Command::Index(args) => run_index(args),
         Command::Search(args) => run_search(args),
@@ -32,6 +35,43 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints help and version as clap does, and argument errors on one line.
+fn usage_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return if err.use_stderr() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let text = err.render().to_string();
+    let parts: Vec<&str> = text
+        .lines()
+        .map(|line| line.trim().trim_start_matches("error: "))
+        .filter(|line| {
+            !line.is_empty()
+                && !line.starts_with("For more information")
+                && !line.starts_with("Usage:")
+        })
+        .collect();
+    let mut message = String::new();
+    for part in parts {
+        if !message.is_empty() {
+            message.push_str(if message.ends_with(':') { " " } else { "; " });
+        }
+        message.push_str(part);
+    }
+    eprintln!("dateline: {message} (see dateline --help)");
+    ExitCode::from(2)
+}
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
@@ -41,6 +81,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn run_index(args: IndexArgs) -> Result<ExitCode> {
+    dateline::indexer::resolve_roots(&args.paths)?;
     let index = schema::open_or_create(&args.location.index)?;
     let defaults = IndexOptions::default();
     let options = IndexOptions {

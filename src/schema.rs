@@ -44,6 +44,9 @@ pub struct Fields {
     pub line: Field,
     /// Hash of the file's bytes and metadata when indexed (fast).
     pub file_hash: Field,
+    /// Parts of the file that could not be read when it was indexed (fast), so that
+    /// they are reported again while the file stays as it is.
+    pub file_problems: Field,
     /// Publication day (indexed, fast, stored).
     pub date: Field,
     /// Where the date came from (stored).
@@ -70,6 +73,8 @@ pub mod names {
     pub const LINE: &str = "line";
     /// See [`super::Fields::file_hash`].
     pub const FILE_HASH: &str = "file_hash";
+    /// See [`super::Fields::file_problems`].
+    pub const FILE_PROBLEMS: &str = "file_problems";
     /// See [`super::Fields::date`].
     pub const DATE: &str = "date";
     /// See [`super::Fields::date_from`].
@@ -98,6 +103,7 @@ pub fn schema() -> Schema {
     builder.add_text_field(names::PATH, STRING | STORED | FAST);
     builder.add_u64_field(names::LINE, NumericOptions::default().set_stored());
     builder.add_u64_field(names::FILE_HASH, FAST);
+    builder.add_u64_field(names::FILE_PROBLEMS, FAST);
     builder.add_date_field(
         names::DATE,
         DateOptions::default()
@@ -128,6 +134,7 @@ impl Fields {
             path: field(names::PATH)?,
             line: field(names::LINE)?,
             file_hash: field(names::FILE_HASH)?,
+            file_problems: field(names::FILE_PROBLEMS)?,
             date: field(names::DATE)?,
             date_from: field(names::DATE_FROM)?,
         })

@@ -192,6 +192,9 @@ mod tests {
         let text = "Boats leave every hour. Ferries leave at noon.";
         let s = Snippet::in_text(text, 0..22, &[]);
         assert_eq!(s.text, "Boats leave every hour. …");
-        assert_eq!(Snippet::in_text(text, 50..60, &[0..2, 3..5]), Snippet::default());
+        assert_eq!(
+            Snippet::in_text(text, 50..60, &[0..2, 3..5]),
+            Snippet::default()
+        );
     }
 }

@@ -544,6 +544,53 @@ fn json_lines_file_with_one_bad_line_keeps_the_others() {
     let harbour = sb.search_json(&["harbour"]);
     assert_eq!(harbour.total, 2);
     assert_eq!(sb.search_json(&["flats"]).total, 1);
+
+    // The file has not changed, so it is not read again, but it still lacks a line.
+    let again = sb.index("c");
+    again.expect_code(1);
+    let summary = again.summary();
+    assert_eq!(
+        (summary.unchanged, summary.unreadable),
+        (1, 1),
+        "{}",
+        summary.line
+    );
+    assert!(
+        again.stderr.contains("feed.jsonl: 1 unreadable part"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn a_bad_manifest_line_is_a_problem_not_a_failed_file() {
+    let sb = Sandbox::new();
+    sb.write(
+        "c/a.txt",
+        "Ferry resumes\n\nThe ferry to the island resumed service.\n",
+    );
+    sb.write(
+        "c/manifest.jsonl",
+        "{\"file\": \"a.txt\", \"date\": \"2015-04-02\"}\n{broken\n",
+    );
+    let run = sb.index("c");
+    run.expect_code(1);
+    let summary = run.summary();
+    assert_eq!(
+        (summary.files, summary.failed, summary.unreadable),
+        (1, 0, 1),
+        "{}",
+        summary.line
+    );
+    assert!(
+        run.stderr.contains("manifest.jsonl: line 2"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        sb.search_json(&["ferry"]).hits[0].date.as_deref(),
+        Some("2015-04-02")
+    );
 }
 
 #[test]
@@ -672,6 +719,10 @@ fn missing_path_to_index_is_an_error_naming_it() {
     run.expect_code(2);
     let line = run.single_error_line();
     assert!(line.contains("no-such-folder"), "{line}");
+    assert!(
+        !sb.index_dir().exists(),
+        "a failed run left an index behind"
+    );
 }
 
 #[test]

@@ -747,3 +747,18 @@ fn snippet_of_a_whole_short_body_is_not_marked_as_cut() {
         "The ferry timetable changes on Monday. Boats will leave every hour."
     );
 }
+
+#[test]
+fn argument_errors_are_one_line() {
+    let sb = Sandbox::new();
+    let run = sb.run(["search", "drought", "--sort", "sideways"]);
+    run.expect_code(2);
+    let line = run.single_error_line();
+    assert!(
+        line.contains("'sideways'") && line.contains("relevance"),
+        "{line}"
+    );
+    let run = sb.run(["search"]);
+    run.expect_code(2);
+    assert!(run.single_error_line().contains("<QUERY>"));
+}

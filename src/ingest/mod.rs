@@ -92,8 +92,10 @@ pub struct Corpus {
     pub manifests: Manifests,
     /// Files that are not articles.
     pub skipped: Vec<PathBuf>,
-    /// Paths that could not be walked or manifests that could not be read, with why.
-    pub problems: Vec<(PathBuf, String)>,
+    /// Paths that could not be walked (unreadable folders, link loops), with why.
+    pub unwalkable: Vec<(PathBuf, String)>,
+    /// Manifests, or lines of them, that could not be read, with why.
+    pub manifest_problems: Vec<(PathBuf, String)>,
 }
 
 /// Finds the article files under `roots`, skipping hidden folders and `exclude` (the
@@ -124,7 +126,7 @@ pub fn walk(roots: &[PathBuf], exclude: Option<&Path>) -> Corpus {
                             .io_error()
                             .map_or_else(|| err.to_string(), |e| e.to_string()),
                     };
-                    corpus.problems.push((path, reason));
+                    corpus.unwalkable.push((path, reason));
                     continue;
                 }
             };
@@ -135,9 +137,9 @@ pub fn walk(roots: &[PathBuf], exclude: Option<&Path>) -> Corpus {
             if path.file_name().is_some_and(|n| n == MANIFEST_NAME) {
                 match corpus.manifests.load(&path) {
                     Ok(problems) => corpus
-                        .problems
+                        .manifest_problems
                         .extend(problems.into_iter().map(|p| (path.clone(), p))),
-                    Err(err) => corpus.problems.push((path, format!("{err:#}"))),
+                    Err(err) => corpus.manifest_problems.push((path, format!("{err:#}"))),
                 }
                 continue;
             }
