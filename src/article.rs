@@ -14,6 +14,8 @@ pub enum DateSource {
     Manifest,
     /// A date field of a JSON article.
     Json,
+    /// The metadata of an HTML page (`article:published_time`, JSON-LD, `<time>`).
+    Html,
     /// A `/YYYY/MM/DD/` run in the article's URL path.
     Url,
     /// A date line near the top of the text ("Published March 31, 2011").
@@ -27,6 +29,7 @@ impl DateSource {
             DateSource::Header => "header",
             DateSource::Manifest => "manifest",
             DateSource::Json => "json",
+            DateSource::Html => "html",
             DateSource::Url => "url",
             DateSource::Text => "text",
         }
@@ -66,6 +69,8 @@ pub struct Article {
     pub path: String,
     /// For files holding several articles: the 1-based line (JSON lines) or item (JSON array).
     pub line: Option<usize>,
+    /// The article's language as a lower-case code (`en`, `ru`, `zh`), when known.
+    pub lang: Option<String>,
 }
 
 /// Serialises an optional date as `YYYY-MM-DD` or `null`.

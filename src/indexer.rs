@@ -384,6 +384,7 @@ pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDo
         (fields.place, &article.place),
         (fields.source, &article.source),
         (fields.url, &article.url),
+        (fields.lang, &article.lang),
     ] {
         if let Some(value) = value {
             doc.add_text(field, value);

@@ -31,6 +31,7 @@
 //!     url: None,
 //!     path: "kapshagai.txt".into(),
 //!     line: None,
+//!     lang: None,
 //! };
 //! indexer::add_articles(&index, &[article])?;
 //!

@@ -51,6 +51,8 @@ pub struct Fields {
     pub date: Field,
     /// Where the date came from (stored).
     pub date_from: Field,
+    /// Language code (exact, stored).
+    pub lang: Field,
 }
 
 /// Field names, shared with queries (`title:word`) and fast-field lookups.
@@ -79,6 +81,8 @@ pub mod names {
     pub const DATE: &str = "date";
     /// See [`super::Fields::date_from`].
     pub const DATE_FROM: &str = "date_from";
+    /// See [`super::Fields::lang`].
+    pub const LANG: &str = "lang";
 }
 
 /// Builds the schema of a dateline index.
@@ -113,6 +117,7 @@ pub fn schema() -> Schema {
             .set_precision(DateTimePrecision::Seconds),
     );
     builder.add_text_field(names::DATE_FROM, STORED);
+    builder.add_text_field(names::LANG, STRING | STORED);
     builder.build()
 }
 
@@ -137,6 +142,7 @@ impl Fields {
             file_problems: field(names::FILE_PROBLEMS)?,
             date: field(names::DATE)?,
             date_from: field(names::DATE_FROM)?,
+            lang: field(names::LANG)?,
         })
     }
 }

@@ -336,6 +336,7 @@ mod tests {
             url: None,
             path: format!("/corpus/{id}.txt"),
             line: None,
+            lang: None,
         }
     }
 

@@ -105,6 +105,7 @@ mod tests {
             url: None,
             path: id.into(),
             line: None,
+            lang: None,
         };
         indexer::add_articles(
             &index,

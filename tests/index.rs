@@ -478,10 +478,7 @@ fn bad_files_are_reported_and_the_rest_is_indexed() {
         b"Caf\xe9 owners protest parking fees\n\nOwners of the caf\xe9s on Linden Street protested against the new parking fees.\n",
     );
     sb.write("c/site/report.pdf", "%PDF-1.4 not an article");
-    sb.write(
-        "c/site/page.html",
-        "<html><body>not an article</body></html>",
-    );
+    sb.write("c/site/table.csv", "year,count\n2019,4\n");
 
     let run = sb.index("c");
     run.expect_code(1);
@@ -632,7 +629,7 @@ fn non_article_files_are_skipped_and_counted() {
         "Lighthouse gets new stripes\n\nThe lighthouse on Gull Rock was repainted in red and white stripes.\n",
     );
     sb.write("c/report.pdf", "%PDF-1.4 lighthouse report");
-    sb.write("c/page.html", "<p>lighthouse page</p>");
+    sb.write("c/table.csv", "lighthouse,page\n");
     let run = sb.index("c");
     run.expect_code(0);
     let summary = run.summary();
@@ -648,7 +645,7 @@ fn non_article_files_are_skipped_and_counted() {
 
     let verbose = sb.run_with_index("index", [sb.join("c").as_os_str(), "-v".as_ref()]);
     verbose.expect_code(0);
-    for file in ["report.pdf", "page.html"] {
+    for file in ["report.pdf", "table.csv"] {
         assert!(
             verbose
                 .stderr_lines()

@@ -19,6 +19,7 @@ const DATE: &[&str] = &[
 ];
 const URL: &[&str] = &["url", "link"];
 const SOURCE: &[&str] = &["source", "site", "source_domain", "publisher"];
+const LANG: &[&str] = &["language", "lang"];
 
 /// One JSON article: its metadata and its raw text, or why it cannot be read.
 pub fn record(value: &Value) -> Result<(Metadata, String), String> {
@@ -36,6 +37,7 @@ pub fn record(value: &Value) -> Result<(Metadata, String), String> {
         date: first_date(object).map(|d| (d, DateSource::Json)),
         url: first_string(object, URL),
         source: first_string(object, SOURCE),
+        lang: first_string(object, LANG).map(|l| l.to_ascii_lowercase()),
     };
     Ok((meta, text))
 }

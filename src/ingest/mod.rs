@@ -1,6 +1,7 @@
 //! Ingest: finding article files under the paths given, reading each format, and
 //! assembling an [`Article`] from a file's metadata and its cleaned text.
 
+mod html;
 mod json;
 mod manifest;
 mod text;
@@ -25,6 +26,8 @@ pub enum Format {
     JsonLines,
     /// `.json`: one JSON article or an array of them.
     Json,
+    /// `.html`, `.htm`: a saved news page.
+    Html,
 }
 
 impl Format {
@@ -38,6 +41,7 @@ impl Format {
             "txt" | "text" | "md" => Some(Format::Text),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
             "json" => Some(Format::Json),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
             _ => None,
         }
     }
@@ -55,6 +59,8 @@ pub struct Metadata {
     pub url: Option<String>,
     /// The publishing site.
     pub source: Option<String>,
+    /// The language the input declares.
+    pub lang: Option<String>,
 }
 
 impl Metadata {
@@ -215,6 +221,18 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], manifest: Option<&ManifestEntry>) 
             }
             add(meta.or_manifest(manifest), body, None, &mut parsed);
         }
+        Format::Html => {
+            let page = html::extract(&text);
+            if page.text.trim().is_empty() {
+                bail!("no story text found in the page");
+            }
+            add(
+                page.meta.or_manifest(manifest),
+                &page.text,
+                None,
+                &mut parsed,
+            );
+        }
         Format::JsonLines => {
             for (n, line) in text.lines().enumerate() {
                 if line.trim().is_empty() {
@@ -268,7 +286,7 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], manifest: Option<&ManifestEntry>) 
 pub fn read_one(path: &Path) -> Result<Parsed> {
     let format = Format::of(path).ok_or_else(|| {
         anyhow::anyhow!(
-            "{} is not an article file: dateline reads .txt, .text, .md, .jsonl, .ndjson and .json",
+            "{} is not an article file: dateline reads .txt, .text, .md, .html, .htm, .jsonl, .ndjson and .json",
             path.display()
         )
     })?;
@@ -340,6 +358,7 @@ fn assemble(
         url: meta.url,
         path,
         line,
+        lang: meta.lang,
     };
     let dropped = cleaned.dropped;
     (Extracted { article, dropped }, problem)

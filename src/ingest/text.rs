@@ -5,7 +5,7 @@ use super::Metadata;
 use crate::article::DateSource;
 
 /// Keys a header block may hold; others (`Author:`) are allowed and ignored.
-const KEYS: &[&str] = &["title", "date", "url", "source"];
+const KEYS: &[&str] = &["title", "date", "url", "source", "language", "lang"];
 
 /// Most lines a header block may have.
 const MAX_HEADER_LINES: usize = 12;
@@ -39,6 +39,7 @@ pub fn split_header(text: &str) -> (Metadata, &str) {
                 "title" => meta.title = value,
                 "date" => meta.date = value.map(|v| (v, DateSource::Header)),
                 "url" => meta.url = value,
+                "language" | "lang" => meta.lang = value.map(|v| v.to_ascii_lowercase()),
                 _ => meta.source = value,
             }
         }

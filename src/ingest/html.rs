@@ -1,0 +1,526 @@
+//! Saved HTML news pages: the metadata a page states (Open Graph, JSON-LD, `<time>`,
+//! meta names, canonical link) and the story's paragraphs, found as the block of the
+//! page that holds the most paragraph text once navigation, asides, comments, cookie
+//! and subscription panels are set aside.
+
+use super::Metadata;
+use crate::article::DateSource;
+use scraper::{ElementRef, Html, Node, Selector};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Elements whose contents are never story text.
+const SKIPPED_TAGS: &[&str] = &[
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "iframe",
+    "figure",
+    "figcaption",
+    "menu",
+    "dialog",
+    "object",
+];
+
+/// Words that mark a block as site furniture when a part of its class or id (split at
+/// `-` and `_`) starts with them: `comments`, `newsletter-box`, `share_buttons`.
+const FURNITURE: &[&str] = &[
+    "cookie",
+    "consent",
+    "gdpr",
+    "newsletter",
+    "subscri",
+    "signup",
+    "promo",
+    "related",
+    "recommend",
+    "share",
+    "social",
+    "comment",
+    "footer",
+    "sidebar",
+    "menu",
+    "breadcrumb",
+    "advert",
+    "banner",
+    "popup",
+    "modal",
+    "popular",
+    "trending",
+    "donat",
+    "paywall",
+    "outbrain",
+    "taboola",
+    "caption",
+    "byline",
+    "author",
+    "tags",
+    "toolbar",
+    "masthead",
+    "nav",
+    "sponsor",
+    "widget",
+];
+
+/// Class or id parts that are furniture only as whole parts (`ad`, not `adjacent`).
+const FURNITURE_PARTS: &[&str] = &["ad", "ads", "adslot", "promo", "meta", "more", "extra"];
+
+/// Furniture names written across parts: `most-read`, `read-also`.
+const FURNITURE_PHRASES: &[&str] = &[
+    "most-read",
+    "mostread",
+    "read-also",
+    "readalso",
+    "see-also",
+    "also-read",
+    "sign-up",
+    "side-bar",
+    "read-more",
+    "readmore",
+];
+
+/// Shortest paragraph counted when looking for the story's block.
+const MIN_PARAGRAPH_CHARS: usize = 25;
+
+/// What a page gives: its metadata and its story paragraphs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HtmlPage {
+    /// Title, date, URL, source and declared language (`<html lang>`, lower-cased).
+    pub meta: Metadata,
+    /// The story's paragraphs, separated by blank lines.
+    pub text: String,
+}
+
+/// Reads a saved news page.
+pub fn extract(html: &str) -> HtmlPage {
+    let document = Html::parse_document(html);
+    let metas = meta_values(&document);
+    let ld = json_ld(&document);
+    let first = |names: &[&str]| names.iter().find_map(|n| metas.get(*n).cloned());
+
+    let site_name = first(&["og:site_name", "application-name"]).or_else(|| ld.publisher.clone());
+    let url = link_canonical(&document)
+        .or_else(|| first(&["og:url", "twitter:url"]))
+        .or_else(|| ld.url.clone());
+    let source = site_name.or_else(|| url.as_deref().and_then(super::url_host));
+    let h1 =
+        select_first_text(&document, "article h1").or_else(|| select_first_text(&document, "h1"));
+    let page_title = select_first_text(&document, "title");
+    let title = [
+        first(&["og:title"]),
+        first(&["twitter:title"]),
+        ld.headline.clone(),
+        h1.clone(),
+        page_title,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|t| strip_site_suffix(&t, source.as_deref(), h1.as_deref()))
+    .find(|t| !t.is_empty());
+
+    let date = first(&["article:published_time", "og:published_time"])
+        .or_else(|| ld.date_published.clone())
+        .or_else(|| time_datetime(&document))
+        .or_else(|| {
+            first(&[
+                "pubdate",
+                "publishdate",
+                "publish-date",
+                "date",
+                "dc.date.issued",
+                "dc.date",
+                "dcterms.created",
+                "sailthru.date",
+                "parsely-pub-date",
+                "article.published",
+                "datepublished",
+            ])
+        });
+    let lang = document
+        .root_element()
+        .attr("lang")
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| !l.is_empty());
+    HtmlPage {
+        meta: Metadata {
+            title,
+            date: date.map(|d| (d, DateSource::Html)),
+            url,
+            source,
+            lang,
+        },
+        text: story_text(&document),
+    }
+}
+
+/// `<meta>` values by lower-cased `property`, `name` or `itemprop`; the first wins.
+fn meta_values(document: &Html) -> HashMap<String, String> {
+    let mut values = HashMap::new();
+    let selector = selector("meta");
+    for meta in document.select(&selector) {
+        let element = meta.value();
+        let Some(content) = element
+            .attr("content")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        else {
+            continue;
+        };
+        for key in ["property", "name", "itemprop"] {
+            if let Some(name) = element.attr(key) {
+                values
+                    .entry(name.trim().to_ascii_lowercase())
+                    .or_insert_with(|| content.to_string());
+            }
+        }
+    }
+    values
+}
+
+fn selector(css: &str) -> Selector {
+    // The selectors are constants of this module; a typo is caught by the tests.
+    Selector::parse(css).unwrap_or_else(|_| panic!("invalid built-in selector {css}"))
+}
+
+fn select_first_text(document: &Html, css: &str) -> Option<String> {
+    let selector = selector(css);
+    document
+        .select(&selector)
+        .map(|e| fold(&e.text().collect::<String>()))
+        .find(|t| !t.is_empty())
+}
+
+fn link_canonical(document: &Html) -> Option<String> {
+    let selector = selector("link[rel=canonical]");
+    document
+        .select(&selector)
+        .find_map(|l| l.attr("href").map(str::trim).filter(|h| !h.is_empty()))
+        .map(str::to_string)
+}
+
+/// The `datetime` of a `<time>` marked as the publication date, else of the first
+/// `<time>` in the article.
+fn time_datetime(document: &Html) -> Option<String> {
+    [
+        "[itemprop=datePublished]",
+        "time[pubdate]",
+        "article time",
+        "time",
+    ]
+    .iter()
+    .find_map(|css| {
+        let selector = selector(css);
+        document.select(&selector).find_map(|e| {
+            e.attr("datetime")
+                .or_else(|| e.attr("content"))
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+        })
+    })
+}
+
+/// What JSON-LD says of the article.
+#[derive(Debug, Default)]
+struct LinkedData {
+    headline: Option<String>,
+    date_published: Option<String>,
+    publisher: Option<String>,
+    url: Option<String>,
+}
+
+fn json_ld(document: &Html) -> LinkedData {
+    let selector = selector("script[type=\"application/ld+json\"]");
+    let mut found = LinkedData::default();
+    for script in document.select(&selector) {
+        let text = script.text().collect::<String>();
+        let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
+            continue;
+        };
+        let mut stack = vec![&value];
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::Array(items) => stack.extend(items.iter().rev()),
+                Value::Object(object) => {
+                    if let Some(graph) = object.get("@graph") {
+                        stack.push(graph);
+                    }
+                    if is_article_type(object.get("@type")) {
+                        let text = |key: &str| {
+                            object
+                                .get(key)
+                                .and_then(Value::as_str)
+                                .map(|s| fold(s))
+                                .filter(|s| !s.is_empty())
+                        };
+                        found.headline = found.headline.or_else(|| text("headline"));
+                        found.date_published =
+                            found.date_published.or_else(|| text("datePublished"));
+                        found.url = found.url.or_else(|| text("url"));
+                        let publisher = object
+                            .get("publisher")
+                            .and_then(|p| p.get("name"))
+                            .and_then(Value::as_str)
+                            .map(fold);
+                        found.publisher = found.publisher.or(publisher);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+fn is_article_type(kind: Option<&Value>) -> bool {
+    let is_article = |s: &str| s.ends_with("Article") || s == "BlogPosting" || s == "Report";
+    match kind {
+        Some(Value::String(s)) => is_article(s),
+        Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).any(is_article),
+        _ => false,
+    }
+}
+
+/// Removes a trailing ` - Site`, ` | Site`, ` — Site` or ` · Site` when the suffix is
+/// the site's name, or when what precedes it is the page's headline.
+fn strip_site_suffix(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
+    let title = fold(title);
+    for separator in [" | ", " - ", " — ", " – ", " · ", " :: "] {
+        if let Some((head, tail)) = title.rsplit_once(separator) {
+            let tail_is_site = site.is_some_and(|s| {
+                let s = s.to_lowercase();
+                let t = tail.to_lowercase();
+                t == s || t.contains(&s) || s.contains(&t)
+            });
+            let head_is_headline = h1.is_some_and(|h| fold(h) == head.trim());
+            if tail_is_site || head_is_headline {
+                return head.trim().to_string();
+            }
+        }
+    }
+    title
+}
+
+/// Collapses runs of whitespace (no-break spaces included) to single spaces.
+fn fold(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether an element is furniture by its tag, class or id.
+fn is_furniture(element: ElementRef) -> bool {
+    let value = element.value();
+    if SKIPPED_TAGS.contains(&value.name()) {
+        return true;
+    }
+    if value.attr("hidden").is_some() || value.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    let role = value.attr("role").unwrap_or_default();
+    if matches!(
+        role,
+        "navigation" | "banner" | "contentinfo" | "complementary" | "dialog"
+    ) {
+        return true;
+    }
+    let names = format!(
+        "{} {}",
+        value.attr("class").unwrap_or_default(),
+        value.attr("id").unwrap_or_default()
+    )
+    .to_ascii_lowercase();
+    names.split_whitespace().any(|name| {
+        FURNITURE_PHRASES.iter().any(|f| name.contains(f))
+            || name.split(['-', '_']).any(|part| {
+                FURNITURE_PARTS.contains(&part) || FURNITURE.iter().any(|f| part.starts_with(f))
+            })
+    })
+}
+
+/// A paragraph's text with whitespace folded, and how much of it is link text.
+fn paragraph_text(paragraph: ElementRef) -> (String, f32) {
+    let mut text = String::new();
+    let mut link_chars = 0usize;
+    for node in paragraph.descendants() {
+        let Node::Text(t) = node.value() else {
+            continue;
+        };
+        let inside_link = node
+            .ancestors()
+            .take_while(|a| a.id() != paragraph.id())
+            .any(|a| a.value().as_element().is_some_and(|e| e.name() == "a"));
+        let skipped = node
+            .ancestors()
+            .take_while(|a| a.id() != paragraph.id())
+            .any(|a| {
+                ElementRef::wrap(a).is_some_and(|e| matches!(e.value().name(), "script" | "style"))
+            });
+        if skipped {
+            continue;
+        }
+        if inside_link {
+            link_chars += t.chars().count();
+        }
+        text.push_str(t);
+        text.push(' ');
+    }
+    let text = fold(&text);
+    let total = text.chars().count().max(1);
+    (text, link_chars as f32 / total as f32)
+}
+
+/// Whether any ancestor of `element` (or itself) is furniture.
+fn in_furniture(element: ElementRef) -> bool {
+    std::iter::once(element)
+        .chain(element.ancestors().filter_map(ElementRef::wrap))
+        .any(is_furniture)
+}
+
+/// The story: the paragraphs of the block of the page that holds the most paragraph
+/// text, in document order.
+fn story_text(document: &Html) -> String {
+    let paragraphs = selector("p, blockquote > p");
+    let mut scores = HashMap::new();
+    let mut candidates = Vec::new();
+    for p in document.select(&paragraphs) {
+        if in_furniture(p) {
+            continue;
+        }
+        let (text, link_density) = paragraph_text(p);
+        if text.chars().count() < MIN_PARAGRAPH_CHARS || link_density > 0.5 {
+            continue;
+        }
+        let score = 1.0
+            + text.matches([',', '،', '，', '、']).count() as f32
+            + (text.chars().count() as f32 / 100.0).min(3.0);
+        for (depth, ancestor) in p.ancestors().take(3).enumerate() {
+            *scores.entry(ancestor.id()).or_insert(0.0f32) += score / (depth + 1) as f32;
+        }
+        candidates.push(p);
+    }
+    let Some(best) = scores
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(id, _)| *id)
+    else {
+        return String::new();
+    };
+    let mut story = Vec::new();
+    for p in candidates {
+        if p.ancestors().any(|a| a.id() == best) {
+            story.push(paragraph_text(p).0);
+        }
+    }
+    story.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!doctype html>
+<html lang="en-GB"><head>
+<title>Reservoir falls to record low | The Valley Times</title>
+<meta property="og:site_name" content="The Valley Times">
+<meta property="article:published_time" content="2019-03-04T01:15:00+03:00">
+<link rel="canonical" href="https://valley.example/news/reservoir">
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage"},{"@type":"NewsArticle","headline":"Reservoir falls to record low","datePublished":"2019-03-04T01:15:00+03:00"}]}</script>
+<style>p { color: red }</style>
+</head><body>
+<header><a href="/">The Valley Times</a><nav><a href="/a">Politics</a> <a href="/b">Business</a></nav></header>
+<div class="cookie-banner"><p>We use cookies to improve your experience on our site. Accept all?</p></div>
+<main><article>
+<h1>Reservoir falls to record low</h1>
+<p class="byline">By Ana Ferreira, 4 March 2019</p>
+<div class="story-body">
+<p>VALLEY CITY &mdash; The reservoir above the city fell to its lowest level on record this week, officials said.</p>
+<figure><img src="x.jpg"><figcaption>The dry bed of the reservoir, photographed on Sunday morning.</figcaption></figure>
+<aside class="related-inline"><p>Read also: <a href="/x">Farmers ask for water quotas to be raised</a></p></aside>
+<p>Farmers said the level, a third of the usual volume, left them no water for the spring sowing.</p>
+<p>The water board will meet on Friday to decide on rationing, a spokeswoman said.</p>
+</div></article>
+<section class="comments"><p>Great article, thanks for covering this issue so thoroughly!</p></section>
+</main>
+<footer><p>© 2019 The Valley Times. All rights reserved. Terms and privacy.</p></footer>
+</body></html>"#;
+
+    #[test]
+    fn metadata_of_a_typical_page() {
+        let page = extract(PAGE);
+        assert_eq!(
+            page.meta.title.as_deref(),
+            Some("Reservoir falls to record low")
+        );
+        assert_eq!(page.meta.source.as_deref(), Some("The Valley Times"));
+        assert_eq!(
+            page.meta.url.as_deref(),
+            Some("https://valley.example/news/reservoir")
+        );
+        assert_eq!(
+            page.meta.date,
+            Some(("2019-03-04T01:15:00+03:00".to_string(), DateSource::Html))
+        );
+        assert_eq!(page.meta.lang.as_deref(), Some("en-gb"));
+    }
+
+    #[test]
+    fn story_without_furniture() {
+        let page = extract(PAGE);
+        assert_eq!(
+            page.text,
+            "VALLEY CITY \u{2014} The reservoir above the city fell to its lowest level on record this week, officials said.\n\n\
+             Farmers said the level, a third of the usual volume, left them no water for the spring sowing.\n\n\
+             The water board will meet on Friday to decide on rationing, a spokeswoman said."
+        );
+    }
+
+    #[test]
+    fn dates_from_json_ld_graphs_arrays_and_time_elements() {
+        let ld = r#"<html><head><script type="application/ld+json">[{"@type":"Organization"},{"@type":["NewsArticle"],"headline":"H","datePublished":"2017-05-06","publisher":{"name":"Wire"}}]</script></head><body><p>x</p></body></html>"#;
+        let page = extract(ld);
+        assert_eq!(page.meta.date.map(|d| d.0).as_deref(), Some("2017-05-06"));
+        assert_eq!(page.meta.source.as_deref(), Some("Wire"));
+        let time = r#"<html><body><article><h1>H</h1><time datetime="2015-01-02T10:00:00Z">2 Jan</time></article></body></html>"#;
+        assert_eq!(
+            extract(time).meta.date.map(|d| d.0).as_deref(),
+            Some("2015-01-02T10:00:00Z")
+        );
+        let meta =
+            r#"<html><head><meta name="parsely-pub-date" content="2014-08-09"></head></html>"#;
+        assert_eq!(
+            extract(meta).meta.date.map(|d| d.0).as_deref(),
+            Some("2014-08-09")
+        );
+    }
+
+    #[test]
+    fn site_suffixes_are_removed_only_when_they_are_the_site() {
+        assert_eq!(
+            strip_site_suffix("Floods - what we know | Daily", Some("Daily"), None),
+            "Floods - what we know"
+        );
+        assert_eq!(
+            strip_site_suffix("Floods - what we know", Some("Daily"), None),
+            "Floods - what we know"
+        );
+        assert_eq!(
+            strip_site_suffix("Floods — Daily Wire", None, Some("Floods")),
+            "Floods"
+        );
+    }
+
+    #[test]
+    fn broken_markup_still_gives_text() {
+        let page = extract("<html><body><div><p>An unclosed paragraph that is long enough to count<div><p>Another one, also long enough to count here");
+        assert!(page.text.contains("An unclosed paragraph"));
+        assert_eq!(extract("").text, "");
+    }
+}
