@@ -259,7 +259,7 @@ fn json_ld(document: &Html) -> LinkedData {
                             object
                                 .get(key)
                                 .and_then(Value::as_str)
-                                .map(|s| fold(s))
+                                .map(fold)
                                 .filter(|s| !s.is_empty())
                         };
                         found.headline = found.headline.or_else(|| text("headline"));
