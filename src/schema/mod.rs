@@ -1,5 +1,9 @@
-//! The index layout: field names, the English analyzer, the on-disk format version, and
-//! the one place an index is opened or created.
+//! The index layout: field names, the analyzer, the on-disk format version, and the one
+//! place an index is opened or created.
+
+mod analyzer;
+
+pub use analyzer::{news_analyzer, NewsTokenizer};
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -7,10 +11,6 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, FAST, STORED, STRING,
-};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
 };
 use tantivy::Index;
 
@@ -20,8 +20,8 @@ pub const FORMAT_VERSION: u32 = 1;
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
 
-/// The analyzer of titles and bodies: words, lower-cased, accents folded, English stems.
-pub const ENGLISH: &str = "dateline_en";
+/// The analyzer of titles and bodies (see [`news_analyzer`]).
+pub const NEWS: &str = "dateline_news";
 
 /// The fields of the index, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -88,9 +88,9 @@ pub mod names {
 /// Builds the schema of a dateline index.
 pub fn schema() -> Schema {
     let mut builder = Schema::builder();
-    let english = TextOptions::default().set_stored().set_indexing_options(
+    let news = TextOptions::default().set_stored().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(ENGLISH)
+            .set_tokenizer(NEWS)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let words = TextOptions::default().set_stored().set_indexing_options(
@@ -99,8 +99,8 @@ pub fn schema() -> Schema {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     builder.add_text_field(names::ID, STRING | STORED);
-    builder.add_text_field(names::TITLE, english.clone());
-    builder.add_text_field(names::BODY, english);
+    builder.add_text_field(names::TITLE, news.clone());
+    builder.add_text_field(names::BODY, news);
     builder.add_text_field(names::PLACE, words.clone());
     builder.add_text_field(names::SOURCE, words.set_fast("raw"));
     builder.add_text_field(names::URL, STORED);
@@ -238,7 +238,7 @@ fn finish_open(index: Index, dir: &Path) -> Result<DatelineIndex> {
             dir.display()
         );
     }
-    index.tokenizers().register(ENGLISH, english_analyzer());
+    index.tokenizers().register(NEWS, news_analyzer());
     let fields = Fields::new(&index.schema())?;
     Ok(DatelineIndex {
         index,
@@ -266,16 +266,6 @@ fn check_marker(dir: &Path) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// The English analyzer of titles and bodies.
-pub fn english_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build()
 }
 
 /// Bytes the index takes on disk.

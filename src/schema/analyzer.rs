@@ -1,0 +1,307 @@
+//! The analyzer of titles and bodies, for news in any script: words where a script
+//! separates them with spaces, overlapping character pairs where it does not (Chinese,
+//! Japanese, Thai), lower-cased, accents folded, and stemmed by the language of the
+//! word's script (English for Latin letters, Russian for Cyrillic, Greek, Arabic).
+
+use frostem::{Algorithm, Stemmer};
+use std::borrow::Cow;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenFilter,
+    TokenStream, Tokenizer,
+};
+
+/// Builds the analyzer.
+pub fn news_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(NewsTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(ScriptStemmer)
+        .build()
+}
+
+/// Scripts written without spaces between words, indexed as character pairs.
+fn is_unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}'   // Hiragana, Katakana
+        | '\u{31f0}'..='\u{31ff}' // Katakana extensions
+        | '\u{3400}'..='\u{4dbf}' // CJK extension A
+        | '\u{4e00}'..='\u{9fff}' // CJK unified ideographs
+        | '\u{f900}'..='\u{faff}' // CJK compatibility ideographs
+        | '\u{ff66}'..='\u{ff9f}' // half-width Katakana
+        | '\u{20000}'..='\u{2fa1f}' // CJK extensions B and beyond
+        | '\u{0e00}'..='\u{0e7f}' // Thai
+        | '\u{0e80}'..='\u{0eff}' // Lao
+        | '\u{1000}'..='\u{109f}' // Myanmar
+        | '\u{1780}'..='\u{17ff}' // Khmer
+    ) && !matches!(
+        c,
+        '\u{3000}'..='\u{303f}' | '\u{30fb}' | '\u{0e3f}' | '\u{0e4f}' | '\u{0e5a}' | '\u{0e5b}'
+    )
+}
+
+/// Characters of words in scripts that use spaces: letters, digits and the combining
+/// marks that belong to them (accents, Arabic vowel marks, Indic vowel signs).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(c,
+            '\u{0300}'..='\u{036f}'   // combining diacritics
+            | '\u{0483}'..='\u{0489}' // Cyrillic marks
+            | '\u{0591}'..='\u{05c7}' // Hebrew points
+            | '\u{0610}'..='\u{061a}' | '\u{064b}'..='\u{065f}' | '\u{0670}' // Arabic marks
+            | '\u{0900}'..='\u{0963}' | '\u{0966}'..='\u{0dff}' // Indic scripts but dandas
+        )
+}
+
+/// Splits text into words and, in unspaced scripts, overlapping character pairs.
+#[derive(Clone, Default)]
+pub struct NewsTokenizer {
+    token: Token,
+}
+
+/// The token stream of [`NewsTokenizer`].
+pub struct NewsTokenStream<'a> {
+    text: &'a str,
+    /// Where scanning resumes.
+    offset: usize,
+    /// Within a run of unspaced characters: where the next pair starts, and where the
+    /// run ends.
+    run: Option<(usize, usize)>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for NewsTokenizer {
+    type TokenStream<'a> = NewsTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> NewsTokenStream<'a> {
+        self.token.reset();
+        NewsTokenStream {
+            text,
+            offset: 0,
+            run: None,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl NewsTokenStream<'_> {
+    fn emit(&mut self, from: usize, to: usize) -> bool {
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.text.push_str(&self.text[from..to]);
+        true
+    }
+
+    /// The byte offset just after the character at `at`.
+    fn after_char(&self, at: usize) -> usize {
+        at + self.text[at..].chars().next().map_or(0, char::len_utf8)
+    }
+
+    /// The next pair of the current unspaced run, if any remains.
+    fn next_pair(&mut self) -> bool {
+        let Some((start, end)) = self.run else {
+            return false;
+        };
+        let second = self.after_char(start);
+        let pair_end = self.after_char(second);
+        if second >= end || pair_end > end {
+            self.run = None;
+            return false;
+        }
+        self.run = (pair_end < end).then_some((second, end));
+        self.emit(start, pair_end)
+    }
+}
+
+impl TokenStream for NewsTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        self.token.position = self.token.position.wrapping_add(1);
+        if self.next_pair() {
+            return true;
+        }
+        let rest = &self.text[self.offset..];
+        let Some((start, first)) = rest
+            .char_indices()
+            .find(|(_, c)| is_word_char(*c))
+            .map(|(i, c)| (self.offset + i, c))
+        else {
+            self.offset = self.text.len();
+            return false;
+        };
+        let unspaced = is_unspaced(first);
+        let end = self.text[start..]
+            .char_indices()
+            .find(|(_, c)| !is_word_char(*c) || is_unspaced(*c) != unspaced)
+            .map_or(self.text.len(), |(i, _)| start + i);
+        self.offset = end;
+        if !unspaced || self.after_char(start) == end {
+            return self.emit(start, end);
+        }
+        self.run = Some((start, end));
+        self.next_pair()
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Stems each token with the stemmer of its script's main language.
+#[derive(Clone, Copy, Default)]
+pub struct ScriptStemmer;
+
+impl TokenFilter for ScriptStemmer {
+    type Tokenizer<T: Tokenizer> = ScriptStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ScriptStemmerFilter<T> {
+        ScriptStemmerFilter { inner: tokenizer }
+    }
+}
+
+/// [`ScriptStemmer`] applied to a tokenizer.
+#[derive(Clone)]
+pub struct ScriptStemmerFilter<T> {
+    inner: T,
+}
+
+/// The stemmers of one token stream, made when first needed.
+#[derive(Default)]
+struct Stemmers {
+    english: Option<Stemmer>,
+    russian: Option<Stemmer>,
+    greek: Option<Stemmer>,
+    arabic: Option<Stemmer>,
+}
+
+impl Stemmers {
+    fn for_word(&mut self, word: &str) -> Option<&Stemmer> {
+        let first = word.chars().next()?;
+        let (slot, algorithm) = match first {
+            'a'..='z' => (&mut self.english, Algorithm::English),
+            '\u{0400}'..='\u{04ff}' => (&mut self.russian, Algorithm::Russian),
+            '\u{0370}'..='\u{03ff}' => (&mut self.greek, Algorithm::Greek),
+            '\u{0600}'..='\u{06ff}' => (&mut self.arabic, Algorithm::Arabic),
+            _ => return None,
+        };
+        Some(slot.get_or_insert_with(|| Stemmer::new(algorithm)))
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for ScriptStemmerFilter<T> {
+    type TokenStream<'a> = ScriptStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ScriptStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmers: Stemmers::default(),
+            buffer: String::new(),
+        }
+    }
+}
+
+/// The token stream of [`ScriptStemmerFilter`].
+pub struct ScriptStemmerStream<T> {
+    tail: T,
+    stemmers: Stemmers,
+    buffer: String,
+}
+
+impl<T: TokenStream> TokenStream for ScriptStemmerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Some(stemmer) = self.stemmers.for_word(&token.text) {
+            match stemmer.stem(&token.text) {
+                Cow::Owned(stemmed) => token.text = stemmed,
+                Cow::Borrowed(stemmed) if stemmed.len() != token.text.len() => {
+                    self.buffer.clear();
+                    self.buffer.push_str(stemmed);
+                    std::mem::swap(&mut token.text, &mut self.buffer);
+                }
+                Cow::Borrowed(_) => {}
+            }
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<(String, usize, usize)> {
+        let mut analyzer = news_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.position, t.offset_from));
+        }
+        out
+    }
+
+    fn texts(text: &str) -> Vec<String> {
+        tokens(text).into_iter().map(|t| t.0).collect()
+    }
+
+    #[test]
+    fn english_words_are_stemmed_and_folded() {
+        assert_eq!(
+            texts("Droughts hit the Café's farmers!"),
+            ["drought", "hit", "the", "cafe", "s", "farmer"]
+        );
+    }
+
+    #[test]
+    fn cyrillic_greek_and_arabic_words_use_their_stemmers() {
+        assert_eq!(texts("Засуха и засухи"), ["засух", "и", "засух"]);
+        assert_eq!(texts("الجفاف"), texts("الجفاف"));
+        assert_eq!(texts("Ελλάδα"), texts("Ελλάδα"));
+        assert_eq!(texts("Ciudad de México").len(), 3);
+    }
+
+    #[test]
+    fn unspaced_scripts_become_overlapping_pairs() {
+        let t = tokens("北京大学 发布");
+        let pairs: Vec<&str> = t.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(pairs, ["北京", "京大", "大学", "发布"]);
+        let positions: Vec<usize> = t.iter().map(|t| t.1).collect();
+        assert_eq!(positions, [0, 1, 2, 3]);
+        assert_eq!(texts("東京タワー"), ["東京", "京タ", "タワ", "ワー"]);
+        assert_eq!(texts("水"), ["水"]);
+        assert_eq!(texts("ภาษาไทย"), ["ภา", "าษ", "ษา", "าไ", "ไท", "ทย"]);
+    }
+
+    #[test]
+    fn mixed_scripts_split_at_script_changes() {
+        assert_eq!(
+            texts("iPhone发布会2024年"),
+            ["iphon", "发布", "布会", "2024", "年"]
+        );
+        assert!(texts("").is_empty());
+        assert!(texts(" ,.!? ").is_empty());
+    }
+
+    #[test]
+    fn offsets_stay_on_character_boundaries() {
+        let text = "Тест 東京 ok";
+        for (_, _, from) in tokens(text) {
+            assert!(text.is_char_boundary(from));
+        }
+    }
+}
