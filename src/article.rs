@@ -43,6 +43,9 @@ pub struct DroppedLine {
     pub line: String,
     /// The rule that removed it, such as `appeal` or `newsletter`.
     pub rule: &'static str,
+    /// For lines learned from the corpus: how many articles of the source hold it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
 }
 
 /// One cleaned news article, ready to be indexed or shown.

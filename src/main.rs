@@ -100,17 +100,22 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
             None => eprintln!("{line}"),
         };
         match event {
-            Event::Found(files) if show_progress && files >= PROGRESS_FROM_FILES => {
-                let progress = ProgressBar::new(files as u64);
-                progress.set_style(
-                    ProgressStyle::with_template(
-                        "{bar:40} {human_pos}/{human_len} files, {elapsed} elapsed, eta {eta}",
-                    )
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                );
-                bar = Some(progress);
+            Event::Phase(name, files) => {
+                if let Some(done) = bar.take() {
+                    done.finish_and_clear();
+                }
+                if show_progress && files >= PROGRESS_FROM_FILES {
+                    let progress = ProgressBar::new(files as u64);
+                    progress.set_style(
+                        ProgressStyle::with_template(
+                            "{prefix:>8} {bar:40} {human_pos}/{human_len} files, {elapsed} elapsed, eta {eta}",
+                        )
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    );
+                    progress.set_prefix(name);
+                    bar = Some(progress);
+                }
             }
-            Event::Found(_) => {}
             Event::Done => {
                 if let Some(bar) = &bar {
                     bar.inc(1);

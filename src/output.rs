@@ -211,6 +211,9 @@ pub fn index_summary(stats: &RunStats) -> String {
         stats.skipped,
         stats.failed,
     );
+    if stats.recleaned > 0 {
+        line.push_str(&format!(", {} re-cleaned", stats.recleaned));
+    }
     if stats.problems > 0 {
         line.push_str(&format!(
             ", {} unreadable",
@@ -218,11 +221,17 @@ pub fn index_summary(stats: &RunStats) -> String {
         ));
     }
     line.push_str(&format!(
-        "; {} indexed, {} undated ({:.2} s)",
+        "; {} indexed, {} undated",
         plural(stats.articles, "article", "articles"),
         stats.undated,
-        stats.elapsed.as_secs_f64()
     ));
+    if stats.learned_lines > 0 {
+        line.push_str(&format!(
+            "; {} learned",
+            plural(stats.learned_lines, "boilerplate line", "boilerplate lines")
+        ));
+    }
+    line.push_str(&format!(" ({:.2} s)", stats.elapsed.as_secs_f64()));
     line
 }
 

@@ -6,6 +6,7 @@
 //! in the length of the page.
 
 mod headline;
+pub mod learned;
 mod rules;
 
 pub use headline::{dateline_place, reads_as_headline};
@@ -85,6 +86,7 @@ pub fn clean(text: &str, known_title: Option<&str>) -> Cleaned {
             Some(rule) => out.dropped.push(DroppedLine {
                 line: (*line).to_string(),
                 rule: rule.name(),
+                count: None,
             }),
             None => {
                 story_started = true;

@@ -53,6 +53,12 @@ pub struct Fields {
     pub date_from: Field,
     /// Language code (exact, stored).
     pub lang: Field,
+    /// Key of the source for learning boilerplate (fast).
+    pub source_key: Field,
+    /// Keys of the body lines before learned lines were dropped (fast, several a doc).
+    pub line_keys: Field,
+    /// Which learned lines were dropped (fast).
+    pub learned_digest: Field,
 }
 
 /// Field names, shared with queries (`title:word`) and fast-field lookups.
@@ -83,6 +89,12 @@ pub mod names {
     pub const DATE_FROM: &str = "date_from";
     /// See [`super::Fields::lang`].
     pub const LANG: &str = "lang";
+    /// See [`super::Fields::source_key`].
+    pub const SOURCE_KEY: &str = "source_key";
+    /// See [`super::Fields::line_keys`].
+    pub const LINE_KEYS: &str = "line_keys";
+    /// See [`super::Fields::learned_digest`].
+    pub const LEARNED_DIGEST: &str = "learned_digest";
 }
 
 /// Builds the schema of a dateline index.
@@ -118,6 +130,9 @@ pub fn schema() -> Schema {
     );
     builder.add_text_field(names::DATE_FROM, STORED);
     builder.add_text_field(names::LANG, STRING | STORED);
+    builder.add_u64_field(names::SOURCE_KEY, FAST);
+    builder.add_u64_field(names::LINE_KEYS, FAST);
+    builder.add_u64_field(names::LEARNED_DIGEST, FAST);
     builder.build()
 }
 
@@ -143,6 +158,9 @@ impl Fields {
             date: field(names::DATE)?,
             date_from: field(names::DATE_FROM)?,
             lang: field(names::LANG)?,
+            source_key: field(names::SOURCE_KEY)?,
+            line_keys: field(names::LINE_KEYS)?,
+            learned_digest: field(names::LEARNED_DIGEST)?,
         })
     }
 }

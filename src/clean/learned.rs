@@ -1,0 +1,245 @@
+//! Boilerplate learned from the corpus: a line that recurs verbatim (after folding
+//! case and whitespace) in many articles of one source is the site's, not a story's
+//! ("X is an independent outlet registered in ...", a sign-off, a radio plug), and is
+//! dropped from every article of that source.
+//!
+//! A line counts once per article. It is learned when it stands in at least
+//! [`MIN_ARTICLES`] articles of its source and in at least √n of the source's n
+//! articles: all 3 of 3, 4 of 12, 10 of 100, 100 of 10,000. Lines of articles without
+//! a source are never learned, and an article's own title is never dropped.
+
+use crate::article::{Article, DroppedLine};
+use std::collections::HashMap;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+
+/// The fewest articles a line must stand in to be learned.
+pub const MIN_ARTICLES: u32 = 3;
+
+/// The name of the rule shown for learned lines.
+pub const RULE: &str = "learned";
+
+/// How many articles of a source of `articles` a line must stand in to be learned.
+pub fn threshold(articles: u32) -> u32 {
+    MIN_ARTICLES.max((articles as f64).sqrt().ceil() as u32)
+}
+
+/// The key under which a source's lines are counted, or `None` without a source.
+pub fn source_key(source: Option<&str>) -> Option<u64> {
+    let source = source?.trim();
+    (!source.is_empty()).then(|| xxh3_64(source.to_lowercase().as_bytes()).max(1))
+}
+
+/// The key of one line of a source: the source and the line with case and whitespace
+/// folded.
+fn line_key(source: u64, line: &str) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&source.to_le_bytes());
+    for (i, word) in line.split_whitespace().enumerate() {
+        if i > 0 {
+            hasher.update(b" ");
+        }
+        hasher.update(word.to_lowercase().as_bytes());
+    }
+    hasher.digest()
+}
+
+fn same_line(a: &str, b: &str) -> bool {
+    a.split_whitespace()
+        .map(str::to_lowercase)
+        .eq(b.split_whitespace().map(str::to_lowercase))
+}
+
+/// The keys of an article's body lines (its title aside), sorted and without repeats.
+pub fn line_keys(source: u64, article: &Article) -> Vec<u64> {
+    let mut keys: Vec<u64> = article
+        .body
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !same_line(line, &article.title))
+        .map(|line| line_key(source, line))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Counts of lines per source over a corpus.
+#[derive(Debug, Default)]
+pub struct LineCounts {
+    /// Articles each line stands in, and the line's source.
+    lines: HashMap<u64, (u32, u64)>,
+    /// Articles per source.
+    sources: HashMap<u64, u32>,
+}
+
+impl LineCounts {
+    /// Counts one article of `source` with the (deduplicated) line `keys`.
+    pub fn add(&mut self, source: u64, keys: &[u64]) {
+        *self.sources.entry(source).or_default() += 1;
+        for key in keys {
+            self.lines.entry(*key).or_insert((0, source)).0 += 1;
+        }
+    }
+
+    /// The lines that meet the threshold of their source.
+    pub fn learned(&self) -> Learned {
+        let lines = self
+            .lines
+            .iter()
+            .filter(|(_, (count, source))| {
+                *count >= threshold(self.sources.get(source).copied().unwrap_or(0))
+            })
+            .map(|(key, (count, _))| (*key, *count))
+            .collect();
+        Learned { lines }
+    }
+}
+
+/// The learned lines of a corpus, with the number of articles each stands in.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Learned {
+    lines: HashMap<u64, u32>,
+}
+
+impl Learned {
+    /// How many lines are learned.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether no line is learned.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// A digest of which of an article's line `keys` are learned: when it changes, the
+    /// article must be cleaned again. Zero when none are.
+    pub fn digest(&self, keys: &[u64]) -> u64 {
+        let mut hasher = Xxh3::new();
+        let mut any = false;
+        for key in keys.iter().filter(|k| self.lines.contains_key(k)) {
+            hasher.update(&key.to_le_bytes());
+            any = true;
+        }
+        if any {
+            hasher.digest().max(1)
+        } else {
+            0
+        }
+    }
+
+    /// Drops the learned lines of `source` from the article's body, recording them in
+    /// `dropped` with their counts.
+    pub fn apply(&self, source: u64, article: &mut Article, dropped: &mut Vec<DroppedLine>) {
+        if self.lines.is_empty()
+            || !article
+                .body
+                .lines()
+                .any(|line| self.lines.contains_key(&line_key(source, line)))
+        {
+            return;
+        }
+        let mut paragraphs = Vec::new();
+        for paragraph in article.body.split("\n\n") {
+            let mut kept = Vec::new();
+            for line in paragraph.lines() {
+                let learned = (!same_line(line, &article.title))
+                    .then(|| self.lines.get(&line_key(source, line)))
+                    .flatten();
+                match learned {
+                    Some(count) => dropped.push(DroppedLine {
+                        line: line.to_string(),
+                        rule: RULE,
+                        count: Some(*count),
+                    }),
+                    None => kept.push(line),
+                }
+            }
+            if !kept.is_empty() {
+                paragraphs.push(kept.join("\n"));
+            }
+        }
+        article.body = paragraphs.join("\n\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(title: &str, body: &str) -> Article {
+        Article {
+            id: title.into(),
+            title: title.into(),
+            body: body.into(),
+            date: None,
+            date_from: None,
+            place: None,
+            source: Some("Courier".into()),
+            url: None,
+            path: title.into(),
+            line: None,
+            lang: None,
+        }
+    }
+
+    #[test]
+    fn thresholds_grow_slower_than_the_source() {
+        assert_eq!(threshold(1), 3);
+        assert_eq!(threshold(6), 3);
+        assert_eq!(threshold(12), 4);
+        assert_eq!(threshold(100), 10);
+        assert_eq!(threshold(10_000), 100);
+    }
+
+    #[test]
+    fn lines_in_enough_articles_of_a_source_are_learned_and_dropped() {
+        let source = source_key(Some("Courier")).unwrap();
+        let other = source_key(Some("Herald")).unwrap();
+        let tagline = "The Courier is an independent outlet registered in Ghent.";
+        let bodies = [
+            format!("Story one opens.\n\n{tagline}\n\nStory one closes."),
+            format!("Story two.\n\n{}", tagline.to_uppercase()),
+            format!("Story three.\n{tagline}"),
+            "Story four, with a quote that repeats.\n\nA quote that repeats twice.".to_string(),
+            "Story five.\n\nA quote that repeats twice.".to_string(),
+        ];
+        let mut counts = LineCounts::default();
+        let articles: Vec<Article> = bodies.iter().map(|b| article("T", b)).collect();
+        for a in &articles {
+            counts.add(source, &line_keys(source, a));
+        }
+        // The same line in another source's articles does not count for this one.
+        counts.add(other, &line_keys(other, &article("T", tagline)));
+        let learned = counts.learned();
+        assert_eq!(learned.len(), 1);
+
+        let mut first = articles[0].clone();
+        let mut dropped = Vec::new();
+        learned.apply(source, &mut first, &mut dropped);
+        assert_eq!(first.body, "Story one opens.\n\nStory one closes.");
+        assert_eq!(dropped[0].rule, RULE);
+        assert_eq!(dropped[0].count, Some(3));
+
+        let mut herald = article("T", tagline);
+        learned.apply(other, &mut herald, &mut Vec::new());
+        assert_eq!(herald.body, tagline);
+
+        assert_ne!(learned.digest(&line_keys(source, &articles[0])), 0);
+        assert_eq!(learned.digest(&line_keys(source, &articles[3])), 0);
+    }
+
+    #[test]
+    fn a_title_is_never_dropped() {
+        let source = source_key(Some("Courier")).unwrap();
+        let mut counts = LineCounts::default();
+        let line = "Weekly market prices";
+        for _ in 0..4 {
+            counts.add(source, &line_keys(source, &article("Other", line)));
+        }
+        let learned = counts.learned();
+        let mut titled = article(line, &format!("{line}\n\nPrices rose."));
+        learned.apply(source, &mut titled, &mut Vec::new());
+        assert!(titled.body.starts_with(line));
+        assert_eq!(source_key(Some("  ")), None);
+    }
+}

@@ -1,0 +1,90 @@
+//! What the index already holds, read from its fast fields without loading any stored
+//! document: each file's stamp, and each article's source and line keys for learning
+//! boilerplate.
+
+use crate::schema::{names, DatelineIndex};
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+
+/// How a file was when it was indexed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileStamp {
+    /// Hash of the file's bytes, manifest entry and indexed root.
+    pub hash: u64,
+    /// Parts of the file that could not be read.
+    pub problems: u64,
+}
+
+/// What the index holds of one article for learning boilerplate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownArticle {
+    /// The source key, 0 without a source.
+    pub source: u64,
+    /// The keys of its body lines before learned lines were dropped.
+    pub line_keys: Vec<u64>,
+    /// Which learned lines were dropped from it (see [`crate::clean::learned::Learned::digest`]).
+    pub learned_digest: u64,
+}
+
+/// One indexed file and its articles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownFile {
+    /// How the file was when indexed.
+    pub stamp: FileStamp,
+    /// Its articles.
+    pub articles: Vec<KnownArticle>,
+}
+
+/// Every file in the index, by stored path.
+pub fn load(index: &DatelineIndex) -> Result<HashMap<String, KnownFile>> {
+    let reader = index.index.reader().context("reading the index")?;
+    let searcher = reader.searcher();
+    let mut files: HashMap<String, KnownFile> = HashMap::new();
+    let mut path = String::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let Some(paths) = fast.str(names::PATH).context("reading indexed paths")? else {
+            continue;
+        };
+        let column = |name: &str| {
+            fast.u64(name)
+                .with_context(|| format!("reading the index's {name} column"))
+        };
+        let hashes = column(names::FILE_HASH)?;
+        let problems = column(names::FILE_PROBLEMS)?;
+        let sources = column(names::SOURCE_KEY)?;
+        let line_keys = column(names::LINE_KEYS)?;
+        let digests = column(names::LEARNED_DIGEST)?;
+        for doc in segment.doc_ids_alive() {
+            let (Some(ord), Some(hash)) = (paths.term_ords(doc).next(), hashes.first(doc)) else {
+                continue;
+            };
+            path.clear();
+            if !paths
+                .ord_to_str(ord, &mut path)
+                .context("reading an indexed path")?
+            {
+                continue;
+            }
+            let file = files.entry(path.clone()).or_insert_with(|| KnownFile {
+                stamp: FileStamp {
+                    hash,
+                    problems: problems.first(doc).unwrap_or(0),
+                },
+                articles: Vec::new(),
+            });
+            file.articles.push(KnownArticle {
+                source: sources.first(doc).unwrap_or(0),
+                line_keys: sorted(line_keys.values_for_doc(doc)),
+                learned_digest: digests.first(doc).unwrap_or(0),
+            });
+        }
+    }
+    Ok(files)
+}
+
+fn sorted(values: impl Iterator<Item = u64>) -> Vec<u64> {
+    let mut values: Vec<u64> = values.collect();
+    values.sort_unstable();
+    values
+}

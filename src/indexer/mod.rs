@@ -1,0 +1,835 @@
+//! Incremental indexing: walk the paths given, skip files whose content hash is already
+//! in the index, replace changed ones, remove vanished ones, learn the boilerplate that
+//! recurs across a source's articles, and commit once.
+//!
+//! A run has two phases, each on worker threads. The first reads, hashes and cleans
+//! the files that changed, and counts their lines; with the counts of the articles
+//! already indexed, that gives the learned boilerplate. The second drops learned lines
+//! and feeds tantivy's writer: the changed files, and the unchanged ones whose learned
+//! lines are no longer the same. So the index always equals a fresh index of the
+//! corpus, and a run over an unchanged corpus reads no file twice.
+
+mod known;
+
+pub use known::{FileStamp, KnownArticle, KnownFile};
+
+use crate::article::Article;
+use crate::clean::learned::{self, Learned, LineCounts};
+use crate::date;
+use crate::ingest::{self, CorpusFile, Extracted, Manifests, Parsed};
+use crate::schema::{DatelineIndex, Fields};
+use anyhow::{Context, Result};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+
+/// Changes whenever cleaning or extraction changes what a file gives, so that the next
+/// run re-reads every file instead of keeping articles cleaned the old way.
+const EXTRACTION_VERSION: u64 = 2;
+
+/// How an index run may use the machine.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexOptions {
+    /// Threads for reading and cleaning, and for tantivy's writer.
+    pub threads: usize,
+    /// Memory budget of the whole run, in bytes: 40% for tantivy's writer, 25% for
+    /// cleaned articles kept between the two phases (beyond it they are read again).
+    pub memory_bytes: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            memory_bytes: 1 << 30,
+        }
+    }
+}
+
+/// Something that happened during a run, for progress display and reporting.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A phase begins (`reading`, then `indexing`) over this many files.
+    Phase(&'static str, usize),
+    /// One more file of the phase was dealt with.
+    Done,
+    /// A file could not be indexed.
+    Failed(&'a Path, &'a str),
+    /// Part of a file could not be indexed; the rest was.
+    Problem(&'a Path, &'a str),
+    /// A remark on a file that cost no text (an unreadable date).
+    Note(&'a Path, &'a str),
+    /// A file that is not an article was passed over.
+    Skipped(&'a Path),
+}
+
+/// What a run did, counted in files except where noted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RunStats {
+    /// Files indexed for the first time.
+    pub new: usize,
+    /// Files whose content changed and were indexed again.
+    pub updated: usize,
+    /// Files already indexed as they are.
+    pub unchanged: usize,
+    /// Unchanged files cleaned again because the boilerplate learned from the corpus
+    /// changed.
+    pub recleaned: usize,
+    /// Files gone from the corpus whose articles were removed.
+    pub removed: usize,
+    /// Files that are not articles.
+    pub skipped: usize,
+    /// Files that could not be indexed.
+    pub failed: usize,
+    /// Parts of files (JSON lines, array items, manifest lines) that could not be read.
+    pub problems: usize,
+    /// Articles added by this run.
+    pub articles: usize,
+    /// Articles added by this run without a publication date.
+    pub undated: usize,
+    /// Lines learned as boilerplate over the corpus.
+    pub learned_lines: usize,
+    /// Wall time of the run.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+impl RunStats {
+    /// Whether anything the user asked to index could not be.
+    pub fn had_failures(&self) -> bool {
+        self.failed > 0 || self.problems > 0
+    }
+}
+
+/// The canonical form of the paths to index; a path that does not exist is an error
+/// that names it. Call it before opening an index, so that a mistyped path changes
+/// nothing.
+pub fn resolve_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    roots
+        .iter()
+        .map(|root| {
+            root.canonicalize()
+                .with_context(|| format!("cannot index {}", root.display()))
+        })
+        .collect()
+}
+
+/// The line keys of one article, for counting.
+struct ArticleLines {
+    source: Option<u64>,
+    keys: Vec<u64>,
+}
+
+/// What the first phase made of one file.
+enum Read {
+    /// Indexed as it is; `problems` parts of it could not be read.
+    Unchanged { problems: u64 },
+    /// New or changed: to be indexed in the second phase.
+    Changed {
+        stamp: FileStamp,
+        replaced: bool,
+        lines: Vec<ArticleLines>,
+        /// The cleaned articles, unless the memory budget was spent.
+        parsed: Option<Parsed>,
+    },
+    /// Could not be read at all; its previous articles stay.
+    Unreadable(String),
+    /// Read but holds no usable article; its previous articles go.
+    Unusable { replaced: bool, reason: String },
+}
+
+/// Indexes the files under `roots` into `index`, incrementally, and commits.
+pub fn index_paths(
+    index: &DatelineIndex,
+    roots: &[PathBuf],
+    options: IndexOptions,
+    observer: &mut dyn FnMut(Event),
+) -> Result<RunStats> {
+    let started = Instant::now();
+    let roots = resolve_roots(roots)?;
+    let exclude = index.dir.canonicalize().ok();
+    let corpus = ingest::walk(&roots, exclude.as_deref());
+
+    let mut stats = RunStats {
+        skipped: corpus.skipped.len(),
+        ..RunStats::default()
+    };
+    for path in &corpus.skipped {
+        observer(Event::Skipped(path));
+    }
+    for (path, reason) in &corpus.unwalkable {
+        stats.failed += 1;
+        observer(Event::Failed(path, reason));
+    }
+    for (path, problem) in &corpus.manifest_problems {
+        stats.problems += 1;
+        observer(Event::Problem(path, problem));
+    }
+
+    let known = known::load(index)?;
+    let threads = options.threads.max(1);
+    let writer_memory = (options.memory_bytes / 10 * 4).max((threads * 20) << 20);
+    let writer: IndexWriter = index
+        .index
+        .writer_with_num_threads(threads, writer_memory)
+        .map_err(|err| match err {
+            tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
+                "the index at {} is in use by another `dateline index`; wait for it to finish",
+                index.dir.display()
+            ),
+            other => anyhow::Error::new(other).context("opening the index for writing"),
+        })?;
+    let run = Run {
+        fields: index.fields,
+        writer: &writer,
+        manifests: &corpus.manifests,
+        known: &known,
+        threads,
+    };
+
+    // Phase one: read what changed.
+    observer(Event::Phase("reading", corpus.files.len()));
+    let reads = run.read_all(
+        &corpus.files,
+        options.memory_bytes / 4,
+        &mut stats,
+        observer,
+    )?;
+
+    // Learn: count the lines of every article the index will hold.
+    let seen: HashSet<&str> = corpus
+        .files
+        .iter()
+        .filter_map(|f| f.path.to_str())
+        .collect();
+    let replaced: HashSet<&str> = corpus
+        .files
+        .iter()
+        .zip(&reads)
+        .filter(|(_, read)| !keeps_old(read))
+        .filter_map(|(file, _)| file.path.to_str())
+        .collect();
+    let mut counts = LineCounts::default();
+    for (path, file) in &known {
+        let under_root = roots.iter().any(|root| Path::new(path).starts_with(root));
+        let stays =
+            (!under_root || seen.contains(path.as_str())) && !replaced.contains(path.as_str());
+        if stays {
+            for article in file.articles.iter().filter(|a| a.source != 0) {
+                counts.add(article.source, &article.line_keys);
+            }
+        }
+    }
+    for read in &reads {
+        if let Read::Changed { lines, .. } = read {
+            for article in lines {
+                if let Some(source) = article.source {
+                    counts.add(source, &article.keys);
+                }
+            }
+        }
+    }
+    let learned = counts.learned();
+    stats.learned_lines = learned.len();
+
+    // Phase two: index the changed files and the ones whose learned lines changed.
+    let mut work = Vec::new();
+    for (file, read) in corpus.files.iter().zip(reads) {
+        match read {
+            Read::Changed {
+                stamp,
+                replaced,
+                parsed,
+                ..
+            } => work.push(Work {
+                file,
+                stamp: Some(stamp),
+                replaced,
+                parsed,
+            }),
+            Read::Unchanged { .. } => {
+                let stale = file
+                    .path
+                    .to_str()
+                    .and_then(|p| known.get(p))
+                    .is_some_and(|k| {
+                        k.articles
+                            .iter()
+                            .any(|a| a.learned_digest != learned.digest(&a.line_keys))
+                    });
+                if stale {
+                    stats.recleaned += 1;
+                    work.push(Work {
+                        file,
+                        stamp: None,
+                        replaced: true,
+                        parsed: None,
+                    });
+                }
+            }
+            Read::Unreadable(_) | Read::Unusable { .. } => {}
+        }
+    }
+    observer(Event::Phase("indexing", work.len()));
+    run.write_all(work, &learned, &mut stats, observer)?;
+
+    let seen: HashSet<String> = seen.into_iter().map(str::to_string).collect();
+    stats.removed += remove_vanished(index.fields, &writer, &known, &seen, &roots)?;
+
+    let mut writer = writer;
+    if stats.new + stats.updated + stats.removed + stats.recleaned > 0 || stats.failed > 0 {
+        writer.commit().context("committing the index")?;
+    }
+    writer
+        .wait_merging_threads()
+        .context("finishing the index's background merges")?;
+    stats.elapsed = started.elapsed();
+    Ok(stats)
+}
+
+/// Whether the index keeps a file's previous articles after this read.
+fn keeps_old(read: &Read) -> bool {
+    matches!(read, Read::Unchanged { .. } | Read::Unreadable(_))
+}
+
+/// What the workers of one run share.
+struct Run<'a> {
+    fields: Fields,
+    writer: &'a IndexWriter,
+    manifests: &'a Manifests,
+    known: &'a HashMap<String, KnownFile>,
+    threads: usize,
+}
+
+/// A file to index in the second phase.
+struct Work<'a> {
+    file: &'a CorpusFile,
+    /// The stamp read in the first phase; `None` for a file cleaned again, which is
+    /// read anew.
+    stamp: Option<FileStamp>,
+    /// Whether its previous articles are to be deleted.
+    replaced: bool,
+    /// Its cleaned articles, when kept from the first phase.
+    parsed: Option<Parsed>,
+}
+
+/// What the second phase made of one file.
+struct Written {
+    articles: usize,
+    undated: usize,
+    /// Why it could not be indexed after all (it changed or vanished in between).
+    failure: Option<String>,
+}
+
+impl Run<'_> {
+    /// Phase one over all files; failures and problems are reported as they come.
+    fn read_all(
+        &self,
+        files: &[CorpusFile],
+        keep_budget: usize,
+        stats: &mut RunStats,
+        observer: &mut dyn FnMut(Event),
+    ) -> Result<Vec<Read>> {
+        let mut reads: Vec<Option<Read>> = (0..files.len()).map(|_| None).collect();
+        let mut kept_bytes = 0usize;
+        for_each_parallel(
+            files,
+            self.threads,
+            |file| self.read(file),
+            |i, mut read| {
+                let path = &files[i].path;
+                match &mut read {
+                    Read::Unchanged { problems } => {
+                        stats.unchanged += 1;
+                        if *problems > 0 {
+                            stats.problems += *problems as usize;
+                            let message = format!(
+                                "{problems} unreadable part(s), unchanged since they were reported"
+                            );
+                            observer(Event::Problem(path, &message));
+                        }
+                    }
+                    Read::Changed {
+                        replaced, parsed, ..
+                    } => {
+                        *if *replaced {
+                            &mut stats.updated
+                        } else {
+                            &mut stats.new
+                        } += 1;
+                        if let Some(p) = parsed.as_ref() {
+                            stats.problems += p.problems.len();
+                            for problem in &p.problems {
+                                observer(Event::Problem(path, problem));
+                            }
+                            for note in &p.notes {
+                                observer(Event::Note(path, note));
+                            }
+                            kept_bytes += p
+                                .articles
+                                .iter()
+                                .map(|a| a.article.body.len())
+                                .sum::<usize>();
+                        }
+                        if kept_bytes > keep_budget {
+                            *parsed = None;
+                        }
+                    }
+                    Read::Unreadable(reason) => {
+                        stats.failed += 1;
+                        observer(Event::Failed(path, reason));
+                    }
+                    Read::Unusable { replaced, reason } => {
+                        stats.failed += 1;
+                        stats.removed += usize::from(*replaced);
+                        observer(Event::Failed(path, reason));
+                    }
+                }
+                reads[i] = Some(read);
+                observer(Event::Done);
+                Ok(())
+            },
+        )?;
+        Ok(reads.into_iter().flatten().collect())
+    }
+
+    /// Phase one for one file: skip it if unchanged, else clean it and key its lines.
+    fn read(&self, file: &CorpusFile) -> Read {
+        let bytes = match std::fs::read(&file.path) {
+            Ok(bytes) => bytes,
+            Err(err) => return Read::Unreadable(format!("cannot read: {err}")),
+        };
+        let manifest = self.manifests.get(&file.path);
+        let hash = content_hash(&bytes, manifest, &file.root);
+        let previous = file.path.to_str().and_then(|p| self.known.get(p));
+        if let Some(known) = previous.filter(|k| k.stamp.hash == hash) {
+            return Read::Unchanged {
+                problems: known.stamp.problems,
+            };
+        }
+        let replaced = previous.is_some();
+        let mut parsed = match ingest::parse(file, &bytes, manifest) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                if replaced {
+                    self.writer.delete_term(Term::from_field_text(
+                        self.fields.path,
+                        &file.path.to_string_lossy(),
+                    ));
+                }
+                return Read::Unusable {
+                    replaced,
+                    reason: format!("{err:#}"),
+                };
+            }
+        };
+        if parsed.lossy {
+            parsed
+                .notes
+                .push("not valid UTF-8: decoded with replacement characters".to_string());
+        }
+        let lines = parsed
+            .articles
+            .iter()
+            .map(|a| {
+                let source = learned::source_key(a.article.source.as_deref());
+                ArticleLines {
+                    source,
+                    keys: source.map_or_else(Vec::new, |s| learned::line_keys(s, &a.article)),
+                }
+            })
+            .collect();
+        Read::Changed {
+            stamp: FileStamp {
+                hash,
+                problems: parsed.problems.len() as u64,
+            },
+            replaced,
+            lines,
+            parsed: Some(parsed),
+        }
+    }
+
+    /// Phase two over the files to index.
+    fn write_all(
+        &self,
+        work: Vec<Work>,
+        learned: &Learned,
+        stats: &mut RunStats,
+        observer: &mut dyn FnMut(Event),
+    ) -> Result<()> {
+        let work: Vec<std::sync::Mutex<Option<Work>>> = work
+            .into_iter()
+            .map(|w| std::sync::Mutex::new(Some(w)))
+            .collect();
+        let paths: Vec<PathBuf> = work
+            .iter()
+            .map(|w| {
+                w.lock()
+                    .ok()
+                    .and_then(|w| w.as_ref().map(|w| w.file.path.clone()))
+                    .unwrap_or_default()
+            })
+            .collect();
+        for_each_parallel(
+            &work,
+            self.threads,
+            |slot| {
+                let taken = slot.lock().ok().and_then(|mut w| w.take());
+                match taken {
+                    Some(work) => self.write(work, learned),
+                    None => Ok(Written {
+                        articles: 0,
+                        undated: 0,
+                        failure: None,
+                    }),
+                }
+            },
+            |i, written| {
+                let written = written?;
+                stats.articles += written.articles;
+                stats.undated += written.undated;
+                if let Some(reason) = &written.failure {
+                    stats.failed += 1;
+                    observer(Event::Failed(&paths[i], reason));
+                }
+                observer(Event::Done);
+                Ok(())
+            },
+        )
+    }
+
+    /// Phase two for one file: drop learned lines and add its articles.
+    fn write(&self, work: Work, learned: &Learned) -> Result<Written> {
+        let path = work.file.path.to_string_lossy();
+        let (stamp, parsed) = match (work.stamp, work.parsed) {
+            (Some(stamp), Some(parsed)) => (stamp, parsed),
+            _ => match self.reread(work.file) {
+                Ok(read) => read,
+                Err(reason) => {
+                    return Ok(Written {
+                        articles: 0,
+                        undated: 0,
+                        failure: Some(reason),
+                    })
+                }
+            },
+        };
+        if work.replaced {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.path, &path));
+        }
+        let articles = parsed.articles.len();
+        let mut undated = 0;
+        for Extracted {
+            mut article,
+            mut dropped,
+        } in parsed.articles
+        {
+            let source = learned::source_key(article.source.as_deref());
+            let keys = source.map_or_else(Vec::new, |s| learned::line_keys(s, &article));
+            if let Some(source) = source {
+                learned.apply(source, &mut article, &mut dropped);
+            }
+            undated += usize::from(article.date.is_none());
+            let mut doc = document(self.fields, &article, stamp);
+            doc.add_u64(self.fields.source_key, source.unwrap_or(0));
+            doc.add_u64(self.fields.learned_digest, learned.digest(&keys));
+            for key in keys {
+                doc.add_u64(self.fields.line_keys, key);
+            }
+            self.writer
+                .add_document(doc)
+                .with_context(|| format!("adding {path} to the index"))?;
+        }
+        Ok(Written {
+            articles,
+            undated,
+            failure: None,
+        })
+    }
+
+    /// Reads and cleans a file again in the second phase; an error says why it no
+    /// longer can be.
+    fn reread(&self, file: &CorpusFile) -> std::result::Result<(FileStamp, Parsed), String> {
+        let bytes = std::fs::read(&file.path).map_err(|err| format!("cannot read: {err}"))?;
+        let manifest = self.manifests.get(&file.path);
+        let parsed = ingest::parse(file, &bytes, manifest).map_err(|err| format!("{err:#}"))?;
+        let stamp = FileStamp {
+            hash: content_hash(&bytes, manifest, &file.root),
+            problems: parsed.problems.len() as u64,
+        };
+        Ok((stamp, parsed))
+    }
+}
+
+/// Runs `work` on every item on `threads` scoped threads and hands each result, with
+/// the item's index, to `collect` on the calling thread. The first error `collect`
+/// returns stops the workers and is returned.
+fn for_each_parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    work: impl Fn(&T) -> R + Sync,
+    mut collect: impl FnMut(usize, R) -> Result<()>,
+) -> Result<()> {
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::sync_channel::<(usize, R)>(256);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let sender = sender.clone();
+            let (next, stop, work) = (&next, &stop, &work);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    if sender.send((i, work(item))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut first_error = None;
+        for (i, result) in receiver {
+            if first_error.is_none() {
+                if let Err(err) = collect(i, result) {
+                    stop.store(true, Ordering::Relaxed);
+                    first_error = Some(err);
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    })
+}
+
+/// Hash of everything an article's indexed form depends on.
+fn content_hash(bytes: &[u8], manifest: Option<&ingest::ManifestEntry>, root: &Path) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&EXTRACTION_VERSION.to_le_bytes());
+    hasher.update(root.as_os_str().as_encoded_bytes());
+    hasher.update(&[0]);
+    if let Some(entry) = manifest {
+        hasher.update(serde_json::to_string(entry).unwrap_or_default().as_bytes());
+    }
+    hasher.update(&[0]);
+    hasher.update(bytes);
+    hasher.digest()
+}
+
+/// The tantivy document of an article.
+pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &article.id);
+    doc.add_text(fields.title, &article.title);
+    doc.add_text(fields.body, &article.body);
+    doc.add_text(fields.path, &article.path);
+    doc.add_u64(fields.file_hash, file.hash);
+    doc.add_u64(fields.file_problems, file.problems);
+    if let Some(line) = article.line {
+        doc.add_u64(fields.line, line as u64);
+    }
+    if let Some(day) = article.date {
+        doc.add_date(fields.date, day_to_datetime(day));
+    }
+    if let Some(from) = article.date_from {
+        doc.add_text(fields.date_from, from.as_str());
+    }
+    for (field, value) in [
+        (fields.place, &article.place),
+        (fields.source, &article.source),
+        (fields.url, &article.url),
+        (fields.lang, &article.lang),
+    ] {
+        if let Some(value) = value {
+            doc.add_text(field, value);
+        }
+    }
+    doc
+}
+
+/// Midnight UTC of a day, as the index stores dates.
+pub fn day_to_datetime(day: time::Date) -> DateTime {
+    DateTime::from_timestamp_secs(day.midnight().assume_utc().unix_timestamp())
+}
+
+/// The day of a stored date.
+pub fn datetime_to_day(value: DateTime) -> Option<time::Date> {
+    let utc = time::OffsetDateTime::from_unix_timestamp(value.into_timestamp_secs()).ok()?;
+    let day = utc.date();
+    date::day(day.year(), u8::from(day.month()).into(), day.day().into())
+}
+
+/// Deletes the articles of indexed files under `roots` that the walk did not see.
+fn remove_vanished(
+    fields: Fields,
+    writer: &IndexWriter,
+    indexed: &HashMap<String, KnownFile>,
+    seen: &HashSet<String>,
+    roots: &[PathBuf],
+) -> Result<usize> {
+    let mut removed = 0;
+    for path in indexed.keys() {
+        let under_root = roots.iter().any(|root| Path::new(path).starts_with(root));
+        if under_root && !seen.contains(path) {
+            writer.delete_term(Term::from_field_text(fields.path, path));
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Adds articles that did not come from files (built in code) and commits. Articles
+/// with the id of one already indexed replace it.
+pub fn add_articles(index: &DatelineIndex, articles: &[Article]) -> Result<()> {
+    let mut writer: IndexWriter = index
+        .index
+        .writer_with_num_threads(1, 50 << 20)
+        .context("opening the index for writing")?;
+    for article in articles {
+        writer.delete_term(Term::from_field_text(index.fields.id, &article.id));
+        writer
+            .add_document(document(index.fields, article, FileStamp::default()))
+            .with_context(|| format!("adding article {}", article.id))?;
+    }
+    writer.commit().context("committing the index")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema;
+
+    fn run(index: &DatelineIndex, root: &Path) -> RunStats {
+        index_paths(
+            index,
+            &[root.to_path_buf()],
+            IndexOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap()
+    }
+
+    fn counts(s: &RunStats) -> [usize; 6] {
+        [
+            s.new,
+            s.updated,
+            s.unchanged,
+            s.removed,
+            s.skipped,
+            s.failed,
+        ]
+    }
+
+    #[test]
+    fn runs_are_incremental() {
+        let corpus = tempfile::tempdir().unwrap();
+        let root = corpus.path();
+        std::fs::write(root.join("a.txt"), "Dam opens\n\nThe dam opened.").unwrap();
+        std::fs::write(root.join("b.txt"), "Port closes\n\nThe port closed.").unwrap();
+        std::fs::write(root.join("c.pdf"), "not an article").unwrap();
+        // The index lies inside the corpus, under a name that is not hidden.
+        let index = schema::open_or_create(&root.join("idx")).unwrap();
+
+        let first = run(&index, root);
+        assert_eq!(counts(&first), [2, 0, 0, 0, 1, 0]);
+        assert_eq!((first.articles, first.undated), (2, 2));
+        assert_eq!(counts(&run(&index, root)), [0, 0, 2, 0, 1, 0]);
+
+        std::fs::write(
+            root.join("a.txt"),
+            "Dam opens late\n\nThe dam opened in May.",
+        )
+        .unwrap();
+        std::fs::remove_file(root.join("b.txt")).unwrap();
+        std::fs::write(
+            root.join("d.jsonl"),
+            "{\"title\":\"One\",\"text\":\"x\"}\n{\"title\":\"Two\",\"text\":\"y\"}\n",
+        )
+        .unwrap();
+        let third = run(&index, root);
+        assert_eq!(counts(&third), [1, 1, 0, 1, 1, 0]);
+        assert_eq!(third.articles, 3);
+
+        let reader = index.index.reader().unwrap();
+        assert_eq!(reader.searcher().num_docs(), 3);
+        let files = known::load(&index).unwrap();
+        assert_eq!(files.len(), 2);
+    }
+
+    #[test]
+    fn a_file_that_turns_bad_loses_its_articles_and_is_reported() {
+        let corpus = tempfile::tempdir().unwrap();
+        let index_dir = tempfile::tempdir().unwrap();
+        let index = schema::open_or_create(index_dir.path()).unwrap();
+        let file = corpus.path().join("feed.json");
+        std::fs::write(&file, "{\"title\":\"One\",\"text\":\"x\"}").unwrap();
+        run(&index, corpus.path());
+        std::fs::write(&file, "{\"title\":").unwrap();
+        let mut failures = Vec::new();
+        let stats = index_paths(
+            &index,
+            &[corpus.path().to_path_buf()],
+            IndexOptions::default(),
+            &mut |e| {
+                if let Event::Failed(path, reason) = e {
+                    failures.push(format!("{}: {reason}", path.display()));
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!((stats.failed, stats.removed), (1, 1));
+        assert!(
+            failures[0].contains("feed.json: invalid JSON"),
+            "{failures:?}"
+        );
+        assert_eq!(index.index.reader().unwrap().searcher().num_docs(), 0);
+    }
+
+    #[test]
+    fn a_second_writer_is_told_the_index_is_in_use() {
+        let corpus = tempfile::tempdir().unwrap();
+        let index_dir = tempfile::tempdir().unwrap();
+        let index = schema::open_or_create(index_dir.path()).unwrap();
+        let _holder: IndexWriter = index.index.writer(50 << 20).unwrap();
+        let err = index_paths(
+            &index,
+            &[corpus.path().to_path_buf()],
+            IndexOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("is in use by another `dateline index`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_path_stops_the_run_before_anything_changes() {
+        let index_dir = tempfile::tempdir().unwrap();
+        let index = schema::open_or_create(index_dir.path()).unwrap();
+        let err = index_paths(
+            &index,
+            &[PathBuf::from("/no/such/corpus")],
+            IndexOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with("cannot index /no/such/corpus"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn days_survive_the_round_trip() {
+        let day = date::day(2012, 2, 29).unwrap();
+        assert_eq!(datetime_to_day(day_to_datetime(day)), Some(day));
+    }
+}
