@@ -138,6 +138,10 @@ pub struct CleanArgs {
     /// The article file to clean.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// An index of the corpus the file belongs to, for the boilerplate learned from it
+    /// (used when it exists) [default: $DATELINE_INDEX, else .dateline]
+    #[command(flatten)]
+    pub location: IndexLocation,
     /// Print JSON instead of text (an array for files of several articles).
     #[arg(long)]
     pub json: bool,

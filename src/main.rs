@@ -207,7 +207,11 @@ fn run_stats(args: StatsArgs) -> Result<ExitCode> {
 }
 
 fn run_clean(args: CleanArgs) -> Result<ExitCode> {
-    let parsed = ingest::read_one(&args.file)?;
+    let mut parsed = ingest::read_one(&args.file)?;
+    if args.location.index.exists() {
+        let index = schema::open(&args.location.index)?;
+        dateline::indexer::apply_learned(&index, &mut parsed.articles)?;
+    }
     for problem in &parsed.problems {
         eprintln!(
             "dateline: {}: {}",

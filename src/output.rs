@@ -320,7 +320,11 @@ pub fn clean_human(
             plural(item.dropped.len(), "dropped line", "dropped lines")
         )?;
         for dropped in &item.dropped {
-            writeln!(w, "  [{}] {}", dropped.rule, sanitize(&dropped.line))?;
+            let rule = match dropped.count {
+                Some(count) => format!("{}, in {count} articles", dropped.rule),
+                None => dropped.rule.to_string(),
+            };
+            writeln!(w, "  [{rule}] {}", sanitize(&dropped.line))?;
         }
     }
     Ok(())

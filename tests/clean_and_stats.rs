@@ -506,3 +506,42 @@ fn stats_without_an_index_says_to_run_index() {
     run.expect_code(2);
     assert!(run.single_error_line().contains("dateline index"));
 }
+
+#[test]
+fn clean_inside_an_indexed_corpus_shows_learned_lines_with_counts() {
+    let sb = Sandbox::new();
+    for story in ["Flood", "Fire", "Storm", "Drought"] {
+        sb.write(
+            format!("c/courier/{story}.txt"),
+            format!(
+                "Title: {story} in the lowlands\nSource: Lowland Courier\n\n\
+                 The Lowland Courier is an independent outlet registered in Ghent.\n\n\
+                 GHENT, Belgium \u{2014} The {story} struck on Monday, officials said.\n\n\
+                 Tips? Write to desk@lowland.example\n"
+            ),
+        );
+    }
+    sb.index_ok("c");
+    let run = sb.run_with_index("clean", [sb.join("c/courier/Fire.txt").as_os_str()]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains(
+            "[learned, in 4 articles] The Lowland Courier is an independent outlet registered in Ghent."
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("[learned, in 4 articles] Tips? Write to desk@lowland.example"));
+    assert!(run
+        .stdout
+        .contains("GHENT, Belgium \u{2014} The Fire struck on Monday"));
+    // Searching finds the story but not the learned lines.
+    assert_eq!(sb.search_json(&["struck"]).total, 4);
+    sb.search(["registered"]).expect_code(1);
+    // Without an index, only the rules apply and the site's lines stay.
+    let alone = sb.run(["clean", sb.join("c/courier/Fire.txt").to_str().unwrap()]);
+    alone.expect_code(0);
+    assert!(!alone.stdout.contains("[learned"), "{}", alone.stdout);
+}

@@ -606,6 +606,64 @@ fn for_each_parallel<T: Sync, R: Send>(
     })
 }
 
+/// Drops from `articles` the lines learned over the corpus in `index`, as indexing
+/// would. An article that states no source takes the one the index recorded for its
+/// file (which may come from the folder it was indexed under).
+pub fn apply_learned(index: &DatelineIndex, articles: &mut [Extracted]) -> Result<()> {
+    let known = known::load(index)?;
+    let mut counts = LineCounts::default();
+    for article in known.values().flat_map(|file| &file.articles) {
+        if article.source != 0 {
+            counts.add(article.source, &article.line_keys);
+        }
+    }
+    let learned = counts.learned();
+    let searcher = index
+        .index
+        .reader()
+        .context("opening the index for reading")?
+        .searcher();
+    for Extracted { article, dropped } in articles {
+        if article.source.is_none() {
+            article.source = indexed_source(&searcher, index.fields, Path::new(&article.path))?;
+        }
+        if let Some(source) = learned::source_key(article.source.as_deref()) {
+            learned.apply(source, article, dropped);
+        }
+    }
+    Ok(())
+}
+
+/// The source the index recorded for articles of `path`.
+fn indexed_source(
+    searcher: &tantivy::Searcher,
+    fields: Fields,
+    path: &Path,
+) -> Result<Option<String>> {
+    use tantivy::schema::Value;
+    let Ok(path) = path.canonicalize() else {
+        return Ok(None);
+    };
+    let term = Term::from_field_text(fields.path, &path.to_string_lossy());
+    let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+    let top = searcher
+        .search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )
+        .context("looking up the file in the index")?;
+    let Some((_, address)) = top.first() else {
+        return Ok(None);
+    };
+    let doc: TantivyDocument = searcher
+        .doc(*address)
+        .context("reading an indexed article")?;
+    Ok(doc
+        .get_first(fields.source)
+        .and_then(|v| v.as_str())
+        .map(str::to_string))
+}
+
 /// Hash of everything an article's indexed form depends on.
 fn content_hash(bytes: &[u8], manifest: Option<&ingest::ManifestEntry>, root: &Path) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
