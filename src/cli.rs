@@ -26,6 +26,22 @@ pub enum Command {
     Stats(StatsArgs),
     /// Show what the cleaner makes of one file: metadata, body and every dropped line.
     Clean(CleanArgs),
+    /// Measure extraction on a labeled corpus: title and date accuracy, story precision and recall.
+    Evaluate(EvaluateArgs),
+}
+
+/// `dateline evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The folder of article files.
+    #[arg(value_name = "CORPUS")]
+    pub corpus: PathBuf,
+    /// JSON lines of {"file", "title", "date", "lang", "text"}, one per article file.
+    #[arg(long, value_name = "FILE")]
+    pub expected: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where the index lives.

@@ -49,6 +49,7 @@ pub mod article;
 pub mod clean;
 pub mod cli;
 pub mod date;
+pub mod evaluate;
 pub mod indexer;
 pub mod ingest;
 pub mod output;

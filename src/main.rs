@@ -3,7 +3,9 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use dateline::cli::{CleanArgs, Cli, ColorChoice, Command, IndexArgs, SearchArgs, StatsArgs};
+use dateline::cli::{
+    CleanArgs, Cli, ColorChoice, Command, EvaluateArgs, IndexArgs, SearchArgs, StatsArgs,
+};
 use dateline::indexer::{Event, IndexOptions};
 use dateline::output::{self, Style};
 use dateline::{ingest, schema, stats, Searcher};
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         Command::Search(args) => run_search(args),
         Command::Stats(args) => run_stats(args),
         Command::Clean(args) => run_clean(args),
+        Command::Evaluate(args) => run_evaluate(args),
     };
     match result {
         Ok(code) => code,
@@ -203,6 +206,22 @@ fn run_stats(args: StatsArgs) -> Result<ExitCode> {
     }
     .and_then(|()| out.flush())
     .context("writing statistics")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_evaluate(args: EvaluateArgs) -> Result<ExitCode> {
+    let expected = dateline::evaluate::read_expected(&args.expected)?;
+    let report = dateline::evaluate::evaluate(&args.corpus, &expected)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        output::evaluation_human(&mut out, &report)
+    }
+    .and_then(|()| out.flush())
+    .context("writing the evaluation")?;
     Ok(ExitCode::SUCCESS)
 }
 

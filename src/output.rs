@@ -330,6 +330,72 @@ pub fn clean_human(
     Ok(())
 }
 
+/// Writes an extraction evaluation as a table per group, then the articles that fell
+/// short.
+pub fn evaluation_human(w: &mut dyn Write, report: &crate::evaluate::Report) -> io::Result<()> {
+    let percent = |x: f64| format!("{:.0}%", x * 100.0);
+    writeln!(
+        w,
+        "{:<10} {:>8} {:>6} {:>6} {:>10} {:>7}",
+        "group", "articles", "title", "date", "precision", "recall"
+    )?;
+    let mut groups: Vec<_> = report
+        .groups
+        .iter()
+        .filter(|(name, _)| *name != "all")
+        .collect();
+    groups.extend(report.groups.get_key_value("all"));
+    for (name, g) in groups {
+        writeln!(
+            w,
+            "{:<10} {:>8} {:>6} {:>6} {:>10.3} {:>7.3}",
+            name,
+            g.articles,
+            percent(g.title_accuracy),
+            percent(g.date_accuracy),
+            g.precision,
+            g.recall
+        )?;
+    }
+    let short: Vec<_> = report
+        .articles
+        .iter()
+        .filter(|a| {
+            !a.title_ok
+                || !a.date_ok
+                || !a.lost_paragraphs.is_empty()
+                || a.kept_words > a.kept_story_words + a.kept_words / 20
+        })
+        .collect();
+    if !short.is_empty() {
+        writeln!(w, "\nfell short:")?;
+    }
+    for a in short {
+        let mut what = Vec::new();
+        if !a.title_ok {
+            what.push(format!("title `{}`", sanitize(&a.title)));
+        }
+        if !a.date_ok {
+            what.push("date".to_string());
+        }
+        if !a.lost_paragraphs.is_empty() {
+            what.push(plural(
+                a.lost_paragraphs.len(),
+                "story paragraph lost",
+                "story paragraphs lost",
+            ));
+        }
+        if a.kept_words > a.kept_story_words {
+            what.push(format!(
+                "{} words kept that are not story",
+                a.kept_words - a.kept_story_words
+            ));
+        }
+        writeln!(w, "  {}: {}", sanitize(&a.file), what.join(", "))?;
+    }
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct JsonClean<'a> {
     title: &'a str,

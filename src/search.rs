@@ -2,6 +2,7 @@
 //! ranked by BM25 with the title boosted or sorted by date, paged, with snippets made
 //! for the hits shown only.
 
+use crate::article::{Article, DateSource};
 use crate::date::{self, DateRange};
 use crate::indexer::{datetime_to_day, day_to_datetime};
 use crate::schema::{names, DatelineIndex, Fields};
@@ -218,6 +219,23 @@ impl Searcher {
         })
     }
 
+    /// Every article in the index, in index order (for evaluation and export).
+    pub fn all_articles(&self) -> Result<Vec<Article>> {
+        let searcher = self.reader.searcher();
+        let fields = self.index.fields;
+        let mut articles = Vec::with_capacity(searcher.num_docs() as usize);
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in segment.doc_ids_alive() {
+                let address = DocAddress::new(ord as u32, doc);
+                let doc: TantivyDocument = searcher
+                    .doc(address)
+                    .context("reading an article from the index")?;
+                articles.push(stored_article(fields, &doc));
+            }
+        }
+        Ok(articles)
+    }
+
     /// Parses the query words; `*` alone matches every article.
     fn parse(&self, query: &str) -> Result<Box<dyn Query>> {
         let trimmed = query.trim();
@@ -291,6 +309,41 @@ fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> 
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .map(str::to_string)
+}
+
+/// An article as the index stored it.
+fn stored_article(fields: Fields, doc: &TantivyDocument) -> Article {
+    let date_from = text(doc, fields.date_from).and_then(|from| {
+        [
+            DateSource::Header,
+            DateSource::Manifest,
+            DateSource::Json,
+            DateSource::Html,
+            DateSource::Url,
+            DateSource::Text,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == from)
+    });
+    Article {
+        id: text(doc, fields.id).unwrap_or_default(),
+        title: text(doc, fields.title).unwrap_or_default(),
+        body: text(doc, fields.body).unwrap_or_default(),
+        date: doc
+            .get_first(fields.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(datetime_to_day),
+        date_from,
+        place: text(doc, fields.place),
+        source: text(doc, fields.source),
+        url: text(doc, fields.url),
+        path: text(doc, fields.path).unwrap_or_default(),
+        line: doc
+            .get_first(fields.line)
+            .and_then(|v| v.as_u64())
+            .and_then(|n| usize::try_from(n).ok()),
+        lang: text(doc, fields.lang),
+    }
 }
 
 fn hit(

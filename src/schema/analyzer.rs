@@ -20,8 +20,9 @@ pub fn news_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Scripts written without spaces between words, indexed as character pairs.
-fn is_unspaced(c: char) -> bool {
+/// Whether `c` belongs to a script written without spaces between words (Chinese,
+/// Japanese kana, Thai, Lao, Khmer, Myanmar), indexed as character pairs.
+pub fn is_unspaced(c: char) -> bool {
     matches!(c,
         '\u{3040}'..='\u{30ff}'   // Hiragana, Katakana
         | '\u{31f0}'..='\u{31ff}' // Katakana extensions

@@ -3,7 +3,7 @@
 
 mod analyzer;
 
-pub use analyzer::{news_analyzer, NewsTokenizer};
+pub use analyzer::{is_unspaced, news_analyzer, NewsTokenizer};
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
