@@ -226,11 +226,16 @@ fn run_evaluate(args: EvaluateArgs) -> Result<ExitCode> {
 }
 
 fn run_clean(args: CleanArgs) -> Result<ExitCode> {
-    let mut parsed = ingest::read_one(&args.file)?;
-    if args.location.index.exists() {
+    let (learned, source) = if args.location.index.exists() {
         let index = schema::open(&args.location.index)?;
-        dateline::indexer::apply_learned(&index, &mut parsed.articles)?;
-    }
+        (
+            Some(dateline::indexer::learned_from_index(&index)?),
+            dateline::indexer::indexed_source(&index, &args.file)?,
+        )
+    } else {
+        (None, None)
+    };
+    let parsed = ingest::read_one(&args.file, learned.as_ref(), source.as_deref())?;
     for problem in &parsed.problems {
         eprintln!(
             "dateline: {}: {}",

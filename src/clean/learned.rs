@@ -8,7 +8,7 @@
 //! articles: all 3 of 3, 4 of 12, 10 of 100, 100 of 10,000. Lines of articles without
 //! a source are never learned, and an article's own title is never dropped.
 
-use crate::article::{Article, DroppedLine};
+use crate::article::Article;
 use std::collections::HashMap;
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
@@ -127,38 +127,9 @@ impl Learned {
         }
     }
 
-    /// Drops the learned lines of `source` from the article's body, recording them in
-    /// `dropped` with their counts.
-    pub fn apply(&self, source: u64, article: &mut Article, dropped: &mut Vec<DroppedLine>) {
-        if self.lines.is_empty()
-            || !article
-                .body
-                .lines()
-                .any(|line| self.lines.contains_key(&line_key(source, line)))
-        {
-            return;
-        }
-        let mut paragraphs = Vec::new();
-        for paragraph in article.body.split("\n\n") {
-            let mut kept = Vec::new();
-            for line in paragraph.lines() {
-                let learned = (!same_line(line, &article.title))
-                    .then(|| self.lines.get(&line_key(source, line)))
-                    .flatten();
-                match learned {
-                    Some(count) => dropped.push(DroppedLine {
-                        line: line.to_string(),
-                        rule: RULE,
-                        count: Some(*count),
-                    }),
-                    None => kept.push(line),
-                }
-            }
-            if !kept.is_empty() {
-                paragraphs.push(kept.join("\n"));
-            }
-        }
-        article.body = paragraphs.join("\n\n");
+    /// How many articles of `source` hold `line`, if it is learned.
+    pub fn count(&self, source: u64, line: &str) -> Option<u32> {
+        self.lines.get(&line_key(source, line)).copied()
     }
 }
 
@@ -213,16 +184,12 @@ mod tests {
         let learned = counts.learned();
         assert_eq!(learned.len(), 1);
 
-        let mut first = articles[0].clone();
-        let mut dropped = Vec::new();
-        learned.apply(source, &mut first, &mut dropped);
-        assert_eq!(first.body, "Story one opens.\n\nStory one closes.");
-        assert_eq!(dropped[0].rule, RULE);
-        assert_eq!(dropped[0].count, Some(3));
-
-        let mut herald = article("T", tagline);
-        learned.apply(other, &mut herald, &mut Vec::new());
-        assert_eq!(herald.body, tagline);
+        let is_learned = |line: &str| learned.count(source, line);
+        let cleaned = crate::clean::clean_with_learned(&bodies[0], Some("T"), &is_learned);
+        assert_eq!(cleaned.body, "Story one opens.\n\nStory one closes.");
+        assert_eq!(cleaned.dropped[0].rule, RULE);
+        assert_eq!(cleaned.dropped[0].count, Some(3));
+        assert_eq!(learned.count(other, tagline), None);
 
         assert_ne!(learned.digest(&line_keys(source, &articles[0])), 0);
         assert_eq!(learned.digest(&line_keys(source, &articles[3])), 0);
@@ -237,9 +204,11 @@ mod tests {
             counts.add(source, &line_keys(source, &article("Other", line)));
         }
         let learned = counts.learned();
-        let mut titled = article(line, &format!("{line}\n\nPrices rose."));
-        learned.apply(source, &mut titled, &mut Vec::new());
-        assert!(titled.body.starts_with(line));
+        let is_learned = |l: &str| learned.count(source, l);
+        let page = format!("{line}\n\nPrices rose.");
+        let cleaned = crate::clean::clean_with_learned(&page, Some(line), &is_learned);
+        assert_eq!(cleaned.dropped[0].rule, "title");
+        assert_eq!(cleaned.body, "Prices rose.");
         assert_eq!(source_key(Some("  ")), None);
     }
 }

@@ -43,6 +43,17 @@ pub struct Cleaned {
 /// Cleans the text of one page. `known_title` is the title metadata gave, if any: a
 /// line repeating it at the top is dropped rather than taken for the first paragraph.
 pub fn clean(text: &str, known_title: Option<&str>) -> Cleaned {
+    clean_with_learned(text, known_title, &|_| None)
+}
+
+/// Like [`clean`], and also drops the lines `learned` knows as the site's boilerplate
+/// (it returns how many articles of the source hold the line). Learned lines go
+/// before the headline is looked for, so a site line above it is not taken for it.
+pub fn clean_with_learned(
+    text: &str,
+    known_title: Option<&str>,
+    learned: &dyn Fn(&str) -> Option<u32>,
+) -> Cleaned {
     let lines: Vec<&str> = text.lines().map(clean_line).collect();
     let facts: Vec<Option<LineFacts>> = lines
         .iter()
@@ -60,6 +71,7 @@ pub fn clean(text: &str, known_title: Option<&str>) -> Cleaned {
     let mut story_lines = 0;
 
     for (i, (line, fact)) in lines.iter().zip(&facts).enumerate() {
+        let mut learned_count = None;
         let Some(fact) = fact else {
             if !paragraph.is_empty() {
                 paragraphs.push(std::mem::take(&mut paragraph));
@@ -70,6 +82,11 @@ pub fn clean(text: &str, known_title: Option<&str>) -> Cleaned {
             Some(Rule::AppealBlock)
         } else if let Some(rule) = fact.rule {
             Some(rule)
+        } else if let Some(count) = learned(line)
+            .filter(|_| known_title.as_deref() != Some(rules::normalize(line).as_str()))
+        {
+            learned_count = Some(count);
+            Some(Rule::Learned)
         } else if in_related_list && reads_as_headline(line) {
             Some(Rule::RelatedLinks)
         } else if !story_started {
@@ -86,7 +103,7 @@ pub fn clean(text: &str, known_title: Option<&str>) -> Cleaned {
             Some(rule) => out.dropped.push(DroppedLine {
                 line: (*line).to_string(),
                 rule: rule.name(),
-                count: None,
+                count: learned_count,
             }),
             None => {
                 story_started = true;

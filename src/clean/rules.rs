@@ -32,6 +32,8 @@ pub enum Rule {
     DateLine,
     /// A line of punctuation only: `---`, `* * *`.
     Separator,
+    /// A line that recurs across many articles of the source (see [`super::learned`]).
+    Learned,
 }
 
 impl Rule {
@@ -49,6 +51,7 @@ impl Rule {
             Rule::Title => "title",
             Rule::DateLine => "date line",
             Rule::Separator => "separator",
+            Rule::Learned => super::learned::RULE,
         }
     }
 }

@@ -16,7 +16,7 @@ pub use known::{FileStamp, KnownArticle, KnownFile};
 use crate::article::Article;
 use crate::clean::learned::{self, Learned, LineCounts};
 use crate::date;
-use crate::ingest::{self, CorpusFile, Extracted, Manifests, Parsed};
+use crate::ingest::{self, CorpusFile, Extracted, Manifests, Parsed, ReadContext};
 use crate::schema::{DatelineIndex, Fields};
 use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
@@ -243,23 +243,22 @@ pub fn index_paths(
                 stamp,
                 replaced,
                 parsed,
-                ..
+                lines,
             } => work.push(Work {
                 file,
                 stamp: Some(stamp),
                 replaced,
                 parsed,
+                lines,
             }),
             Read::Unchanged { .. } => {
-                let stale = file
-                    .path
-                    .to_str()
-                    .and_then(|p| known.get(p))
-                    .is_some_and(|k| {
-                        k.articles
-                            .iter()
-                            .any(|a| a.learned_digest != learned.digest(&a.line_keys))
-                    });
+                let Some(indexed) = file.path.to_str().and_then(|p| known.get(p)) else {
+                    continue;
+                };
+                let stale = indexed
+                    .articles
+                    .iter()
+                    .any(|a| a.learned_digest != learned.digest(&a.line_keys));
                 if stale {
                     stats.recleaned += 1;
                     work.push(Work {
@@ -267,6 +266,14 @@ pub fn index_paths(
                         stamp: None,
                         replaced: true,
                         parsed: None,
+                        lines: indexed
+                            .articles
+                            .iter()
+                            .map(|a| ArticleLines {
+                                source: (a.source != 0).then_some(a.source),
+                                keys: a.line_keys.clone(),
+                            })
+                            .collect(),
                     });
                 }
             }
@@ -314,6 +321,8 @@ struct Work<'a> {
     replaced: bool,
     /// Its cleaned articles, when kept from the first phase.
     parsed: Option<Parsed>,
+    /// The line keys of its articles as cleaned by the rules alone, in article order.
+    lines: Vec<ArticleLines>,
 }
 
 /// What the second phase made of one file.
@@ -411,7 +420,11 @@ impl Run<'_> {
             };
         }
         let replaced = previous.is_some();
-        let mut parsed = match ingest::parse(file, &bytes, manifest) {
+        let context = ReadContext {
+            manifest,
+            ..ReadContext::default()
+        };
+        let mut parsed = match ingest::parse(file, &bytes, context) {
             Ok(parsed) => parsed,
             Err(err) => {
                 if replaced {
@@ -505,9 +518,13 @@ impl Run<'_> {
     /// Phase two for one file: drop learned lines and add its articles.
     fn write(&self, work: Work, learned: &Learned) -> Result<Written> {
         let path = work.file.path.to_string_lossy();
+        let has_learned = work
+            .lines
+            .iter()
+            .any(|a| a.source.is_some() && learned.digest(&a.keys) != 0);
         let (stamp, parsed) = match (work.stamp, work.parsed) {
-            (Some(stamp), Some(parsed)) => (stamp, parsed),
-            _ => match self.reread(work.file) {
+            (Some(stamp), Some(parsed)) if !has_learned => (stamp, parsed),
+            _ => match self.reread(work.file, learned) {
                 Ok(read) => read,
                 Err(reason) => {
                     return Ok(Written {
@@ -524,16 +541,13 @@ impl Run<'_> {
         }
         let articles = parsed.articles.len();
         let mut undated = 0;
-        for Extracted {
-            mut article,
-            mut dropped,
-        } in parsed.articles
-        {
+        let mut lines = work.lines.into_iter();
+        for Extracted { article, .. } in parsed.articles {
             let source = learned::source_key(article.source.as_deref());
-            let keys = source.map_or_else(Vec::new, |s| learned::line_keys(s, &article));
-            if let Some(source) = source {
-                learned.apply(source, &mut article, &mut dropped);
-            }
+            let keys = match lines.next() {
+                Some(first_phase) if first_phase.source == source => first_phase.keys,
+                _ => source.map_or_else(Vec::new, |s| learned::line_keys(s, &article)),
+            };
             undated += usize::from(article.date.is_none());
             let mut doc = document(self.fields, &article, stamp);
             doc.add_u64(self.fields.source_key, source.unwrap_or(0));
@@ -552,12 +566,21 @@ impl Run<'_> {
         })
     }
 
-    /// Reads and cleans a file again in the second phase; an error says why it no
-    /// longer can be.
-    fn reread(&self, file: &CorpusFile) -> std::result::Result<(FileStamp, Parsed), String> {
+    /// Reads and cleans a file again in the second phase, with the learned boilerplate;
+    /// an error says why it no longer can be.
+    fn reread(
+        &self,
+        file: &CorpusFile,
+        learned: &Learned,
+    ) -> std::result::Result<(FileStamp, Parsed), String> {
         let bytes = std::fs::read(&file.path).map_err(|err| format!("cannot read: {err}"))?;
         let manifest = self.manifests.get(&file.path);
-        let parsed = ingest::parse(file, &bytes, manifest).map_err(|err| format!("{err:#}"))?;
+        let context = ReadContext {
+            manifest,
+            learned: Some(learned),
+            fallback_source: None,
+        };
+        let parsed = ingest::parse(file, &bytes, context).map_err(|err| format!("{err:#}"))?;
         let stamp = FileStamp {
             hash: content_hash(&bytes, manifest, &file.root),
             problems: parsed.problems.len() as u64,
@@ -606,10 +629,8 @@ fn for_each_parallel<T: Sync, R: Send>(
     })
 }
 
-/// Drops from `articles` the lines learned over the corpus in `index`, as indexing
-/// would. An article that states no source takes the one the index recorded for its
-/// file (which may come from the folder it was indexed under).
-pub fn apply_learned(index: &DatelineIndex, articles: &mut [Extracted]) -> Result<()> {
+/// The boilerplate learned over the corpus in `index`, as its last run learned it.
+pub fn learned_from_index(index: &DatelineIndex) -> Result<Learned> {
     let known = known::load(index)?;
     let mut counts = LineCounts::default();
     for article in known.values().flat_map(|file| &file.articles) {
@@ -617,30 +638,19 @@ pub fn apply_learned(index: &DatelineIndex, articles: &mut [Extracted]) -> Resul
             counts.add(article.source, &article.line_keys);
         }
     }
-    let learned = counts.learned();
+    Ok(counts.learned())
+}
+
+/// The source the index recorded for the articles of the file at `path`, if it holds
+/// them.
+pub fn indexed_source(index: &DatelineIndex, path: &Path) -> Result<Option<String>> {
+    use tantivy::schema::Value;
+    let fields = index.fields;
     let searcher = index
         .index
         .reader()
         .context("opening the index for reading")?
         .searcher();
-    for Extracted { article, dropped } in articles {
-        if article.source.is_none() {
-            article.source = indexed_source(&searcher, index.fields, Path::new(&article.path))?;
-        }
-        if let Some(source) = learned::source_key(article.source.as_deref()) {
-            learned.apply(source, article, dropped);
-        }
-    }
-    Ok(())
-}
-
-/// The source the index recorded for articles of `path`.
-fn indexed_source(
-    searcher: &tantivy::Searcher,
-    fields: Fields,
-    path: &Path,
-) -> Result<Option<String>> {
-    use tantivy::schema::Value;
     let Ok(path) = path.canonicalize() else {
         return Ok(None);
     };

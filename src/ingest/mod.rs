@@ -10,7 +10,7 @@ pub use manifest::{ManifestEntry, Manifests, MANIFEST_NAME};
 pub use text::split_header;
 
 use crate::article::{Article, DateSource, DroppedLine};
-use crate::clean;
+use crate::clean::{self, learned, learned::Learned};
 use crate::date;
 use anyhow::{bail, Context, Result};
 use std::borrow::Cow;
@@ -197,16 +197,29 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, bool)> {
     Ok((text, lossy))
 }
 
-/// Reads the articles of one file from its bytes. `manifest` is the file's entry in
-/// its folder's manifest. An error means nothing in the file could be used.
-pub fn parse(file: &CorpusFile, bytes: &[u8], manifest: Option<&ManifestEntry>) -> Result<Parsed> {
+/// How a file's articles are read besides the file itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadContext<'a> {
+    /// The file's entry in its folder's manifest.
+    pub manifest: Option<&'a ManifestEntry>,
+    /// Boilerplate learned from the corpus, dropped like the rules' boilerplate.
+    pub learned: Option<&'a Learned>,
+    /// The source to use when the file and its URL give none (the one recorded in an
+    /// index), before the folder's name.
+    pub fallback_source: Option<&'a str>,
+}
+
+/// Reads the articles of one file from its bytes. An error means nothing in the file
+/// could be used.
+pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Parsed> {
+    let manifest = context.manifest;
     let (text, lossy) = decode(bytes)?;
     let mut parsed = Parsed {
         lossy,
         ..Parsed::default()
     };
     let add = |meta: Metadata, body: &str, line: Option<usize>, parsed: &mut Parsed| {
-        let (extracted, note) = assemble(meta, body, file, line);
+        let (extracted, note) = assemble(meta, body, file, line, context);
         if let Some(note) = note {
             let at = line.map_or(String::new(), |n| format!("line {n}: "));
             parsed.notes.push(format!("{at}{note}"));
@@ -282,8 +295,13 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], manifest: Option<&ManifestEntry>) 
     Ok(parsed)
 }
 
-/// Reads one file on its own, with its folder's manifest, as `dateline clean` does.
-pub fn read_one(path: &Path) -> Result<Parsed> {
+/// Reads one file on its own, with its folder's manifest, as `dateline clean` does;
+/// `learned` and `fallback_source` are as in [`ReadContext`].
+pub fn read_one(
+    path: &Path,
+    learned: Option<&Learned>,
+    fallback_source: Option<&str>,
+) -> Result<Parsed> {
     let format = Format::of(path).ok_or_else(|| {
         anyhow::anyhow!(
             "{} is not an article file: dateline reads .txt, .text, .md, .html, .htm, .jsonl, .ndjson and .json",
@@ -298,8 +316,13 @@ pub fn read_one(path: &Path) -> Result<Parsed> {
         root: path.parent().unwrap_or(Path::new("")).to_path_buf(),
         format,
     };
-    let mut parsed = parse(&file, &bytes, manifests.get(path))
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let context = ReadContext {
+        manifest: manifests.get(path),
+        learned,
+        fallback_source,
+    };
+    let mut parsed =
+        parse(&file, &bytes, context).with_context(|| format!("cannot read {}", path.display()))?;
     parsed.notes.extend(
         manifest_problems
             .into_iter()
@@ -315,8 +338,17 @@ fn assemble(
     raw_text: &str,
     file: &CorpusFile,
     line: Option<usize>,
+    context: ReadContext,
 ) -> (Extracted, Option<String>) {
-    let cleaned = clean::clean(raw_text, meta.title.as_deref());
+    let source = meta
+        .source
+        .clone()
+        .or_else(|| meta.url.as_deref().and_then(url_host))
+        .or_else(|| context.fallback_source.map(str::to_string))
+        .or_else(|| top_folder(&file.path, &file.root));
+    let source_key = learned::source_key(source.as_deref());
+    let is_learned = |line: &str| context.learned?.count(source_key?, line);
+    let cleaned = clean::clean_with_learned(raw_text, meta.title.as_deref(), &is_learned);
     let mut problem = None;
     let stated = meta
         .date
@@ -342,10 +374,6 @@ fn assemble(
         .title
         .or(cleaned.title)
         .unwrap_or_else(|| file_stem(&file.path));
-    let source = meta
-        .source
-        .or_else(|| meta.url.as_deref().and_then(url_host))
-        .or_else(|| top_folder(&file.path, &file.root));
     let path = file.path.to_string_lossy().into_owned();
     let article = Article {
         id: article_id(&path, line),
@@ -429,13 +457,29 @@ mod tests {
             ..ManifestEntry::default()
         };
         let header = b"Date: 2019-11-03\n\nHeadline here\n\nStory.";
-        let parsed = parse(&f, header, Some(&manifest)).unwrap();
+        let parsed = parse(
+            &f,
+            header,
+            ReadContext {
+                manifest: Some(&manifest),
+                ..ReadContext::default()
+            },
+        )
+        .unwrap();
         let a = &parsed.articles[0].article;
         assert_eq!(date::format_day(a.date.unwrap()), "2019-11-03");
         assert_eq!(a.date_from, Some(DateSource::Header));
         assert_eq!(a.source.as_deref(), Some("m.example"));
 
-        let parsed = parse(&f, b"Headline here\n\nStory.", Some(&manifest)).unwrap();
+        let parsed = parse(
+            &f,
+            b"Headline here\n\nStory.",
+            ReadContext {
+                manifest: Some(&manifest),
+                ..ReadContext::default()
+            },
+        )
+        .unwrap();
         assert_eq!(
             parsed.articles[0].article.date_from,
             Some(DateSource::Manifest)
@@ -448,19 +492,27 @@ mod tests {
         let parsed = parse(
             &f,
             b"Headline here\nMarch 3, 2001\n\nStory.",
-            Some(&only_url),
+            ReadContext {
+                manifest: Some(&only_url),
+                ..ReadContext::default()
+            },
         )
         .unwrap();
         assert_eq!(parsed.articles[0].article.date_from, Some(DateSource::Url));
 
-        let parsed = parse(&f, b"Headline here\nMarch 3, 2001\n\nStory.", None).unwrap();
+        let parsed = parse(
+            &f,
+            b"Headline here\nMarch 3, 2001\n\nStory.",
+            ReadContext::default(),
+        )
+        .unwrap();
         let a = &parsed.articles[0].article;
         assert_eq!(
             (a.date_from, a.source.as_deref()),
             (Some(DateSource::Text), Some("site"))
         );
 
-        let parsed = parse(&f, b"Headline here\n\nStory.", None).unwrap();
+        let parsed = parse(&f, b"Headline here\n\nStory.", ReadContext::default()).unwrap();
         assert_eq!(parsed.articles[0].article.date, None);
     }
 
@@ -468,7 +520,7 @@ mod tests {
     fn json_lines_keep_good_lines_and_name_bad_ones() {
         let f = file("corpus/feed.jsonl", Format::JsonLines);
         let bytes = b"{\"title\":\"One\",\"text\":\"First story.\"}\n{oops\n{\"title\":\"Three\",\"text\":\"Third.\",\"date\":\"2011-02-30\"}\n";
-        let parsed = parse(&f, bytes, None).unwrap();
+        let parsed = parse(&f, bytes, ReadContext::default()).unwrap();
         assert_eq!(parsed.articles.len(), 2);
         assert_eq!(parsed.articles[1].article.line, Some(3));
         assert!(
@@ -484,18 +536,23 @@ mod tests {
     #[test]
     fn unusable_files_are_errors() {
         let f = file("corpus/a.txt", Format::Text);
-        assert!(parse(&f, b"  \n\n ", None)
+        assert!(parse(&f, b"  \n\n ", ReadContext::default())
             .unwrap_err()
             .to_string()
             .contains("empty"));
-        assert!(parse(&f, b"abc\0def", None)
+        assert!(parse(&f, b"abc\0def", ReadContext::default())
             .unwrap_err()
             .to_string()
             .contains("binary"));
-        let parsed = parse(&f, b"Caf\xe9 owners protest\n\nStory.", None).unwrap();
+        let parsed = parse(
+            &f,
+            b"Caf\xe9 owners protest\n\nStory.",
+            ReadContext::default(),
+        )
+        .unwrap();
         assert!(parsed.lossy);
         let j = file("corpus/a.json", Format::Json);
-        assert!(parse(&j, b"[1, 2", None)
+        assert!(parse(&j, b"[1, 2", ReadContext::default())
             .unwrap_err()
             .to_string()
             .contains("invalid JSON"));
