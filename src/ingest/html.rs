@@ -96,6 +96,8 @@ const MIN_PARAGRAPH_CHARS: usize = 25;
 pub struct HtmlPage {
     /// Title, date, URL, source and declared language (`<html lang>`, lower-cased).
     pub meta: Metadata,
+    /// A date written in the byline, `YYYY-MM-DD`: used after the metadata and the URL.
+    pub byline_date: Option<String>,
     /// The story's paragraphs, separated by blank lines.
     pub text: String,
 }
@@ -112,14 +114,13 @@ pub fn extract(html: &str) -> HtmlPage {
         .or_else(|| first(&["og:url", "twitter:url"]))
         .or_else(|| ld.url.clone());
     let source = site_name.or_else(|| url.as_deref().and_then(super::url_host));
-    let h1 =
-        select_first_text(&document, "article h1").or_else(|| select_first_text(&document, "h1"));
+    let h1 = visible_headline(&document, source.as_deref());
     let page_title = select_first_text(&document, "title");
     let title = [
+        h1.clone(),
         first(&["og:title"]),
         first(&["twitter:title"]),
         ld.headline.clone(),
-        h1.clone(),
         page_title,
     ]
     .into_iter()
@@ -158,6 +159,7 @@ pub fn extract(html: &str) -> HtmlPage {
             source,
             lang,
         },
+        byline_date: byline_date(&document),
         text: story_text(&document),
     }
 }
@@ -197,6 +199,45 @@ fn select_first_text(document: &Html, css: &str) -> Option<String> {
         .select(&selector)
         .map(|e| fold(&e.text().collect::<String>()))
         .find(|t| !t.is_empty())
+}
+
+/// The headline readers see: the article's `<h1>`, else the first `<h1>` outside the
+/// page's furniture that is not the site's name (a logo).
+fn visible_headline(document: &Html, site: Option<&str>) -> Option<String> {
+    let not_site = |text: &String| site.is_none_or(|s| !text.eq_ignore_ascii_case(s));
+    let in_article = selector("article h1, h1[itemprop=headline]");
+    let any = selector("h1");
+    document
+        .select(&in_article)
+        .chain(document.select(&any).filter(|h| {
+            !h.ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|a| matches!(a.value().name(), "nav" | "footer" | "aside") || is_furniture(a))
+        }))
+        .map(|h| fold(&h.text().collect::<String>()))
+        .find(|t| !t.is_empty() && not_site(t))
+}
+
+/// A publication date written in the page's byline ("By A. Writer | Published 12
+/// March 2014"), as `YYYY-MM-DD`; "Updated" dates are passed over.
+pub fn byline_date(document: &Html) -> Option<String> {
+    let bylines = selector(
+        "[class*=byline], [class*=dateline], [class*=date], [class*=publish], [class*=posted], \
+         [class*=meta], time",
+    );
+    document.select(&bylines).find_map(|element| {
+        let text = element.text().collect::<String>();
+        text.split(['|', '·', '•', '\n'])
+            .map(str::trim)
+            .filter(|part| {
+                let lower = part.to_lowercase();
+                !["updated", "modified", "last", "edited"]
+                    .iter()
+                    .any(|w| lower.starts_with(w))
+            })
+            .find_map(crate::date::date_line)
+            .map(crate::date::format_day)
+    })
 }
 
 fn link_canonical(document: &Html) -> Option<String> {
@@ -350,8 +391,10 @@ fn paragraph_text(paragraph: ElementRef) -> (String, f32) {
     let mut text = String::new();
     let mut link_chars = 0usize;
     for node in paragraph.descendants() {
-        let Node::Text(t) = node.value() else {
-            continue;
+        let t = match node.value() {
+            Node::Text(t) => &**t,
+            Node::Element(e) if e.name() == "br" => " ",
+            _ => continue,
         };
         let inside_link = node
             .ancestors()
@@ -370,7 +413,6 @@ fn paragraph_text(paragraph: ElementRef) -> (String, f32) {
             link_chars += t.chars().count();
         }
         text.push_str(t);
-        text.push(' ');
     }
     let text = fold(&text);
     let total = text.chars().count().max(1);

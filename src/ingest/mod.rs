@@ -239,12 +239,12 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
             if page.text.trim().is_empty() {
                 bail!("no story text found in the page");
             }
-            add(
-                page.meta.or_manifest(manifest),
-                &page.text,
-                None,
-                &mut parsed,
-            );
+            let mut meta = page.meta.or_manifest(manifest);
+            let url_dated = meta.url.as_deref().and_then(date::date_from_url).is_some();
+            if meta.date.is_none() && !url_dated {
+                meta.date = page.byline_date.map(|day| (day, DateSource::Text));
+            }
+            add(meta, &page.text, None, &mut parsed);
         }
         Format::JsonLines => {
             for (n, line) in text.lines().enumerate() {
