@@ -45,6 +45,7 @@ pub fn is_unspaced(c: char) -> bool {
 /// marks that belong to them (accents, Arabic vowel marks, Indic vowel signs).
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
+        || is_unspaced(c)
         || matches!(c,
             '\u{0300}'..='\u{036f}'   // combining diacritics
             | '\u{0483}'..='\u{0489}' // Cyrillic marks
@@ -286,6 +287,11 @@ mod tests {
         assert_eq!(texts("東京タワー"), ["東京", "京タ", "タワ", "ワー"]);
         assert_eq!(texts("水"), ["水"]);
         assert_eq!(texts("ภาษาไทย"), ["ภา", "าษ", "ษา", "าไ", "ไท", "ทย"]);
+        // Thai vowel and tone marks stay inside the run.
+        assert_eq!(
+            texts("รถล้อยาง"),
+            ["รถ", "ถล", "ล\u{e49}", "\u{e49}อ", "อย", "ยา", "าง"]
+        );
     }
 
     #[test]
