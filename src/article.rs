@@ -74,6 +74,9 @@ pub struct Article {
     pub line: Option<usize>,
     /// The article's language as a lower-case code (`en`, `ru`, `zh`), when known.
     pub lang: Option<String>,
+    /// The moment of publication in UTC, when the source states a time with its zone.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub published: Option<time::OffsetDateTime>,
 }
 
 /// Serialises an optional date as `YYYY-MM-DD` or `null`.

@@ -39,7 +39,51 @@ pub fn day(year: i32, month: u32, day: u32) -> Option<Date> {
 /// is 12 April.
 pub fn parse_published(value: &str) -> Option<Date> {
     let value = value.trim();
-    numeric_prefix(value).or_else(|| written_date(value))
+    numeric_prefix(value)
+        .or_else(|| compact(value))
+        .or_else(|| written_date(without_weekday(value)))
+}
+
+/// `20180312`, as some `pubdate` meta tags write it.
+fn compact(value: &str) -> Option<Date> {
+    let digits = value.get(..8)?;
+    let rest = &value[8..];
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !(rest.is_empty() || rest.starts_with('T')) {
+        return None;
+    }
+    day(
+        digits[..4].parse().ok()?,
+        digits[4..6].parse().ok()?,
+        digits[6..].parse().ok()?,
+    )
+}
+
+/// An RFC 2822 date without its leading weekday: `Tue, 12 Mar 2018 ...` gives
+/// `12 Mar 2018 ...`.
+fn without_weekday(value: &str) -> &str {
+    match value.split_once(',') {
+        Some((weekday, rest)) if weekday.len() <= 9 && weekday.chars().all(char::is_alphabetic) => {
+            let known = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+            let lower = weekday.to_ascii_lowercase();
+            if known.iter().any(|d| lower.starts_with(d)) {
+                rest.trim_start()
+            } else {
+                value
+            }
+        }
+        _ => value,
+    }
+}
+
+/// The moment a metadata value states, in UTC, when it is RFC 3339 with a time and a
+/// zone (`2019-03-04T01:15:00+03:00` is `2019-03-03T22:15:00Z`).
+pub fn parse_instant(value: &str) -> Option<time::OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    let instant = time::OffsetDateTime::parse(value.trim(), &Rfc3339).ok()?;
+    let utc = instant.to_offset(time::UtcOffset::UTC);
+    (FIRST_YEAR..=LAST_YEAR)
+        .contains(&utc.year())
+        .then_some(utc)
 }
 
 /// A `YYYY-MM-DD` (or `/`-separated) date at the start of `value`, followed by nothing,
@@ -290,6 +334,18 @@ mod tests {
         assert_eq!(parse_published("9999-01-01"), None);
         assert_eq!(parse_published("yesterday"), None);
         assert_eq!(parse_published("2011-03-31x"), None);
+        assert_eq!(parse_published("20110331"), Some(ymd("2011-03-31")));
+        assert_eq!(
+            parse_published("Thu, 31 Mar 2011 10:00:00 +0000"),
+            Some(ymd("2011-03-31"))
+        );
+        assert_eq!(parse_published("March 31, 2011"), Some(ymd("2011-03-31")));
+        let instant = parse_instant("2019-03-04T01:15:00+03:00").unwrap();
+        assert_eq!(
+            (instant.day(), instant.hour(), instant.offset().is_utc()),
+            (3, 22, true)
+        );
+        assert_eq!(parse_instant("2019-03-04"), None);
     }
 
     #[test]

@@ -32,6 +32,7 @@
 //!     path: "kapshagai.txt".into(),
 //!     line: None,
 //!     lang: None,
+//!     published: None,
 //! };
 //! indexer::add_articles(&index, &[article])?;
 //!

@@ -159,6 +159,8 @@ struct JsonHit<'a> {
     place: Option<&'a str>,
     path: String,
     line: Option<u64>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    published: Option<time::OffsetDateTime>,
     snippet: &'a str,
     highlights: Vec<[usize; 2]>,
 }
@@ -179,6 +181,7 @@ pub fn search_json(w: &mut dyn Write, results: &SearchResults, cwd: &Path) -> io
             place: hit.place.as_deref(),
             path: display_path(&hit.path, cwd),
             line: hit.line,
+            published: hit.published,
             snippet: &hit.snippet.text,
             highlights: hit
                 .snippet
@@ -401,6 +404,8 @@ struct JsonClean<'a> {
     title: &'a str,
     date: Option<String>,
     date_from: Option<&'static str>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    published: Option<time::OffsetDateTime>,
     place: Option<&'a str>,
     source: Option<&'a str>,
     url: Option<&'a str>,
@@ -419,6 +424,7 @@ pub fn clean_json(w: &mut dyn Write, items: &[Extracted], several: bool) -> io::
                 title: &a.title,
                 date: a.date.map(format_day),
                 date_from: a.date_from.map(|f| f.as_str()),
+                published: a.published,
                 place: a.place.as_deref(),
                 source: a.source.as_deref(),
                 url: a.url.as_deref(),

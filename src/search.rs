@@ -92,6 +92,9 @@ pub struct Hit {
     pub path: String,
     /// The line or item of that file, for files of several articles.
     pub line: Option<u64>,
+    /// The moment of publication in UTC, when the source stated a time.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub published: Option<time::OffsetDateTime>,
     /// A passage showing why the article matched.
     pub snippet: Snippet,
 }
@@ -311,6 +314,15 @@ fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> 
         .map(str::to_string)
 }
 
+/// A stored moment as a UTC date-time.
+fn stored_instant(
+    doc: &TantivyDocument,
+    field: tantivy::schema::Field,
+) -> Option<time::OffsetDateTime> {
+    let value = doc.get_first(field)?.as_datetime()?;
+    time::OffsetDateTime::from_unix_timestamp(value.into_timestamp_secs()).ok()
+}
+
 /// An article as the index stored it.
 fn stored_article(fields: Fields, doc: &TantivyDocument) -> Article {
     let date_from = text(doc, fields.date_from).and_then(|from| {
@@ -343,6 +355,7 @@ fn stored_article(fields: Fields, doc: &TantivyDocument) -> Article {
             .and_then(|v| v.as_u64())
             .and_then(|n| usize::try_from(n).ok()),
         lang: text(doc, fields.lang),
+        published: stored_instant(doc, fields.published),
     }
 }
 
@@ -367,6 +380,7 @@ fn hit(
         place: text(doc, fields.place),
         path: text(doc, fields.path).unwrap_or_default(),
         line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
+        published: stored_instant(doc, fields.published),
         snippet,
     }
 }
@@ -390,6 +404,7 @@ mod tests {
             path: format!("/corpus/{id}.txt"),
             line: None,
             lang: None,
+            published: None,
         }
     }
 

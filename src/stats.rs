@@ -106,6 +106,7 @@ mod tests {
             path: id.into(),
             line: None,
             lang: None,
+            published: None,
         };
         indexer::add_articles(
             &index,

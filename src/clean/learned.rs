@@ -150,6 +150,7 @@ mod tests {
             path: title.into(),
             line: None,
             lang: None,
+            published: None,
         }
     }
 

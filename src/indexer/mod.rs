@@ -703,6 +703,12 @@ pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDo
     if let Some(day) = article.date {
         doc.add_date(fields.date, day_to_datetime(day));
     }
+    if let Some(instant) = article.published {
+        doc.add_date(
+            fields.published,
+            DateTime::from_timestamp_secs(instant.unix_timestamp()),
+        );
+    }
     if let Some(from) = article.date_from {
         doc.add_text(fields.date_from, from.as_str());
     }

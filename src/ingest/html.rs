@@ -88,6 +88,23 @@ const FURNITURE_PHRASES: &[&str] = &[
     "readmore",
 ];
 
+/// Meta names that state a publication date, after Open Graph, JSON-LD and `<time>`.
+const META_DATES: &[&str] = &[
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "dcterms.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "datepublished",
+];
+
 /// Shortest paragraph counted when looking for the story's block.
 const MIN_PARAGRAPH_CHARS: usize = 25;
 
@@ -128,24 +145,21 @@ pub fn extract(html: &str) -> HtmlPage {
     .map(|t| strip_site_suffix(&t, source.as_deref(), h1.as_deref()))
     .find(|t| !t.is_empty());
 
-    let date = first(&["article:published_time", "og:published_time"])
-        .or_else(|| ld.date_published.clone())
-        .or_else(|| time_datetime(&document))
-        .or_else(|| {
-            first(&[
-                "pubdate",
-                "publishdate",
-                "publish-date",
-                "date",
-                "dc.date.issued",
-                "dc.date",
-                "dcterms.created",
-                "sailthru.date",
-                "parsely-pub-date",
-                "article.published",
-                "datepublished",
-            ])
-        });
+    // The first stated date that can be read wins; if none can, the first is kept so
+    // that the run can say it was unreadable.
+    let mut dates = vec![
+        first(&["article:published_time"]),
+        first(&["og:published_time"]),
+        ld.date_published.clone(),
+        time_datetime(&document),
+    ];
+    dates.extend(META_DATES.iter().map(|name| metas.get(*name).cloned()));
+    let dates: Vec<String> = dates.into_iter().flatten().collect();
+    let date = dates
+        .iter()
+        .find(|d| crate::date::parse_published(d).is_some())
+        .or(dates.first())
+        .cloned();
     let lang = document
         .root_element()
         .attr("lang")
@@ -535,6 +549,13 @@ mod tests {
             extract(time).meta.date.map(|d| d.0).as_deref(),
             Some("2015-01-02T10:00:00Z")
         );
+        let unreadable_first = r#"<html><head><meta name="pubdate" content="soon"><meta name="DC.date.issued" content="20180312"></head></html>"#;
+        assert_eq!(
+            extract(unreadable_first).meta.date.map(|d| d.0).as_deref(),
+            Some("20180312")
+        );
+        let byline = r#"<html><body><p class="byline">By A. Writer | Published 3 September 2015 · Updated 4 May 2016</p></body></html>"#;
+        assert_eq!(extract(byline).byline_date.as_deref(), Some("2015-09-03"));
         let meta =
             r#"<html><head><meta name="parsely-pub-date" content="2014-08-09"></head></html>"#;
         assert_eq!(

@@ -363,6 +363,11 @@ fn assemble(
                 None
             }
         });
+    let published = meta
+        .date
+        .as_ref()
+        .filter(|(_, from)| stated.is_some_and(|(_, f)| f == *from))
+        .and_then(|(text, _)| date::parse_instant(text));
     let (date, date_from) = stated
         .or_else(|| {
             let day = date::date_from_url(meta.url.as_deref()?)?;
@@ -387,6 +392,7 @@ fn assemble(
         path,
         line,
         lang: meta.lang,
+        published,
     };
     let dropped = cleaned.dropped;
     (Extracted { article, dropped }, problem)

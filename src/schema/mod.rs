@@ -59,6 +59,8 @@ pub struct Fields {
     pub line_keys: Field,
     /// Which learned lines were dropped (fast).
     pub learned_digest: Field,
+    /// The moment of publication in UTC, when stated (stored, fast).
+    pub published: Field,
 }
 
 /// Field names, shared with queries (`title:word`) and fast-field lookups.
@@ -95,6 +97,8 @@ pub mod names {
     pub const LINE_KEYS: &str = "line_keys";
     /// See [`super::Fields::learned_digest`].
     pub const LEARNED_DIGEST: &str = "learned_digest";
+    /// See [`super::Fields::published`].
+    pub const PUBLISHED: &str = "published";
 }
 
 /// Builds the schema of a dateline index.
@@ -133,6 +137,13 @@ pub fn schema() -> Schema {
     builder.add_u64_field(names::SOURCE_KEY, FAST);
     builder.add_u64_field(names::LINE_KEYS, FAST);
     builder.add_u64_field(names::LEARNED_DIGEST, FAST);
+    builder.add_date_field(
+        names::PUBLISHED,
+        DateOptions::default()
+            .set_fast()
+            .set_stored()
+            .set_precision(DateTimePrecision::Seconds),
+    );
     builder.build()
 }
 
@@ -161,6 +172,7 @@ impl Fields {
             source_key: field(names::SOURCE_KEY)?,
             line_keys: field(names::LINE_KEYS)?,
             learned_digest: field(names::LEARNED_DIGEST)?,
+            published: field(names::PUBLISHED)?,
         })
     }
 }
