@@ -95,12 +95,13 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A folder laid out like the repository for the examples: the sample corpus and the
+/// evaluation set.
 fn corpus_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus"),
-        &dir.path().join("sample-corpus"),
-    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&root.join("sample-corpus"), &dir.path().join("sample-corpus"));
+    copy_dir(&root.join("tests/eval"), &dir.path().join("tests/eval"));
     dir
 }
 
