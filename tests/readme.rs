@@ -100,7 +100,10 @@ fn copy_dir(from: &Path, to: &Path) {
 fn corpus_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&root.join("sample-corpus"), &dir.path().join("sample-corpus"));
+    copy_dir(
+        &root.join("sample-corpus"),
+        &dir.path().join("sample-corpus"),
+    );
     copy_dir(&root.join("tests/eval"), &dir.path().join("tests/eval"));
     dir
 }
