@@ -18,6 +18,9 @@ pub const MIN_ARTICLES: u32 = 3;
 /// The name of the rule shown for learned lines.
 pub const RULE: &str = "learned";
 
+/// How many first lines of a body decide its headline, date line and dateline place.
+const TOP_LINES: usize = 4;
+
 /// How many articles of a source of `articles` a line must stand in to be learned.
 pub fn threshold(articles: u32) -> u32 {
     MIN_ARTICLES.max((articles as f64).sqrt().ceil() as u32)
@@ -125,6 +128,40 @@ impl Learned {
         } else {
             0
         }
+    }
+
+    /// Whether dropping the learned lines from an article cleaned without them can
+    /// change more than its body: when its title is the file's name (a learned line
+    /// may have hidden the headline) or a learned line stands among its first lines
+    /// (where the headline, date line and dateline place are looked for). Such an
+    /// article must be cleaned again from its text; others only lose the lines.
+    pub fn changes_more_than_body(&self, source: u64, article: &Article, title_from_file_name: bool) -> bool {
+        title_from_file_name
+            || article
+                .body
+                .lines()
+                .filter(|line| !line.trim().is_empty())
+                .take(TOP_LINES)
+                .any(|line| self.count(source, line).is_some())
+    }
+
+    /// Drops the learned lines of `source` from a body; `None` when it holds none.
+    pub fn filter_body(&self, source: u64, body: &str) -> Option<String> {
+        if !body.lines().any(|line| self.count(source, line).is_some()) {
+            return None;
+        }
+        let paragraphs: Vec<String> = body
+            .split("\n\n")
+            .map(|paragraph| {
+                paragraph
+                    .lines()
+                    .filter(|line| self.count(source, line).is_none())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .filter(|paragraph| !paragraph.is_empty())
+            .collect();
+        Some(paragraphs.join("\n\n"))
     }
 
     /// How many articles of `source` hold `line`, if it is learned.

@@ -522,8 +522,27 @@ impl Run<'_> {
             .lines
             .iter()
             .any(|a| a.source.is_some() && learned.digest(&a.keys) != 0);
+        // Articles whose learned lines sit in the middle of the story only lose those
+        // lines; the others are cleaned again from the file with the learned lines.
+        let filter_only = |parsed: &Parsed| {
+            parsed.articles.iter().all(|e| {
+                learned::source_key(e.article.source.as_deref()).is_none_or(|source| {
+                    !learned.changes_more_than_body(source, &e.article, e.title_from_file_name)
+                })
+            })
+        };
         let (stamp, parsed) = match (work.stamp, work.parsed) {
             (Some(stamp), Some(parsed)) if !has_learned => (stamp, parsed),
+            (Some(stamp), Some(mut parsed)) if filter_only(&parsed) => {
+                for e in &mut parsed.articles {
+                    if let Some(source) = learned::source_key(e.article.source.as_deref()) {
+                        if let Some(body) = learned.filter_body(source, &e.article.body) {
+                            e.article.body = body;
+                        }
+                    }
+                }
+                (stamp, parsed)
+            }
             _ => match self.reread(work.file, learned) {
                 Ok(read) => read,
                 Err(reason) => {

@@ -169,6 +169,8 @@ pub struct Extracted {
     pub article: Article,
     /// The lines removed from its text, with their rules.
     pub dropped: Vec<DroppedLine>,
+    /// Whether the title is the file's name, for want of a headline in the text.
+    pub title_from_file_name: bool,
 }
 
 /// What one file gave: its articles, and problems with parts of it that were skipped
@@ -375,6 +377,7 @@ fn assemble(
         })
         .or_else(|| cleaned.text_date.map(|day| (day, DateSource::Text)))
         .unzip();
+    let title_from_file_name = meta.title.is_none() && cleaned.title.is_none();
     let title = meta
         .title
         .or(cleaned.title)
@@ -395,7 +398,14 @@ fn assemble(
         published,
     };
     let dropped = cleaned.dropped;
-    (Extracted { article, dropped }, problem)
+    (
+        Extracted {
+            article,
+            dropped,
+            title_from_file_name,
+        },
+        problem,
+    )
 }
 
 /// A stable identifier from a file path and, for files of several articles, the line.
