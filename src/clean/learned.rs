@@ -135,7 +135,12 @@ impl Learned {
     /// may have hidden the headline) or a learned line stands among its first lines
     /// (where the headline, date line and dateline place are looked for). Such an
     /// article must be cleaned again from its text; others only lose the lines.
-    pub fn changes_more_than_body(&self, source: u64, article: &Article, title_from_file_name: bool) -> bool {
+    pub fn changes_more_than_body(
+        &self,
+        source: u64,
+        article: &Article,
+        title_from_file_name: bool,
+    ) -> bool {
         title_from_file_name
             || article
                 .body

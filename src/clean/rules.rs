@@ -7,6 +7,9 @@
 //! "Read more", "Monthly", "$10"). A sentence of reporting ("Farmers said they would
 //! support the plan") has the vocabulary but not the address, and stays.
 
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
+
 /// Why a line was dropped; the name is what `dateline clean` shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
@@ -350,8 +353,65 @@ fn is_amount(norm: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
+/// Every word or phrase whose presence can make a longer line boilerplate, matched
+/// in one pass (ASCII case folded) so that story lines, which hold none, are judged
+/// without further work.
+static VOCABULARY: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    let words = APPEAL_WORDS
+        .iter()
+        .chain(APPEAL_BLOCK_WORDS)
+        .chain(NEWSLETTER_WORDS)
+        .chain(STRONG_WORDS)
+        .chain(ACTION_WORDS)
+        .chain(SEPARATORS)
+        .chain(&["cookie", "consent", "privacy", "terms of", "unsubscribe"]);
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .ok()
+});
+
+/// Lines longer than this many words go through the vocabulary check first.
+const SHORT_LINE_WORDS: usize = 6;
+
+/// Whether a line begins like an appeal's opening line, ASCII case folded.
+fn may_open_appeal(line: &str) -> bool {
+    let head = line.trim_start_matches(|c: char| !c.is_alphanumeric());
+    [
+        "a message from",
+        "a note from",
+        "a word from",
+        "dear ",
+        "before you",
+        "one more thing",
+        "help ",
+    ]
+    .iter()
+    .any(|prefix| {
+        head.get(..prefix.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+    })
+}
+
 /// Judges one trimmed, non-blank line.
 pub fn classify(line: &str) -> LineFacts {
+    let word_count = line
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .count();
+    if word_count > SHORT_LINE_WORDS && !may_open_appeal(line) {
+        if let Some(vocabulary) = VOCABULARY.as_ref() {
+            if !vocabulary.is_match(line) {
+                let sentence = line
+                    .trim_end()
+                    .ends_with(['.', '!', '?', '"', '\u{201d}', ')']);
+                return LineFacts {
+                    neutral: word_count <= 8 && !sentence,
+                    ..LineFacts::default()
+                };
+            }
+        }
+    }
     let norm = normalize(line);
     let lower = line.to_lowercase();
     let words = words(&lower);
