@@ -10,7 +10,7 @@
 
 use crate::article::Article;
 use std::collections::HashMap;
-use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
 
 /// The fewest articles a line must stand in to be learned.
 pub const MIN_ARTICLES: u32 = 3;
@@ -35,15 +35,24 @@ pub fn source_key(source: Option<&str>) -> Option<u64> {
 /// The key of one line of a source: the source and the line with case and whitespace
 /// folded.
 fn line_key(source: u64, line: &str) -> u64 {
-    let mut hasher = Xxh3::new();
-    hasher.update(&source.to_le_bytes());
-    for (i, word) in line.split_whitespace().enumerate() {
-        if i > 0 {
-            hasher.update(b" ");
-        }
-        hasher.update(word.to_lowercase().as_bytes());
+    thread_local! {
+        static FOLDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
-    hasher.digest()
+    FOLDED.with(|folded| {
+        let mut folded = folded.borrow_mut();
+        folded.clear();
+        for word in line.split_whitespace() {
+            if !folded.is_empty() {
+                folded.push(' ');
+            }
+            if word.is_ascii() {
+                folded.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                folded.extend(word.chars().flat_map(char::to_lowercase));
+            }
+        }
+        xxh3_64_with_seed(folded.as_bytes(), source)
+    })
 }
 
 fn same_line(a: &str, b: &str) -> bool {
@@ -152,21 +161,24 @@ impl Learned {
 
     /// Drops the learned lines of `source` from a body; `None` when it holds none.
     pub fn filter_body(&self, source: u64, body: &str) -> Option<String> {
-        if !body.lines().any(|line| self.count(source, line).is_some()) {
-            return None;
+        let mut filtered = String::with_capacity(body.len());
+        let mut dropped_any = false;
+        for paragraph in body.split("\n\n") {
+            let start = filtered.len();
+            for line in paragraph.lines() {
+                if self.count(source, line).is_some() {
+                    dropped_any = true;
+                    continue;
+                }
+                if filtered.len() > start {
+                    filtered.push('\n');
+                } else if start > 0 {
+                    filtered.push_str("\n\n");
+                }
+                filtered.push_str(line);
+            }
         }
-        let paragraphs: Vec<String> = body
-            .split("\n\n")
-            .map(|paragraph| {
-                paragraph
-                    .lines()
-                    .filter(|line| self.count(source, line).is_none())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .filter(|paragraph| !paragraph.is_empty())
-            .collect();
-        Some(paragraphs.join("\n\n"))
+        dropped_any.then_some(filtered)
     }
 
     /// How many articles of `source` hold `line`, if it is learned.
@@ -236,6 +248,29 @@ mod tests {
 
         assert_ne!(learned.digest(&line_keys(source, &articles[0])), 0);
         assert_eq!(learned.digest(&line_keys(source, &articles[3])), 0);
+    }
+
+    #[test]
+    fn filtering_a_body_keeps_its_paragraphs() {
+        let source = source_key(Some("Courier")).unwrap();
+        let mut counts = LineCounts::default();
+        for _ in 0..3 {
+            counts.add(source, &line_keys(source, &article("T", "Site line.")));
+        }
+        let learned = counts.learned();
+        assert_eq!(learned.filter_body(source, "One.\n\nTwo."), None);
+        assert_eq!(
+            learned.filter_body(
+                source,
+                "SITE LINE.\n\nOne.\nsite  line.\nTwo.\n\nSite line.\n\nThree."
+            ),
+            Some("One.\nTwo.\n\nThree.".to_string())
+        );
+        let top = article("T", "Site line.\n\nThe story.");
+        assert!(learned.changes_more_than_body(source, &top, false));
+        let middle = article("T", "One.\n\nTwo.\n\nThree.\n\nFour.\n\nSite line.");
+        assert!(!learned.changes_more_than_body(source, &middle, false));
+        assert!(learned.changes_more_than_body(source, &middle, true));
     }
 
     #[test]
