@@ -201,7 +201,6 @@ impl<T: Tokenizer> Tokenizer for ScriptStemmerFilter<T> {
         ScriptStemmerStream {
             tail: self.inner.token_stream(text),
             stemmers: Stemmers::default(),
-            buffer: String::new(),
         }
     }
 }
@@ -210,7 +209,17 @@ impl<T: Tokenizer> Tokenizer for ScriptStemmerFilter<T> {
 pub struct ScriptStemmerStream<T> {
     tail: T,
     stemmers: Stemmers,
-    buffer: String,
+}
+
+/// How many words the stem cache of a thread holds before it starts afresh.
+const STEM_CACHE_WORDS: usize = 200_000;
+
+thread_local! {
+    /// Stems of the words a thread has seen (`None`: the word is its own stem). News
+    /// repeats its vocabulary, so most words are stemmed once per thread instead of
+    /// once per occurrence, when indexing and when making snippets.
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 impl<T: TokenStream> TokenStream for ScriptStemmerStream<T> {
@@ -219,17 +228,32 @@ impl<T: TokenStream> TokenStream for ScriptStemmerStream<T> {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stemmer) = self.stemmers.for_word(&token.text) {
-            match stemmer.stem(&token.text) {
-                Cow::Owned(stemmed) => token.text = stemmed,
-                Cow::Borrowed(stemmed) if stemmed.len() != token.text.len() => {
-                    self.buffer.clear();
-                    self.buffer.push_str(stemmed);
-                    std::mem::swap(&mut token.text, &mut self.buffer);
+        let stemmers = &mut self.stemmers;
+        STEMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(stem) = cache.get(token.text.as_str()) {
+                if let Some(stem) = stem {
+                    token.text.clear();
+                    token.text.push_str(stem);
                 }
-                Cow::Borrowed(_) => {}
+                return;
             }
-        }
+            let Some(stemmer) = stemmers.for_word(&token.text) else {
+                return;
+            };
+            let stem = match stemmer.stem(&token.text) {
+                Cow::Owned(stemmed) => Some(stemmed),
+                Cow::Borrowed(stemmed) if stemmed != token.text => Some(stemmed.to_string()),
+                Cow::Borrowed(_) => None,
+            };
+            if cache.len() >= STEM_CACHE_WORDS {
+                cache.clear();
+            }
+            cache.insert(token.text.clone(), stem.clone());
+            if let Some(stem) = stem {
+                token.text = stem;
+            }
+        });
         true
     }
 
