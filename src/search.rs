@@ -206,12 +206,7 @@ impl Searcher {
                 .doc(address)
                 .context("reading a hit from the index")?;
             let body = text(&doc, fields.body).unwrap_or_default();
-            let found = snippets.snippet(body.trim());
-            let snippet = if found.is_empty() {
-                Snippet::lead(body.trim())
-            } else {
-                Snippet::in_text(body.trim(), found.fragment_range(), found.highlighted())
-            };
+            let snippet = snippet_of(&snippets, body.trim());
             hits.push(hit(fields, &doc, request.offset + i + 1, score, snippet));
         }
         Ok(SearchResults {
@@ -256,6 +251,29 @@ impl Searcher {
             .parse_query(trimmed)
             .map_err(|err| query_error(trimmed, err))
     }
+}
+
+/// How much of a body is searched for the snippet first; the rest only when the
+/// query's words are not in it. Most hits show their words early, and tokenizing a
+/// whole long body for each shown hit is most of a search's work.
+const SNIPPET_SCAN_BYTES: usize = 1500;
+
+/// The snippet of one hit: a passage showing the query's words, else the lead.
+fn snippet_of(generator: &SnippetGenerator, body: &str) -> Snippet {
+    let mut cut = body.len().min(SNIPPET_SCAN_BYTES);
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    for scanned in [&body[..cut], body] {
+        let found = generator.snippet(scanned);
+        if !found.is_empty() {
+            return Snippet::in_text(body, found.fragment_range(), found.highlighted());
+        }
+        if scanned.len() == body.len() {
+            break;
+        }
+    }
+    Snippet::lead(body)
 }
 
 /// Whether the query asks for every article.
