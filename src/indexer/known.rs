@@ -40,7 +40,6 @@ pub fn load(index: &DatelineIndex) -> Result<HashMap<String, KnownFile>> {
     let reader = index.index.reader().context("reading the index")?;
     let searcher = reader.searcher();
     let mut files: HashMap<String, KnownFile> = HashMap::new();
-    let mut path = String::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(paths) = fast.str(names::PATH).context("reading indexed paths")? else {
@@ -55,17 +54,23 @@ pub fn load(index: &DatelineIndex) -> Result<HashMap<String, KnownFile>> {
         let sources = column(names::SOURCE_KEY)?;
         let line_keys = column(names::LINE_KEYS)?;
         let digests = column(names::LEARNED_DIGEST)?;
+        // The segment's paths in ordinal order, read in one pass over the dictionary
+        // (looking each up by ordinal decompresses a block per document).
+        let mut by_ord = Vec::with_capacity(paths.num_terms());
+        let mut stream = paths
+            .dictionary()
+            .stream()
+            .context("reading indexed paths")?;
+        while stream.advance() {
+            by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
         for doc in segment.doc_ids_alive() {
             let (Some(ord), Some(hash)) = (paths.term_ords(doc).next(), hashes.first(doc)) else {
                 continue;
             };
-            path.clear();
-            if !paths
-                .ord_to_str(ord, &mut path)
-                .context("reading an indexed path")?
-            {
+            let Some(path) = by_ord.get(ord as usize) else {
                 continue;
-            }
+            };
             let file = files.entry(path.clone()).or_insert_with(|| KnownFile {
                 stamp: FileStamp {
                     hash,
