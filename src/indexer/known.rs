@@ -13,6 +13,9 @@ pub struct FileStamp {
     pub hash: u64,
     /// Parts of the file that could not be read.
     pub problems: u64,
+    /// Hash of the file's size and modification time with its manifest entry and
+    /// root: when it is the same, the file is not read again. Zero when unknown.
+    pub quick: u64,
 }
 
 /// What the index holds of one article for learning boilerplate.
@@ -51,6 +54,7 @@ pub fn load(index: &DatelineIndex) -> Result<HashMap<String, KnownFile>> {
         };
         let hashes = column(names::FILE_HASH)?;
         let problems = column(names::FILE_PROBLEMS)?;
+        let quick = column(names::FILE_QUICK)?;
         let sources = column(names::SOURCE_KEY)?;
         let line_keys = column(names::LINE_KEYS)?;
         let digests = column(names::LEARNED_DIGEST)?;
@@ -75,6 +79,7 @@ pub fn load(index: &DatelineIndex) -> Result<HashMap<String, KnownFile>> {
                 stamp: FileStamp {
                     hash,
                     problems: problems.first(doc).unwrap_or(0),
+                    quick: quick.first(doc).unwrap_or(0),
                 },
                 articles: Vec::new(),
             });

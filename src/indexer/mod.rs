@@ -407,13 +407,19 @@ impl Run<'_> {
 
     /// Phase one for one file: skip it if unchanged, else clean it and key its lines.
     fn read(&self, file: &CorpusFile) -> Read {
+        let manifest = self.manifests.get(&file.path);
+        let previous = file.path.to_str().and_then(|p| self.known.get(p));
+        let quick = quick_stamp(&file.path, manifest, &file.root);
+        if let Some(known) = previous.filter(|k| quick != 0 && k.stamp.quick == quick) {
+            return Read::Unchanged {
+                problems: known.stamp.problems,
+            };
+        }
         let bytes = match std::fs::read(&file.path) {
             Ok(bytes) => bytes,
             Err(err) => return Read::Unreadable(format!("cannot read: {err}")),
         };
-        let manifest = self.manifests.get(&file.path);
         let hash = content_hash(&bytes, manifest, &file.root);
-        let previous = file.path.to_str().and_then(|p| self.known.get(p));
         if let Some(known) = previous.filter(|k| k.stamp.hash == hash) {
             return Read::Unchanged {
                 problems: known.stamp.problems,
@@ -459,6 +465,7 @@ impl Run<'_> {
             stamp: FileStamp {
                 hash,
                 problems: parsed.problems.len() as u64,
+                quick,
             },
             replaced,
             lines,
@@ -603,6 +610,7 @@ impl Run<'_> {
         let stamp = FileStamp {
             hash: content_hash(&bytes, manifest, &file.root),
             problems: parsed.problems.len() as u64,
+            quick: quick_stamp(&file.path, manifest, &file.root),
         };
         Ok((stamp, parsed))
     }
@@ -695,6 +703,39 @@ pub fn indexed_source(index: &DatelineIndex, path: &Path) -> Result<Option<Strin
 
 /// Hash of everything an article's indexed form depends on.
 fn content_hash(bytes: &[u8], manifest: Option<&ingest::ManifestEntry>, root: &Path) -> u64 {
+    let mut hasher = stamp_hasher(manifest, root);
+    hasher.update(bytes);
+    hasher.digest()
+}
+
+/// A hash of a file's size and modification time with what else its articles depend
+/// on, to skip reading it when none changed; 0 (never equal) when the time is not
+/// known or so recent that the file may still be written within the same tick.
+fn quick_stamp(path: &Path, manifest: Option<&ingest::ManifestEntry>, root: &Path) -> u64 {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return 0;
+    };
+    let Ok(modified) = meta.modified() else {
+        return 0;
+    };
+    let recent = modified
+        .elapsed()
+        .map_or(true, |age| age < Duration::from_secs(2));
+    let Ok(since_epoch) = modified.duration_since(std::time::UNIX_EPOCH) else {
+        return 0;
+    };
+    if recent {
+        return 0;
+    }
+    let mut hasher = stamp_hasher(manifest, root);
+    hasher.update(b"quick");
+    hasher.update(&meta.len().to_le_bytes());
+    hasher.update(&since_epoch.as_nanos().to_le_bytes());
+    hasher.digest().max(1)
+}
+
+/// A hasher primed with everything besides a file's bytes that its articles depend on.
+fn stamp_hasher(manifest: Option<&ingest::ManifestEntry>, root: &Path) -> xxhash_rust::xxh3::Xxh3 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(&EXTRACTION_VERSION.to_le_bytes());
     hasher.update(root.as_os_str().as_encoded_bytes());
@@ -703,8 +744,7 @@ fn content_hash(bytes: &[u8], manifest: Option<&ingest::ManifestEntry>, root: &P
         hasher.update(serde_json::to_string(entry).unwrap_or_default().as_bytes());
     }
     hasher.update(&[0]);
-    hasher.update(bytes);
-    hasher.digest()
+    hasher
 }
 
 /// The tantivy document of an article.
@@ -716,6 +756,7 @@ pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDo
     doc.add_text(fields.path, &article.path);
     doc.add_u64(fields.file_hash, file.hash);
     doc.add_u64(fields.file_problems, file.problems);
+    doc.add_u64(fields.file_quick, file.quick);
     if let Some(line) = article.line {
         doc.add_u64(fields.line, line as u64);
     }

@@ -47,6 +47,8 @@ pub struct Fields {
     /// Parts of the file that could not be read when it was indexed (fast), so that
     /// they are reported again while the file stays as it is.
     pub file_problems: Field,
+    /// Hash of the file's size and modification time when indexed (fast).
+    pub file_quick: Field,
     /// Publication day (indexed, fast, stored).
     pub date: Field,
     /// Where the date came from (stored).
@@ -85,6 +87,8 @@ pub mod names {
     pub const FILE_HASH: &str = "file_hash";
     /// See [`super::Fields::file_problems`].
     pub const FILE_PROBLEMS: &str = "file_problems";
+    /// See [`super::Fields::file_quick`].
+    pub const FILE_QUICK: &str = "file_quick";
     /// See [`super::Fields::date`].
     pub const DATE: &str = "date";
     /// See [`super::Fields::date_from`].
@@ -124,6 +128,7 @@ pub fn schema() -> Schema {
     builder.add_u64_field(names::LINE, NumericOptions::default().set_stored());
     builder.add_u64_field(names::FILE_HASH, FAST);
     builder.add_u64_field(names::FILE_PROBLEMS, FAST);
+    builder.add_u64_field(names::FILE_QUICK, FAST);
     builder.add_date_field(
         names::DATE,
         DateOptions::default()
@@ -166,6 +171,7 @@ impl Fields {
             line: field(names::LINE)?,
             file_hash: field(names::FILE_HASH)?,
             file_problems: field(names::FILE_PROBLEMS)?,
+            file_quick: field(names::FILE_QUICK)?,
             date: field(names::DATE)?,
             date_from: field(names::DATE_FROM)?,
             lang: field(names::LANG)?,
