@@ -5,16 +5,16 @@
 use crate::article::{Article, DateSource};
 use crate::date::{self, DateRange};
 use crate::indexer::{datetime_to_day, day_to_datetime};
-use crate::schema::{names, DatelineIndex, Fields};
+use crate::schema::{self, names, DatelineIndex, Fields};
 use crate::snippet::{Snippet, SNIPPET_CHARS};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ExistsQuery, Occur, Query, QueryParser, QueryParserError, RangeQuery,
+    AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError, RangeQuery, TermQuery,
 };
-use tantivy::schema::Value;
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
@@ -181,11 +181,14 @@ impl Searcher {
             }
         };
         let undated_left_out = if request.dates.is_bounded() {
+            // Undated articles carry a marker term, so this intersection is driven by
+            // their short posting list rather than by every match of the words.
+            let marker = Term::from_field_text(fields.flags, schema::UNDATED_FLAG);
             let undated = BooleanQuery::new(vec![
                 (Occur::Must, words.box_clone()),
                 (
-                    Occur::MustNot,
-                    Box::new(ExistsQuery::new(names::DATE.to_string(), false)),
+                    Occur::Must,
+                    Box::new(TermQuery::new(marker, IndexRecordOption::Basic)),
                 ),
             ]);
             Some(
@@ -200,13 +203,20 @@ impl Searcher {
         let mut snippets = SnippetGenerator::create(&searcher, &*words, fields.body)
             .context("preparing snippets")?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
+        let mut body_terms = std::collections::HashSet::new();
+        words.query_terms(&mut |term, _| {
+            if term.field() == fields.body {
+                body_terms.insert(term.clone());
+            }
+        });
+        let body_terms = body_terms.len();
         let mut hits = Vec::with_capacity(addresses.len());
         for (i, (score, address)) in addresses.into_iter().enumerate() {
             let doc: TantivyDocument = searcher
                 .doc(address)
                 .context("reading a hit from the index")?;
             let body = text(&doc, fields.body).unwrap_or_default();
-            let snippet = snippet_of(&snippets, body.trim());
+            let snippet = snippet_of(&snippets, body.trim(), body_terms);
             hits.push(hit(fields, &doc, request.offset + i + 1, score, snippet));
         }
         Ok(SearchResults {
@@ -256,24 +266,33 @@ impl Searcher {
 /// How much of a body is searched for the snippet first; the rest only when the
 /// query's words are not in it. Most hits show their words early, and tokenizing a
 /// whole long body for each shown hit is most of a search's work.
-const SNIPPET_SCAN_BYTES: usize = 1500;
+const SNIPPET_SCAN_BYTES: usize = 800;
 
-/// The snippet of one hit: a passage showing the query's words, else the lead.
-fn snippet_of(generator: &SnippetGenerator, body: &str) -> Snippet {
+/// The snippet of one hit: a passage showing the query's words, else the lead. The
+/// start of the body is enough when its passage shows all `terms` distinct query
+/// words of the body.
+fn snippet_of(generator: &SnippetGenerator, body: &str, terms: usize) -> Snippet {
     let mut cut = body.len().min(SNIPPET_SCAN_BYTES);
     while !body.is_char_boundary(cut) {
         cut -= 1;
     }
-    for scanned in [&body[..cut], body] {
-        let found = generator.snippet(scanned);
-        if !found.is_empty() {
+    if cut < body.len() {
+        let found = generator.snippet(&body[..cut]);
+        let shown: std::collections::HashSet<String> = found
+            .highlighted()
+            .iter()
+            .map(|r| found.fragment()[r.clone()].to_lowercase())
+            .collect();
+        if !found.is_empty() && shown.len() >= terms {
             return Snippet::in_text(body, found.fragment_range(), found.highlighted());
         }
-        if scanned.len() == body.len() {
-            break;
-        }
     }
-    Snippet::lead(body)
+    let found = generator.snippet(body);
+    if found.is_empty() {
+        Snippet::lead(body)
+    } else {
+        Snippet::in_text(body, found.fragment_range(), found.highlighted())
+    }
 }
 
 /// Whether the query asks for every article.

@@ -9,7 +9,7 @@
 //! a source are never learned, and an article's own title is never dropped.
 
 use crate::article::Article;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
 
 /// The fewest articles a line must stand in to be learned.
@@ -78,9 +78,9 @@ pub fn line_keys(source: u64, article: &Article) -> Vec<u64> {
 #[derive(Debug, Default)]
 pub struct LineCounts {
     /// Articles each line stands in, and the line's source.
-    lines: HashMap<u64, (u32, u64)>,
+    lines: FxHashMap<u64, (u32, u64)>,
     /// Articles per source.
-    sources: HashMap<u64, u32>,
+    sources: FxHashMap<u64, u32>,
 }
 
 impl LineCounts {
@@ -109,7 +109,7 @@ impl LineCounts {
 /// The learned lines of a corpus, with the number of articles each stands in.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Learned {
-    lines: HashMap<u64, u32>,
+    lines: FxHashMap<u64, u32>,
 }
 
 impl Learned {

@@ -760,8 +760,9 @@ pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDo
     if let Some(line) = article.line {
         doc.add_u64(fields.line, line as u64);
     }
-    if let Some(day) = article.date {
-        doc.add_date(fields.date, day_to_datetime(day));
+    match article.date {
+        Some(day) => doc.add_date(fields.date, day_to_datetime(day)),
+        None => doc.add_text(fields.flags, crate::schema::UNDATED_FLAG),
     }
     if let Some(instant) = article.published {
         doc.add_date(

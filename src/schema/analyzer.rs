@@ -218,8 +218,8 @@ thread_local! {
     /// Stems of the words a thread has seen (`None`: the word is its own stem). News
     /// repeats its vocabulary, so most words are stemmed once per thread instead of
     /// once per occurrence, when indexing and when making snippets.
-    static STEMS: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static STEMS: std::cell::RefCell<rustc_hash::FxHashMap<String, Option<String>>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 impl<T: TokenStream> TokenStream for ScriptStemmerStream<T> {

@@ -15,7 +15,7 @@ use tantivy::schema::{
 use tantivy::Index;
 
 /// The version of the index layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
@@ -63,7 +63,12 @@ pub struct Fields {
     pub learned_digest: Field,
     /// The moment of publication in UTC, when stated (stored, fast).
     pub published: Field,
+    /// Marker terms (exact, not stored): [`UNDATED_FLAG`] on undated articles.
+    pub flags: Field,
 }
+
+/// The `flags` term of articles without a publication date.
+pub const UNDATED_FLAG: &str = "undated";
 
 /// Field names, shared with queries (`title:word`) and fast-field lookups.
 pub mod names {
@@ -103,6 +108,8 @@ pub mod names {
     pub const LEARNED_DIGEST: &str = "learned_digest";
     /// See [`super::Fields::published`].
     pub const PUBLISHED: &str = "published";
+    /// See [`super::Fields::flags`].
+    pub const FLAGS: &str = "flags";
 }
 
 /// Builds the schema of a dateline index.
@@ -142,6 +149,7 @@ pub fn schema() -> Schema {
     builder.add_u64_field(names::SOURCE_KEY, FAST);
     builder.add_u64_field(names::LINE_KEYS, FAST);
     builder.add_u64_field(names::LEARNED_DIGEST, FAST);
+    builder.add_text_field(names::FLAGS, STRING);
     builder.add_date_field(
         names::PUBLISHED,
         DateOptions::default()
@@ -179,6 +187,7 @@ impl Fields {
             line_keys: field(names::LINE_KEYS)?,
             learned_digest: field(names::LEARNED_DIGEST)?,
             published: field(names::PUBLISHED)?,
+            flags: field(names::FLAGS)?,
         })
     }
 }
