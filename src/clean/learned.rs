@@ -74,35 +74,42 @@ pub fn line_keys(source: u64, article: &Article) -> Vec<u64> {
     keys
 }
 
-/// Counts of lines per source over a corpus.
+/// Counts of lines per source over a corpus: every article's line keys, kept per
+/// source and counted by sorting, which takes 8 bytes per line of the corpus where a
+/// map would take three times that and more.
 #[derive(Debug, Default)]
 pub struct LineCounts {
-    /// Articles each line stands in, and the line's source.
-    lines: FxHashMap<u64, (u32, u64)>,
-    /// Articles per source.
-    sources: FxHashMap<u64, u32>,
+    sources: FxHashMap<u64, SourceLines>,
+}
+
+#[derive(Debug, Default)]
+struct SourceLines {
+    articles: u32,
+    keys: Vec<u64>,
 }
 
 impl LineCounts {
     /// Counts one article of `source` with the (deduplicated) line `keys`.
     pub fn add(&mut self, source: u64, keys: &[u64]) {
-        *self.sources.entry(source).or_default() += 1;
-        for key in keys {
-            self.lines.entry(*key).or_insert((0, source)).0 += 1;
-        }
+        let lines = self.sources.entry(source).or_default();
+        lines.articles += 1;
+        lines.keys.extend_from_slice(keys);
     }
 
     /// The lines that meet the threshold of their source.
-    pub fn learned(&self) -> Learned {
-        let lines = self
-            .lines
-            .iter()
-            .filter(|(_, (count, source))| {
-                *count >= threshold(self.sources.get(source).copied().unwrap_or(0))
-            })
-            .map(|(key, (count, _))| (*key, *count))
-            .collect();
-        Learned { lines }
+    pub fn learned(self) -> Learned {
+        let mut learned = FxHashMap::default();
+        for (_, SourceLines { articles, mut keys }) in self.sources {
+            let threshold = threshold(articles);
+            keys.sort_unstable();
+            for run in keys.chunk_by(|a, b| a == b) {
+                let count = u32::try_from(run.len()).unwrap_or(u32::MAX);
+                if count >= threshold {
+                    learned.insert(run[0], count);
+                }
+            }
+        }
+        Learned { lines: learned }
     }
 }
 
