@@ -23,6 +23,9 @@ pub fn news_analyzer() -> TextAnalyzer {
 /// Whether `c` belongs to a script written without spaces between words (Chinese,
 /// Japanese kana, Thai, Lao, Khmer, Myanmar), indexed as character pairs.
 pub fn is_unspaced(c: char) -> bool {
+    if c.is_ascii() {
+        return false;
+    }
     matches!(c,
         '\u{3040}'..='\u{30ff}'   // Hiragana, Katakana
         | '\u{31f0}'..='\u{31ff}' // Katakana extensions
@@ -44,6 +47,9 @@ pub fn is_unspaced(c: char) -> bool {
 /// Characters of words in scripts that use spaces: letters, digits and the combining
 /// marks that belong to them (accents, Arabic vowel marks, Indic vowel signs).
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric()
         || is_unspaced(c)
         || matches!(c,
