@@ -35,7 +35,7 @@ const EXTRACTION_VERSION: u64 = 2;
 pub struct IndexOptions {
     /// Threads for reading and cleaning, and for tantivy's writer.
     pub threads: usize,
-    /// Memory budget of the whole run, in bytes: 40% for tantivy's writer, 25% for
+    /// Memory budget of the whole run, in bytes: 40% for tantivy's writer, 12.5% for
     /// cleaned articles kept between the two phases (beyond it they are read again).
     pub memory_bytes: usize,
 }
@@ -157,31 +157,11 @@ pub fn index_paths(
         skipped: corpus.skipped.len(),
         ..RunStats::default()
     };
-    for path in &corpus.skipped {
-        observer(Event::Skipped(path));
-    }
-    for (path, reason) in &corpus.unwalkable {
-        stats.failed += 1;
-        observer(Event::Failed(path, reason));
-    }
-    for (path, problem) in &corpus.manifest_problems {
-        stats.problems += 1;
-        observer(Event::Problem(path, problem));
-    }
+    report_walk(&corpus, &mut stats, observer);
 
     let known = known::load(index)?;
     let threads = options.threads.max(1);
-    let writer_memory = (options.memory_bytes / 10 * 4).max((threads * 20) << 20);
-    let writer: IndexWriter = index
-        .index
-        .writer_with_num_threads(threads, writer_memory)
-        .map_err(|err| match err {
-            tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
-                "the index at {} is in use by another `dateline index`; wait for it to finish",
-                index.dir.display()
-            ),
-            other => anyhow::Error::new(other).context("opening the index for writing"),
-        })?;
+    let writer = open_writer(index, threads, options.memory_bytes)?;
     let run = Run {
         fields: index.fields,
         writer: &writer,
@@ -194,26 +174,95 @@ pub fn index_paths(
     observer(Event::Phase("reading", corpus.files.len()));
     let reads = run.read_all(
         &corpus.files,
-        options.memory_bytes / 4,
+        options.memory_bytes / 8,
         &mut stats,
         observer,
     )?;
 
-    // Learn: count the lines of every article the index will hold.
+    // Learn from the lines of every article the index will hold.
     let seen: HashSet<&str> = corpus
         .files
         .iter()
         .filter_map(|f| f.path.to_str())
         .collect();
-    let replaced: HashSet<&str> = corpus
-        .files
+    let learned = count_lines(&known, &corpus.files, &reads, &seen, &roots).learned();
+    stats.learned_lines = learned.len();
+
+    // Phase two: index the changed files and the ones whose learned lines changed.
+    let work = plan_writes(&corpus.files, reads, &known, &learned, &mut stats);
+    observer(Event::Phase("indexing", work.len()));
+    run.write_all(work, &learned, &mut stats, observer)?;
+    stats.removed += remove_vanished(index.fields, &writer, &known, &seen, &roots);
+
+    let mut writer = writer;
+    if stats.new + stats.updated + stats.removed + stats.recleaned > 0 || stats.failed > 0 {
+        writer.commit().context("committing the index")?;
+    }
+    writer
+        .wait_merging_threads()
+        .context("finishing the index's background merges")?;
+    stats.elapsed = started.elapsed();
+    Ok(stats)
+}
+
+/// Counts and reports what the walk found besides article files.
+fn report_walk(corpus: &ingest::Corpus, stats: &mut RunStats, observer: &mut dyn FnMut(Event)) {
+    for path in &corpus.skipped {
+        observer(Event::Skipped(path));
+    }
+    for (path, reason) in &corpus.unwalkable {
+        stats.failed += 1;
+        observer(Event::Failed(path, reason));
+    }
+    for (path, problem) in &corpus.manifest_problems {
+        stats.problems += 1;
+        observer(Event::Problem(path, problem));
+    }
+}
+
+/// Opens tantivy's writer with 40% of the memory budget; a second run on the same
+/// index is told the index is in use.
+fn open_writer(index: &DatelineIndex, threads: usize, memory_bytes: usize) -> Result<IndexWriter> {
+    let writer_memory = (memory_bytes / 10 * 4).max((threads * 20) << 20);
+    let writer: IndexWriter = index
+        .index
+        .writer_with_num_threads(threads, writer_memory)
+        .map_err(|err| match err {
+            tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
+                "the index at {} is in use by another `dateline index`; wait for it to finish",
+                index.dir.display()
+            ),
+            other => anyhow::Error::new(other).context("opening the index for writing"),
+        })?;
+    // Segments stop growing by merges at MAX_MERGED_DOCS documents: merging ever larger
+    // segments costs time and maps whole segments into memory, while searches over a
+    // handful of segments of that size are as fast.
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_MERGED_DOCS);
+    writer.set_merge_policy(Box::new(policy));
+    Ok(writer)
+}
+
+/// The largest segment merges produce, in documents.
+const MAX_MERGED_DOCS: usize = 200_000;
+
+/// The line counts of every article the index will hold after this run: those it
+/// keeps (outside the run's roots, or unchanged) and those read anew.
+fn count_lines(
+    known: &HashMap<String, KnownFile>,
+    files: &[CorpusFile],
+    reads: &[Read],
+    seen: &HashSet<&str>,
+    roots: &[PathBuf],
+) -> LineCounts {
+    let replaced: HashSet<&str> = files
         .iter()
-        .zip(&reads)
+        .zip(reads)
         .filter(|(_, read)| !keeps_old(read))
         .filter_map(|(file, _)| file.path.to_str())
         .collect();
     let mut counts = LineCounts::default();
-    for (path, file) in &known {
+    for (path, file) in known {
         let under_root = roots.iter().any(|root| Path::new(path).starts_with(root));
         let stays =
             (!under_root || seen.contains(path.as_str())) && !replaced.contains(path.as_str());
@@ -223,7 +272,7 @@ pub fn index_paths(
             }
         }
     }
-    for read in &reads {
+    for read in reads {
         if let Read::Changed { lines, .. } = read {
             for article in lines {
                 if let Some(source) = article.source {
@@ -232,12 +281,20 @@ pub fn index_paths(
             }
         }
     }
-    let learned = counts.learned();
-    stats.learned_lines = learned.len();
+    counts
+}
 
-    // Phase two: index the changed files and the ones whose learned lines changed.
+/// The files to index in the second phase: the changed ones, and the unchanged ones
+/// whose articles' learned lines are no longer those they were cleaned with.
+fn plan_writes<'a>(
+    files: &'a [CorpusFile],
+    reads: Vec<Read>,
+    known: &HashMap<String, KnownFile>,
+    learned: &Learned,
+    stats: &mut RunStats,
+) -> Vec<Work<'a>> {
     let mut work = Vec::new();
-    for (file, read) in corpus.files.iter().zip(reads) {
+    for (file, read) in files.iter().zip(reads) {
         match read {
             Read::Changed {
                 stamp,
@@ -280,21 +337,7 @@ pub fn index_paths(
             Read::Unreadable(_) | Read::Unusable { .. } => {}
         }
     }
-    observer(Event::Phase("indexing", work.len()));
-    run.write_all(work, &learned, &mut stats, observer)?;
-
-    let seen: HashSet<String> = seen.into_iter().map(str::to_string).collect();
-    stats.removed += remove_vanished(index.fields, &writer, &known, &seen, &roots)?;
-
-    let mut writer = writer;
-    if stats.new + stats.updated + stats.removed + stats.recleaned > 0 || stats.failed > 0 {
-        writer.commit().context("committing the index")?;
-    }
-    writer
-        .wait_merging_threads()
-        .context("finishing the index's background merges")?;
-    stats.elapsed = started.elapsed();
-    Ok(stats)
+    work
 }
 
 /// Whether the index keeps a file's previous articles after this read.
@@ -380,7 +423,7 @@ impl Run<'_> {
                             kept_bytes += p
                                 .articles
                                 .iter()
-                                .map(|a| a.article.body.len())
+                                .map(Extracted::approximate_size)
                                 .sum::<usize>();
                         }
                         if kept_bytes > keep_budget {
@@ -803,18 +846,18 @@ fn remove_vanished(
     fields: Fields,
     writer: &IndexWriter,
     indexed: &HashMap<String, KnownFile>,
-    seen: &HashSet<String>,
+    seen: &HashSet<&str>,
     roots: &[PathBuf],
-) -> Result<usize> {
+) -> usize {
     let mut removed = 0;
     for path in indexed.keys() {
         let under_root = roots.iter().any(|root| Path::new(path).starts_with(root));
-        if under_root && !seen.contains(path) {
+        if under_root && !seen.contains(path.as_str()) {
             writer.delete_term(Term::from_field_text(fields.path, path));
             removed += 1;
         }
     }
-    Ok(removed)
+    removed
 }
 
 /// Adds articles that did not come from files (built in code) and commits. Articles

@@ -173,6 +173,24 @@ pub struct Extracted {
     pub title_from_file_name: bool,
 }
 
+impl Extracted {
+    /// Roughly how many bytes the article and its dropped lines take in memory.
+    pub fn approximate_size(&self) -> usize {
+        let a = &self.article;
+        let text = a.title.len() + a.body.len() + a.path.len() + a.id.len();
+        let optional = [&a.place, &a.source, &a.url, &a.lang]
+            .iter()
+            .map(|v| v.as_ref().map_or(0, String::len))
+            .sum::<usize>();
+        let dropped = self
+            .dropped
+            .iter()
+            .map(|d| d.line.len() + std::mem::size_of::<DroppedLine>())
+            .sum::<usize>();
+        std::mem::size_of::<Extracted>() + text + optional + dropped
+    }
+}
+
 /// What one file gave: its articles, and problems with parts of it that were skipped
 /// (a bad line of a JSON-lines file, an unreadable date).
 #[derive(Debug, Default)]
