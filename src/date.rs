@@ -213,6 +213,47 @@ fn month_number(word: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
+/// The period terms of a day: its year, month and day (`y2013`, `m2013-05`,
+/// `d2013-05-14`). An article is indexed under all three, so that a date range is a
+/// union of a few exact terms (see [`cover`]).
+pub fn period_terms(day: Date) -> [String; 3] {
+    let (y, m, d) = (day.year(), u8::from(day.month()), day.day());
+    [
+        format!("y{y:04}"),
+        format!("m{y:04}-{m:02}"),
+        format!("d{y:04}-{m:02}-{d:02}"),
+    ]
+}
+
+/// The fewest period terms whose days are exactly `since..=until`: whole years, then
+/// whole months, then days at the edges.
+pub fn cover(since: Date, until: Date) -> Vec<String> {
+    let mut terms = Vec::new();
+    let mut day = since;
+    while day <= until {
+        let year_end = day
+            .replace_month(Month::December)
+            .and_then(|d| d.replace_day(31));
+        let month_end = day.replace_day(day.month().length(day.year()));
+        let (term, last) = match (year_end, month_end) {
+            (Ok(end), _) if day.ordinal() == 1 && end <= until => {
+                (format!("y{:04}", day.year()), end)
+            }
+            (_, Ok(end)) if day.day() == 1 && end <= until => (
+                format!("m{:04}-{:02}", day.year(), u8::from(day.month())),
+                end,
+            ),
+            _ => (period_terms(day)[2].clone(), day),
+        };
+        terms.push(term);
+        match last.next_day() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    terms
+}
+
 /// An inclusive span of days given on the command line by `--since` and `--until`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DateRange {
@@ -409,6 +450,38 @@ mod tests {
             .contains("YYYY-MM"));
         assert_eq!(parse_period("0001").unwrap().0, ymd("1678-01-01"));
         assert_eq!(parse_period("9999").unwrap().1, ymd("2261-12-31"));
+    }
+
+    #[test]
+    fn covers_are_exact_and_short() {
+        let d = |s: &str| ymd(s);
+        assert_eq!(cover(d("1994-01-01"), d("1994-12-31")), ["y1994"]);
+        assert_eq!(cover(d("2012-02-01"), d("2012-02-29")), ["m2012-02"]);
+        assert_eq!(
+            cover(d("2013-12-30"), d("2015-01-02")),
+            [
+                "d2013-12-30",
+                "d2013-12-31",
+                "y2014",
+                "d2015-01-01",
+                "d2015-01-02"
+            ]
+        );
+        assert_eq!(cover(d("2016-05-14"), d("2016-05-14")), ["d2016-05-14"]);
+        assert!(cover(d("2016-05-15"), d("2016-05-14")).is_empty());
+        // Every day of a long, ragged span is covered exactly once.
+        let (since, until) = (d("2011-03-17"), d("2014-08-09"));
+        let terms = cover(since, until);
+        assert!(terms.len() < 90, "{terms:?}");
+        let mut day = d("2011-01-01");
+        while day <= d("2014-12-31") {
+            let hits = period_terms(day)
+                .iter()
+                .filter(|t| terms.contains(t))
+                .count();
+            assert_eq!(hits, usize::from(day >= since && day <= until), "{day}");
+            day = day.next_day().unwrap();
+        }
     }
 
     #[test]

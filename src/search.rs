@@ -4,15 +4,14 @@
 
 use crate::article::{Article, DateSource};
 use crate::date::{self, DateRange};
-use crate::indexer::{datetime_to_day, day_to_datetime};
+use crate::indexer::datetime_to_day;
 use crate::schema::{self, names, DatelineIndex, Fields};
 use crate::snippet::{Snippet, SNIPPET_CHARS};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -146,14 +145,14 @@ impl Searcher {
         }
         let fields = self.index.fields;
         let words = self.parse(&request.query)?;
-        let query: Box<dyn Query> = match date_range_query(fields, &request.dates) {
+        let searcher = self.reader.searcher();
+        let query: Box<dyn Query> = match date_range_query(fields, &request.dates, &searcher) {
             Some(range) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, words.box_clone()),
                 (Occur::Must, range),
             ])),
             None => words.box_clone(),
         };
-        let searcher = self.reader.searcher();
         let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
         // Every article scores the same for `*`: browsing it by relevance means by date.
         let sort = match request.sort {
@@ -325,24 +324,50 @@ fn query_error(query: &str, err: QueryParserError) -> anyhow::Error {
     }
 }
 
-/// The date range as a query, with open ends clamped to the days the index can hold.
-fn date_range_query(fields: Fields, dates: &DateRange) -> Option<Box<dyn Query>> {
+/// The date range as a filter: the union of the few period terms that cover it
+/// exactly (whole years, months, then days), so that its matches come from exact
+/// posting lists. Open ends are clamped to the dates the index holds.
+fn date_range_query(
+    fields: Fields,
+    dates: &DateRange,
+    searcher: &tantivy::Searcher,
+) -> Option<Box<dyn Query>> {
     if !dates.is_bounded() {
         return None;
     }
-    let first = date::day(date::FIRST_YEAR, 1, 1)?;
-    let last = date::day(date::LAST_YEAR, 12, 31)?;
-    let since = dates.since.unwrap_or(first);
-    let until = dates.until.unwrap_or(last);
-    let term = |day| Term::from_field_date_for_search(fields.date, day_to_datetime(day));
-    let upper = match until.next_day() {
-        Some(next) => Bound::Excluded(term(next)),
-        None => Bound::Included(term(until)),
-    };
-    Some(Box::new(RangeQuery::new(
-        Bound::Included(term(since)),
-        upper,
-    )))
+    let (first, last) = indexed_span(searcher).unwrap_or((
+        date::day(date::FIRST_YEAR, 1, 1)?,
+        date::day(date::LAST_YEAR, 12, 31)?,
+    ));
+    let since = dates.since.map_or(first, |d| d.max(first));
+    let until = dates.until.map_or(last, |d| d.min(last));
+    let terms: Vec<Box<dyn Query>> = date::cover(since, until)
+        .into_iter()
+        .map(|period| {
+            let term = Term::from_field_text(fields.flags, &period);
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>
+        })
+        .collect();
+    let union = BooleanQuery::union(terms);
+    Some(Box::new(ConstScoreQuery::new(Box::new(union), 0.0)))
+}
+
+/// The first and last publication day in the index, from the date column's bounds.
+fn indexed_span(searcher: &tantivy::Searcher) -> Option<(time::Date, time::Date)> {
+    let mut span: Option<(DateTime, DateTime)> = None;
+    for segment in searcher.segment_readers() {
+        let column = segment.fast_fields().date(names::DATE).ok()?;
+        if column.values.num_vals() == 0 {
+            continue;
+        }
+        let (low, high) = (column.min_value(), column.max_value());
+        span = Some(match span {
+            Some((a, b)) => (a.min(low), b.max(high)),
+            None => (low, high),
+        });
+    }
+    let (low, high) = span?;
+    Some((datetime_to_day(low)?, datetime_to_day(high)?))
 }
 
 fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {

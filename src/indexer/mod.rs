@@ -804,7 +804,12 @@ pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDo
         doc.add_u64(fields.line, line as u64);
     }
     match article.date {
-        Some(day) => doc.add_date(fields.date, day_to_datetime(day)),
+        Some(day) => {
+            doc.add_date(fields.date, day_to_datetime(day));
+            for term in date::period_terms(day) {
+                doc.add_text(fields.flags, term);
+            }
+        }
         None => doc.add_text(fields.flags, crate::schema::UNDATED_FLAG),
     }
     if let Some(instant) = article.published {

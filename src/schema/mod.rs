@@ -15,7 +15,7 @@ use tantivy::schema::{
 use tantivy::Index;
 
 /// The version of the index layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
@@ -63,7 +63,9 @@ pub struct Fields {
     pub learned_digest: Field,
     /// The moment of publication in UTC, when stated (stored, fast).
     pub published: Field,
-    /// Marker terms (exact, not stored): [`UNDATED_FLAG`] on undated articles.
+    /// Marker terms (exact, not stored): [`UNDATED_FLAG`] on undated articles, and the
+    /// publication year, month and day (`y2013`, `m2013-05`, `d2013-05-14`) on the
+    /// others, which date filters look up (see [`crate::date::cover`]).
     pub flags: Field,
 }
 
