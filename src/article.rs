@@ -23,6 +23,21 @@ pub enum DateSource {
 }
 
 impl DateSource {
+    /// Every source, in order of precedence.
+    pub const ALL: [DateSource; 6] = [
+        DateSource::Header,
+        DateSource::Manifest,
+        DateSource::Json,
+        DateSource::Html,
+        DateSource::Url,
+        DateSource::Text,
+    ];
+
+    /// The source named `name` (as [`DateSource::as_str`] writes it).
+    pub fn from_name(name: &str) -> Option<DateSource> {
+        DateSource::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     /// The lower-case name shown to users.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -105,8 +105,8 @@ pub fn evaluate(corpus: &Path, expected: &[Expected]) -> Result<Report> {
     let corpus = corpus
         .canonicalize()
         .with_context(|| format!("cannot evaluate {}", corpus.display()))?;
-    let scratch = tempfile_dir()?;
-    let index = schema::open_or_create(&scratch.join("index"))?;
+    let scratch = tempfile::tempdir().context("creating a scratch folder for the index")?;
+    let index = schema::open_or_create(&scratch.path().join("index"))?;
     index_paths(
         &index,
         std::slice::from_ref(&corpus),
@@ -155,7 +155,6 @@ pub fn evaluate(corpus: &Path, expected: &[Expected]) -> Result<Report> {
             lost_paragraphs,
         });
     }
-    let _ = std::fs::remove_dir_all(&scratch);
     let mut groups: BTreeMap<String, Vec<&ArticleScore>> = BTreeMap::new();
     for score in &scores {
         groups.entry(score.group.clone()).or_default().push(score);
@@ -182,16 +181,6 @@ fn group_score(scores: &[&ArticleScore]) -> GroupScore {
         precision: ratio(sum(|s| s.kept_story_words), sum(|s| s.kept_words)),
         recall: ratio(sum(|s| s.kept_story_words), sum(|s| s.story_words)),
     }
-}
-
-/// A fresh folder under the system's temporary folder.
-fn tempfile_dir() -> Result<std::path::PathBuf> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let dir = std::env::temp_dir().join(format!("dateline-eval-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    Ok(dir)
 }
 
 /// Case and spacing folded, for comparing titles and finding paragraphs.

@@ -387,18 +387,7 @@ fn stored_instant(
 
 /// An article as the index stored it.
 fn stored_article(fields: Fields, doc: &TantivyDocument) -> Article {
-    let date_from = text(doc, fields.date_from).and_then(|from| {
-        [
-            DateSource::Header,
-            DateSource::Manifest,
-            DateSource::Json,
-            DateSource::Html,
-            DateSource::Url,
-            DateSource::Text,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == from)
-    });
+    let date_from = text(doc, fields.date_from).and_then(|from| DateSource::from_name(&from));
     Article {
         id: text(doc, fields.id).unwrap_or_default(),
         title: text(doc, fields.title).unwrap_or_default(),
