@@ -11,7 +11,8 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser,
+    QueryParserError, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -146,13 +147,7 @@ impl Searcher {
         let fields = self.index.fields;
         let words = self.parse(&request.query)?;
         let searcher = self.reader.searcher();
-        let query: Box<dyn Query> = match date_range_query(fields, &request.dates, &searcher) {
-            Some(range) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, words.box_clone()),
-                (Occur::Must, range),
-            ])),
-            None => words.box_clone(),
-        };
+        let filter = date_range_query(fields, &request.dates, &searcher);
         let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
         // Every article scores the same for `*`: browsing it by relevance means by date.
         let sort = match request.sort {
@@ -160,18 +155,33 @@ impl Searcher {
             sort => sort,
         };
         let (addresses, total): (Vec<(Option<f32>, DocAddress)>, usize) = match sort {
-            SortOrder::Relevance => {
-                let (top, total) = searcher
-                    .search(&query, &(page.order_by_score(), Count))
-                    .context("running the search")?;
-                (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
-            }
+            SortOrder::Relevance => match words.prunable_union(filter.is_some()) {
+                // Block-WAND skips most matches of a union of words, so the total
+                // is counted on its own, without scoring.
+                Some(union) => {
+                    let top = searcher
+                        .search(&union, &page.order_by_score())
+                        .context("running the search")?;
+                    let total = searcher
+                        .search(&*words.matching, &Count)
+                        .context("counting matches")?;
+                    (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
+                }
+                None => {
+                    let query = words.scored(filter);
+                    let (top, total) = searcher
+                        .search(&query, &(page.order_by_score(), Count))
+                        .context("running the search")?;
+                    (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
+                }
+            },
             SortOrder::Newest | SortOrder::Oldest => {
                 let order = if sort == SortOrder::Newest {
                     Order::Desc
                 } else {
                     Order::Asc
                 };
+                let query = words.filtered(filter);
                 let by_date = page.order_by_fast_field::<DateTime>(names::DATE, order);
                 let (top, total) = searcher
                     .search(&query, &(by_date, Count))
@@ -184,7 +194,7 @@ impl Searcher {
             // their short posting list rather than by every match of the words.
             let marker = Term::from_field_text(fields.flags, schema::UNDATED_FLAG);
             let undated = BooleanQuery::new(vec![
-                (Occur::Must, words.box_clone()),
+                (Occur::Must, words.matching.box_clone()),
                 (
                     Occur::Must,
                     Box::new(TermQuery::new(marker, IndexRecordOption::Basic)),
@@ -199,11 +209,11 @@ impl Searcher {
             None
         };
 
-        let mut snippets = SnippetGenerator::create(&searcher, &*words, fields.body)
+        let mut snippets = SnippetGenerator::create(&searcher, &*words.matching, fields.body)
             .context("preparing snippets")?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
         let mut body_terms = std::collections::HashSet::new();
-        words.query_terms(&mut |term, _| {
+        words.matching.query_terms(&mut |term, _| {
             if term.field() == fields.body {
                 body_terms.insert(term.clone());
             }
@@ -244,22 +254,104 @@ impl Searcher {
     }
 
     /// Parses the query words; `*` alone matches every article.
-    fn parse(&self, query: &str) -> Result<Box<dyn Query>> {
+    fn parse(&self, query: &str) -> Result<Words> {
         let trimmed = query.trim();
         if trimmed.is_empty() {
             bail!("empty query: give words to search for, or `*` for every article");
         }
         if is_match_all(trimmed) {
-            return Ok(Box::new(AllQuery));
+            return Ok(Words {
+                matching: Box::new(AllQuery),
+                in_title: None,
+            });
         }
         let fields = self.index.fields;
-        let mut parser = QueryParser::for_index(&self.index.index, vec![fields.title, fields.body]);
+        let mut parser = QueryParser::for_index(&self.index.index, vec![fields.body]);
         parser.set_conjunction_by_default();
-        parser.set_field_boost(fields.title, TITLE_BOOST);
-        parser
+        let matching = parser
             .parse_query(trimmed)
-            .map_err(|err| query_error(trimmed, err))
+            .map_err(|err| query_error(trimmed, err))?;
+        // Any of the words in the headline: the body field holds the headline too, so
+        // this clause only adds to the score of articles that already match.
+        let in_title = QueryParser::for_index(&self.index.index, vec![fields.title])
+            .parse_query(trimmed)
+            .ok();
+        Ok(Words { matching, in_title })
     }
+}
+
+/// A parsed query: what an article must match, and what raises its score.
+struct Words {
+    /// The query over the article's words (the body field, headline included).
+    matching: Box<dyn Query>,
+    /// Any of the query's words in the headline, scored [`TITLE_BOOST`] times higher.
+    in_title: Option<Box<dyn Query>>,
+}
+
+impl Words {
+    /// The matching query AND the date filter, unscored (for sorting by date).
+    fn filtered(&self, filter: Option<Box<dyn Query>>) -> Box<dyn Query> {
+        match filter {
+            Some(filter) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, self.matching.box_clone()),
+                (Occur::Must, filter),
+            ])),
+            None => self.matching.box_clone(),
+        }
+    }
+
+    /// The matching query AND the date filter, with the headline clause as an optional
+    /// addition to the score. The required part drives the search, so a selective
+    /// filter skips through the words' posting lists instead of scoring all of them.
+    fn scored(&self, filter: Option<Box<dyn Query>>) -> Box<dyn Query> {
+        let mut clauses = vec![(Occur::Must, self.matching.box_clone())];
+        clauses.extend(filter.map(|f| (Occur::Must, f)));
+        if let Some(title) = &self.in_title {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(title.box_clone(), TITLE_BOOST)),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Without a filter, a query of one word or of words joined by OR becomes a flat
+    /// union of body and boosted headline terms (the same matches and scores as
+    /// [`Words::scored`]), which tantivy ranks with block-WAND.
+    fn prunable_union(&self, filtered: bool) -> Option<BooleanQuery> {
+        if filtered {
+            return None;
+        }
+        let mut clauses = Vec::new();
+        for term in term_alternatives(&*self.matching)? {
+            clauses.push((Occur::Should, term));
+        }
+        if let Some(title) = &self.in_title {
+            for term in term_alternatives(&**title)? {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term, TITLE_BOOST)) as Box<dyn Query>,
+                ));
+            }
+        }
+        Some(BooleanQuery::new(clauses))
+    }
+}
+
+/// The terms of a query that is one term or an OR of terms; `None` for anything else.
+fn term_alternatives(query: &dyn Query) -> Option<Vec<Box<dyn Query>>> {
+    if query.downcast_ref::<TermQuery>().is_some() {
+        return Some(vec![query.box_clone()]);
+    }
+    let boolean = query.downcast_ref::<BooleanQuery>()?;
+    boolean
+        .clauses()
+        .iter()
+        .map(|(occur, clause)| {
+            (*occur == Occur::Should && clause.downcast_ref::<TermQuery>().is_some())
+                .then(|| clause.box_clone())
+        })
+        .collect()
 }
 
 /// How much of a body is searched for the snippet first; the rest only when the
@@ -521,6 +613,38 @@ mod tests {
             .rposition(|id| *id == "title" || *id == "undated")
             .unwrap();
         assert!(last_title_hit <= 1, "{ids:?}");
+    }
+
+    #[test]
+    fn word_unions_rank_as_the_general_query_does() {
+        let s = searcher();
+        let searcher = s.reader.searcher();
+        for query in ["drought", "drought OR railway", "rain OR rivers OR notes"] {
+            let words = s.parse(query).unwrap();
+            let union = words.prunable_union(false).expect("a union of words");
+            let scored = |q: &dyn Query| {
+                let top = searcher
+                    .search(q, &TopDocs::with_limit(10).order_by_score())
+                    .unwrap();
+                top.into_iter()
+                    .map(|(score, a)| (a, (score * 1000.0).round()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(scored(&union), scored(&*words.scored(None)), "{query}");
+        }
+        let phrase = s.parse("\"wheat harvest\"").unwrap();
+        assert!(phrase.prunable_union(false).is_none());
+        assert!(s.parse("drought").unwrap().prunable_union(true).is_none());
+    }
+
+    #[test]
+    fn words_in_the_headline_alone_are_found() {
+        let results = searcher().search(&SearchRequest::new("diary")).unwrap();
+        assert_eq!(ids(&results), ["undated"]);
+        let results = searcher()
+            .search(&SearchRequest::new("\"drought hits\""))
+            .unwrap();
+        assert_eq!(ids(&results), ["title"]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use tantivy::schema::{
 use tantivy::Index;
 
 /// The version of the index layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
@@ -30,7 +30,9 @@ pub struct Fields {
     pub id: Field,
     /// Headline (English analyzer, stored).
     pub title: Field,
-    /// Story text (English analyzer, stored).
+    /// Story text (English analyzer, stored), with the headline indexed as a second
+    /// value so that one posting list per word finds every article using it; readers
+    /// take the first value as the body.
     pub body: Field,
     /// Dateline place (words, stored).
     pub place: Field,
