@@ -10,13 +10,16 @@ use crate::snippet::{Snippet, SNIPPET_CHARS};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::postings::Postings;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser,
     QueryParserError, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DateTime, DocAddress, DocSet, IndexReader, Order, ReloadPolicy, TantivyDocument, Term,
+};
 
 /// How much more a word in the title counts than one in the body.
 pub const TITLE_BOOST: f32 = 2.5;
@@ -218,14 +221,20 @@ impl Searcher {
                 body_terms.insert(term.clone());
             }
         });
-        let body_terms = body_terms.len();
+        let body_terms: Vec<Term> = body_terms.into_iter().collect();
         let mut hits = Vec::with_capacity(addresses.len());
         for (i, (score, address)) in addresses.into_iter().enumerate() {
             let doc: TantivyDocument = searcher
                 .doc(address)
                 .context("reading a hit from the index")?;
             let body = text(&doc, fields.body).unwrap_or_default();
-            let snippet = snippet_of(&snippets, body.trim(), body_terms);
+            let snippet = if body_terms.is_empty()
+                || beyond_headline(&searcher, fields, address, &body_terms)?
+            {
+                snippet_of(&snippets, body.trim(), body_terms.len())
+            } else {
+                Snippet::lead(body.trim())
+            };
             hits.push(hit(fields, &doc, request.offset + i + 1, score, snippet));
         }
         Ok(SearchResults {
@@ -384,6 +393,43 @@ fn snippet_of(generator: &SnippetGenerator, body: &str, terms: usize) -> Snippet
     } else {
         Snippet::in_text(body, found.fragment_range(), found.highlighted())
     }
+}
+
+/// Whether any of the query's body `terms` occurs in the story itself and not only in
+/// the headline indexed with it: the body field counts both, the title field one.
+/// Without this, a hit found by its headline alone tokenizes its whole body in vain.
+fn beyond_headline(
+    searcher: &tantivy::Searcher,
+    fields: Fields,
+    address: DocAddress,
+    terms: &[Term],
+) -> Result<bool> {
+    let segment = searcher.segment_reader(address.segment_ord);
+    let frequency = |term: &Term| -> Result<u32> {
+        let postings = segment
+            .inverted_index(term.field())
+            .context("opening the word index")?
+            .read_postings(term, IndexRecordOption::WithFreqs)
+            .context("reading the frequency of a query word")?;
+        let Some(mut postings) = postings else {
+            return Ok(0);
+        };
+        // A posting list starts on its first document, which may lie past the hit.
+        let found =
+            postings.doc() <= address.doc_id && postings.seek(address.doc_id) == address.doc_id;
+        Ok(if found { postings.term_freq() } else { 0 })
+    };
+    for term in terms {
+        let value = term.value();
+        let Some(word) = value.as_str() else {
+            return Ok(true);
+        };
+        let in_title = Term::from_field_text(fields.title, word);
+        if frequency(term)? > frequency(&in_title)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether the query asks for every article.
@@ -641,6 +687,8 @@ mod tests {
     fn words_in_the_headline_alone_are_found() {
         let results = searcher().search(&SearchRequest::new("diary")).unwrap();
         assert_eq!(ids(&results), ["undated"]);
+        assert_eq!(results.hits[0].snippet.text, "Notes from a dry village.");
+        assert!(results.hits[0].snippet.highlights.is_empty());
         let results = searcher()
             .search(&SearchRequest::new("\"drought hits\""))
             .unwrap();
