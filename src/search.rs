@@ -9,7 +9,7 @@ use crate::schema::{self, names, DatelineIndex, Fields};
 use crate::snippet::{Snippet, SNIPPET_CHARS};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::postings::Postings;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser,
@@ -18,7 +18,8 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DateTime, DocAddress, DocSet, IndexReader, Order, ReloadPolicy, TantivyDocument, Term,
+    DateTime, DocAddress, DocId, DocSet, IndexReader, Order, ReloadPolicy, Score, SegmentOrdinal,
+    SegmentReader, TantivyDocument, Term,
 };
 
 /// How much more a word in the title counts than one in the body.
@@ -205,7 +206,7 @@ impl Searcher {
             ]);
             Some(
                 searcher
-                    .search(&undated, &Count)
+                    .search(&undated, &WalkCount)
                     .context("counting undated matches")?,
             )
         } else {
@@ -430,6 +431,43 @@ fn beyond_headline(
         }
     }
     Ok(false)
+}
+
+/// Counts matches by walking them. tantivy's `Count` fills a bitset of every clause of
+/// a dense intersection, checking each candidate of a phrase; walking lets the short
+/// list of undated articles lead and the phrase be checked only where it lands.
+struct WalkCount;
+
+impl Collector for WalkCount {
+    type Fruit = usize;
+    type Child = WalkCountSegment;
+
+    fn for_segment(&self, _: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(WalkCountSegment(0))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, counts: Vec<usize>) -> tantivy::Result<usize> {
+        Ok(counts.into_iter().sum())
+    }
+}
+
+/// [`WalkCount`] within one segment.
+struct WalkCountSegment(usize);
+
+impl SegmentCollector for WalkCountSegment {
+    type Fruit = usize;
+
+    fn collect(&mut self, _: DocId, _: Score) {
+        self.0 += 1;
+    }
+
+    fn harvest(self) -> usize {
+        self.0
+    }
 }
 
 /// Whether the query asks for every article.
