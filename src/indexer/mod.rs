@@ -19,6 +19,7 @@ use crate::date;
 use crate::ingest::{self, CorpusFile, Extracted, Manifests, Parsed, ReadContext};
 use crate::schema::{DatelineIndex, Fields};
 use anyhow::{Context, Result};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -180,11 +181,7 @@ pub fn index_paths(
     )?;
 
     // Learn from the lines of every article the index will hold.
-    let seen: HashSet<&str> = corpus
-        .files
-        .iter()
-        .filter_map(|f| f.path.to_str())
-        .collect();
+    let seen: HashSet<Cow<str>> = corpus.files.iter().map(|f| path_key(&f.path)).collect();
     let learned = count_lines(&known, &corpus.files, &reads, &seen, &roots).learned();
     stats.learned_lines = learned.len();
 
@@ -252,14 +249,14 @@ fn count_lines(
     known: &HashMap<String, KnownFile>,
     files: &[CorpusFile],
     reads: &[Read],
-    seen: &HashSet<&str>,
+    seen: &HashSet<Cow<str>>,
     roots: &[PathBuf],
 ) -> LineCounts {
-    let replaced: HashSet<&str> = files
+    let replaced: HashSet<Cow<str>> = files
         .iter()
         .zip(reads)
         .filter(|(_, read)| !keeps_old(read))
-        .filter_map(|(file, _)| file.path.to_str())
+        .map(|(file, _)| path_key(&file.path))
         .collect();
     let mut counts = LineCounts::default();
     for (path, file) in known {
@@ -309,7 +306,7 @@ fn plan_writes<'a>(
                 lines,
             }),
             Read::Unchanged { .. } => {
-                let Some(indexed) = file.path.to_str().and_then(|p| known.get(p)) else {
+                let Some(indexed) = known.get(path_key(&file.path).as_ref()) else {
                     continue;
                 };
                 let stale = indexed
@@ -451,7 +448,7 @@ impl Run<'_> {
     /// Phase one for one file: skip it if unchanged, else clean it and key its lines.
     fn read(&self, file: &CorpusFile) -> Read {
         let manifest = self.manifests.get(&file.path);
-        let previous = file.path.to_str().and_then(|p| self.known.get(p));
+        let previous = self.known.get(path_key(&file.path).as_ref());
         let quick = quick_stamp(&file.path, manifest, &file.root);
         if let Some(known) = previous.filter(|k| quick != 0 && k.stamp.quick == quick) {
             return Read::Unchanged {
@@ -479,7 +476,7 @@ impl Run<'_> {
                 if replaced {
                     self.writer.delete_term(Term::from_field_text(
                         self.fields.path,
-                        &file.path.to_string_lossy(),
+                        &path_key(&file.path),
                     ));
                 }
                 return Read::Unusable {
@@ -567,7 +564,7 @@ impl Run<'_> {
 
     /// Phase two for one file: drop learned lines and add its articles.
     fn write(&self, work: Work, learned: &Learned) -> Result<Written> {
-        let path = work.file.path.to_string_lossy();
+        let path = path_key(&work.file.path);
         let has_learned = work
             .lines
             .iter()
@@ -724,7 +721,7 @@ pub fn indexed_source(index: &DatelineIndex, path: &Path) -> Result<Option<Strin
     let Ok(path) = path.canonicalize() else {
         return Ok(None);
     };
-    let term = Term::from_field_text(fields.path, &path.to_string_lossy());
+    let term = Term::from_field_text(fields.path, &path_key(&path));
     let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
     let top = searcher
         .search(
@@ -775,6 +772,12 @@ fn quick_stamp(path: &Path, manifest: Option<&ingest::ManifestEntry>, root: &Pat
     hasher.update(&meta.len().to_le_bytes());
     hasher.update(&since_epoch.as_nanos().to_le_bytes());
     hasher.digest().max(1)
+}
+
+/// The text a file's path is stored and looked up under. A name that is not UTF-8
+/// is stored with replacement characters, so it is looked up that way too.
+fn path_key(path: &Path) -> Cow<'_, str> {
+    path.to_string_lossy()
 }
 
 /// A hasher primed with everything besides a file's bytes that its articles depend on.
@@ -854,7 +857,7 @@ fn remove_vanished(
     fields: Fields,
     writer: &IndexWriter,
     indexed: &HashMap<String, KnownFile>,
-    seen: &HashSet<&str>,
+    seen: &HashSet<Cow<str>>,
     roots: &[PathBuf],
 ) -> usize {
     let mut removed = 0;
