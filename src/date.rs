@@ -47,7 +47,7 @@ pub fn parse_published(value: &str) -> Option<Date> {
 /// `20180312`, as some `pubdate` meta tags write it.
 fn compact(value: &str) -> Option<Date> {
     let digits = value.get(..8)?;
-    let rest = &value[8..];
+    let rest = value.get(8..)?;
     if !digits.bytes().all(|b| b.is_ascii_digit()) || !(rest.is_empty() || rest.starts_with('T')) {
         return None;
     }
@@ -97,7 +97,7 @@ fn numeric_prefix(value: &str) -> Option<Date> {
     if !(sep == b'-' || sep == b'/') || bytes[7] != sep {
         return None;
     }
-    let rest = &value[10..];
+    let rest = value.get(10..)?;
     if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
         return None;
     }
@@ -348,6 +348,23 @@ pub fn parse_period(text: &str) -> Result<(Date, Date)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn characters_of_several_bytes_after_a_date_never_split() {
+        for value in [
+            "2020-01-0é",
+            "2020-01-01é",
+            "2020-01é",
+            "2020010é",
+            "20200101é",
+            "2020-01-0😀x",
+        ] {
+            let _ = parse_published(value);
+            let _ = date_line(value);
+        }
+        assert_eq!(parse_published("2020-01-0é"), None);
+    }
+
     use super::*;
 
     fn ymd(text: &str) -> Date {
