@@ -188,18 +188,41 @@ pub fn index_paths(
     // Phase two: index the changed files and the ones whose learned lines changed.
     let work = plan_writes(&corpus.files, reads, &known, &learned, &mut stats);
     observer(Event::Phase("indexing", work.len()));
-    run.write_all(work, &learned, &mut stats, observer)?;
+    if let Err(err) = run.write_all(work, &learned, &mut stats, observer) {
+        return Err(writer_failure(writer, err, &index.dir));
+    }
     stats.removed += remove_vanished(index.fields, &writer, &known, &seen, &roots);
 
     let mut writer = writer;
     if stats.new + stats.updated + stats.removed + stats.recleaned > 0 || stats.failed > 0 {
-        writer.commit().context("committing the index")?;
+        writer.commit().with_context(|| {
+            format!(
+                "committing the index at {} (it keeps its previous commit)",
+                index.dir.display()
+            )
+        })?;
     }
     writer
         .wait_merging_threads()
         .context("finishing the index's background merges")?;
     stats.elapsed = started.elapsed();
     Ok(stats)
+}
+
+/// The error of a run whose writer failed. tantivy tells `add_document` only that its
+/// worker died; the cause (a full disk, say) is in the worker's result, which
+/// preparing a commit collects. The prepared commit, if any, is abandoned.
+fn writer_failure(mut writer: IndexWriter, err: anyhow::Error, dir: &Path) -> anyhow::Error {
+    match writer.prepare_commit() {
+        Err(cause) => anyhow::Error::new(cause).context(format!(
+            "writing the index at {} (it keeps its previous commit)",
+            dir.display()
+        )),
+        Ok(prepared) => {
+            let _ = prepared.abort();
+            err
+        }
+    }
 }
 
 /// Counts and reports what the walk found besides article files.

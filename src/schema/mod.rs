@@ -20,6 +20,9 @@ pub const FORMAT_VERSION: u32 = 4;
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
 
+/// The marker while it is being written.
+const MARKER_DRAFT: &str = "dateline-index.json.new";
+
 /// The analyzer of titles and bodies (see [`news_analyzer`]).
 pub const NEWS: &str = "dateline_news";
 
@@ -249,9 +252,13 @@ pub fn open_or_create(dir: &Path) -> Result<DatelineIndex> {
     if has_marker {
         check_marker(dir)?;
     } else if dir.exists() {
-        let mut entries = std::fs::read_dir(dir)
+        let entries = std::fs::read_dir(dir)
             .with_context(|| format!("reading index folder {}", dir.display()))?;
-        if entries.next().is_some() {
+        // A marker half-written by a run killed at its start does not count.
+        let mut foreign = entries
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_name() != MARKER_DRAFT);
+        if foreign.next().is_some() {
             bail!(
                 "{} exists and is not a dateline index; choose another --index or empty that folder",
                 dir.display()
@@ -264,7 +271,11 @@ pub fn open_or_create(dir: &Path) -> Result<DatelineIndex> {
         let marker = serde_json::to_string(&Marker {
             format: FORMAT_VERSION,
         })?;
-        std::fs::write(dir.join(MARKER_FILE), marker + "\n")
+        // Written beside and renamed into place, so that a marker is never half there.
+        let draft = dir.join(MARKER_DRAFT);
+        std::fs::write(&draft, marker + "\n")
+            .with_context(|| format!("writing {}", draft.display()))?;
+        std::fs::rename(&draft, dir.join(MARKER_FILE))
             .with_context(|| format!("writing {}", dir.join(MARKER_FILE).display()))?;
     }
     let directory = MmapDirectory::open(dir)
