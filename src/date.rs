@@ -358,6 +358,7 @@ mod tests {
             "2020010é",
             "20200101é",
             "2020-01-0😀x",
+            "កA/ 0/ල",
         ] {
             let _ = parse_published(value);
             let _ = date_line(value);
