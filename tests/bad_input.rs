@@ -1,6 +1,7 @@
 //! The strange files real archives hold: each is reported with its reason and
 //! skipped, the good files beside it are indexed, nothing panics, and the exit status
 //! says whether anything failed.
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)] // tests fail by panicking
 
 mod common;
 
@@ -301,7 +302,6 @@ fn broken_and_hostile_html_gives_its_text_without_scripts() {
 
 /// Writes a single article of about `megabytes` MB and a JSON-lines file of `lines`
 /// articles, indexes them, and checks both arrived whole.
-#[allow(clippy::unwrap_used)] // a test helper: a failed write fails the test
 fn huge_inputs(megabytes: usize, lines: usize) {
     let sb = Sandbox::new();
     fs::create_dir_all(sb.join("c")).unwrap();

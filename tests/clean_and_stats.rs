@@ -1,6 +1,6 @@
 //! `dateline clean` (what the cleaner makes of one file) and `dateline stats` (what
 //! the index holds).
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)] // tests fail by panicking
 
 mod common;
 

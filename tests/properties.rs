@@ -4,6 +4,7 @@
 //!
 //! Each property runs 256 generated cases; a longer run sets `PROPTEST_CASES`:
 //! `PROPTEST_CASES=20000 cargo test --release --test properties`.
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)] // tests fail by panicking
 
 use dateline::article::Article;
 use dateline::date::{self, DateRange};

@@ -202,8 +202,10 @@ fn meta_values(document: &Html) -> HashMap<String, String> {
     values
 }
 
+/// A selector of this module. They are all constants, so a typo is a bug that every
+/// test of HTML pages catches, never a reaction to input.
+#[allow(clippy::panic)]
 fn selector(css: &str) -> Selector {
-    // The selectors are constants of this module; a typo is caught by the tests.
     Selector::parse(css).unwrap_or_else(|_| panic!("invalid built-in selector {css}"))
 }
 

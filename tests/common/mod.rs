@@ -2,6 +2,8 @@
 //! indexes in, a way to run the real `dateline` binary there with a cleared
 //! environment, and parsers for what it prints.
 #![allow(dead_code)]
+// Helpers of tests: a failed step fails the test that called it.
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
 use assert_cmd::Command;
 use serde::Deserialize;
