@@ -99,10 +99,21 @@ pub struct SearchArgs {
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Hits to show.
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    #[arg(
+        long,
+        short = 'n',
+        value_name = "N",
+        default_value_t = 10,
+        allow_negative_numbers = true
+    )]
     pub limit: usize,
     /// Hits to skip (for the next page).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     pub offset: usize,
     /// Order of hits.
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]

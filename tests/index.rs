@@ -709,6 +709,73 @@ fn refuses_to_write_into_a_folder_that_is_not_an_index() {
     assert_eq!(fs::read_to_string(notes).unwrap(), "my own notes\n");
 }
 
+/// The names and contents of the files in `dir`, sorted.
+fn folder_contents(dir: &std::path::Path) -> Vec<(std::ffi::OsString, Vec<u8>)> {
+    let mut files: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let bytes = if e.path().is_file() {
+                fs::read(e.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            (e.file_name(), bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn an_index_of_another_format_or_a_damaged_marker_is_refused_untouched() {
+    let sb = Sandbox::new();
+    sb.write(
+        "c/a.txt",
+        "Tide tables printed\n\nThe new tide tables were printed.\n",
+    );
+    sb.index_ok("c");
+    let marker = sb.index_dir().join("dateline-index.json");
+    for (text, says) in [
+        ("{\"format\":1}\n", "has format 1"),
+        ("{\"format\":99}\n", "has format 99"),
+        ("not json at all", "is damaged"),
+    ] {
+        fs::write(&marker, text).unwrap();
+        let before = folder_contents(&sb.index_dir());
+        for run in [sb.index("c"), sb.search(["tide"])] {
+            run.expect_code(2);
+            let line = run.single_error_line();
+            assert!(line.contains(says), "{line}");
+            assert!(line.contains("index"), "{line}");
+            assert!(
+                line.contains("rebuild"),
+                "the error should say what to do: {line}"
+            );
+        }
+        assert_eq!(folder_contents(&sb.index_dir()), before, "{text}");
+    }
+}
+
+#[test]
+fn a_tantivy_index_that_is_not_dateline_s_is_refused_untouched() {
+    let sb = Sandbox::new();
+    sb.write(
+        "c/a.txt",
+        "Tide tables printed\n\nThe new tide tables were printed.\n",
+    );
+    sb.index_ok("c");
+    fs::remove_file(sb.index_dir().join("dateline-index.json")).unwrap();
+    let before = folder_contents(&sb.index_dir());
+    let search = sb.search(["tide"]);
+    search.expect_code(2);
+    assert!(search.single_error_line().contains("not a dateline index"));
+    let index = sb.index("c");
+    index.expect_code(2);
+    assert!(index.single_error_line().contains("not a dateline index"));
+    assert_eq!(folder_contents(&sb.index_dir()), before);
+}
+
 #[test]
 fn missing_path_to_index_is_an_error_naming_it() {
     let sb = Sandbox::new();

@@ -611,6 +611,18 @@ fn limit_out_of_range_is_an_error() {
         assert!(line.contains(limit), "{line}");
         assert!(run.stdout.is_empty());
     }
+    let run = sb.search(["drought", "--offset", "100001"]);
+    run.expect_code(2);
+    let line = run.single_error_line();
+    assert!(
+        line.contains("--offset") && line.contains("100000"),
+        "{line}"
+    );
+    for huge in ["99999999999999999999999", "-1"] {
+        let run = sb.search(["drought", "--limit", huge]);
+        run.expect_code(2);
+        assert!(run.single_error_line().contains("--limit"));
+    }
 }
 
 #[test]
