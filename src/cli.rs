@@ -1,14 +1,19 @@
 //! The command line: clap types only, each turned into a plain library request.
 
 use crate::date::DateRange;
+use crate::histogram::Period;
 use crate::search::{SearchRequest, SortOrder};
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// What `--version` prints after the name: the crate version and the index format this
+/// build reads and writes ([`crate::schema::FORMAT_VERSION`], kept equal by a test).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (index format 4)");
+
 /// Fast local full-text search for folders of scraped news articles.
 #[derive(Debug, Parser)]
-#[command(name = "dateline", version, about, max_term_width = 100)]
+#[command(name = "dateline", version = VERSION, about, max_term_width = 100)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -28,6 +33,12 @@ pub enum Command {
     Clean(CleanArgs),
     /// Measure extraction on a labeled corpus: title and date accuracy, story precision and recall.
     Evaluate(EvaluateArgs),
+    /// Show one indexed article by its id: metadata and the cleaned body.
+    Show(ShowArgs),
+    /// Write the index for Elasticsearch/OpenSearch (_bulk lines) or Quickwit (NDJSON).
+    Export(ExportArgs),
+    /// Print a completion script for a shell.
+    Completions(CompletionsArgs),
 }
 
 /// `dateline evaluate`.
@@ -118,6 +129,9 @@ pub struct SearchArgs {
     /// Order of hits.
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
     pub sort: Sort,
+    /// Also count every match per calendar year, month or day.
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub histogram: Option<HistogramPeriod>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -135,6 +149,17 @@ pub enum Sort {
     Newest,
     /// Earliest first.
     Oldest,
+}
+
+/// `--histogram` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistogramPeriod {
+    /// Calendar years.
+    Year,
+    /// Calendar months.
+    Month,
+    /// Days.
+    Day,
 }
 
 /// `--color` values.
@@ -174,6 +199,68 @@ pub struct CleanArgs {
     pub json: bool,
 }
 
+/// `dateline show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article's id, as `dateline search --json` shows it.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub location: IndexLocation,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `dateline export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The engine to write for.
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub location: IndexLocation,
+    /// Write the documents to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also write what the engine needs first to FILE: Elasticsearch's mapping (JSON) or
+    /// Quickwit's index config (YAML).
+    #[arg(long, visible_alias = "config", value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// The index name (Elasticsearch) or index id (Quickwit).
+    #[arg(long, value_name = "NAME", default_value = crate::export::DEFAULT_NAME)]
+    pub name: String,
+}
+
+/// `--format` values of `dateline export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Elasticsearch or OpenSearch `_bulk` NDJSON.
+    Elasticsearch,
+    /// Quickwit NDJSON.
+    Quickwit,
+}
+
+impl ExportArgs {
+    /// The engine these arguments ask for.
+    pub fn engine(&self) -> crate::export::Engine {
+        match self.format {
+            ExportFormat::Elasticsearch => crate::export::Engine::Elasticsearch,
+            ExportFormat::Quickwit => crate::export::Engine::Quickwit,
+        }
+    }
+}
+
+/// `dateline completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete dateline's commands and options in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
 impl SearchArgs {
     /// The library request these arguments ask for.
     pub fn request(&self) -> Result<SearchRequest> {
@@ -187,6 +274,11 @@ impl SearchArgs {
                 Sort::Newest => SortOrder::Newest,
                 Sort::Oldest => SortOrder::Oldest,
             },
+            histogram: self.histogram.map(|period| match period {
+                HistogramPeriod::Year => Period::Year,
+                HistogramPeriod::Month => Period::Month,
+                HistogramPeriod::Day => Period::Day,
+            }),
         })
     }
 }
@@ -217,5 +309,23 @@ mod tests {
             panic!("not search")
         };
         assert_eq!(args.request().unwrap().query, "Tengri Copper");
+    }
+
+    #[test]
+    fn the_version_names_the_index_format() {
+        let format = format!(" (index format {})", crate::schema::FORMAT_VERSION);
+        assert!(VERSION.ends_with(&format), "{VERSION}");
+        assert!(VERSION.starts_with(env!("CARGO_PKG_VERSION")));
+    }
+
+    #[test]
+    fn export_needs_a_format_and_names_dateline_by_default() {
+        let cli = Cli::try_parse_from(["dateline", "export", "--format", "quickwit"]).unwrap();
+        let Command::Export(args) = cli.command else {
+            panic!("not export")
+        };
+        assert_eq!(args.engine(), crate::export::Engine::Quickwit);
+        assert_eq!(args.name, "dateline");
+        assert!(Cli::try_parse_from(["dateline", "export"]).is_err());
     }
 }

@@ -4,7 +4,8 @@
 //! [`clean`] strips the site's boilerplate and finds the headline and dateline,
 //! [`date`] finds the publication day, [`indexer`] loads [`Article`]s into a tantivy
 //! index incrementally, [`search`] ranks them with BM25 and date filters, [`snippet`]
-//! shows why each hit matched and [`output`] prints for people or scripts.
+//! shows why each hit matched and [`output`] prints for people or scripts. [`show`] prints
+//! one stored article, and [`export`] writes the index for Elasticsearch or Quickwit.
 //!
 //! The whole pipeline, in memory:
 //!
@@ -51,14 +52,18 @@ pub mod clean;
 pub mod cli;
 pub mod date;
 pub mod evaluate;
+pub mod export;
+pub mod histogram;
 pub mod indexer;
 pub mod ingest;
 pub mod output;
 pub mod schema;
 pub mod search;
+pub mod show;
 pub mod snippet;
 pub mod stats;
 
 pub use article::{Article, DateSource, DroppedLine};
+pub use histogram::{Period, PeriodCount};
 pub use indexer::{index_paths, IndexOptions, RunStats};
 pub use search::{SearchRequest, SearchResults, Searcher, SortOrder};

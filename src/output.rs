@@ -5,6 +5,7 @@
 //! through [`sanitize`] before it reaches a terminal.
 
 use crate::date::format_day;
+use crate::histogram::{self, Period, PeriodCount};
 use crate::indexer::RunStats;
 use crate::ingest::Extracted;
 use crate::search::SearchResults;
@@ -136,6 +137,42 @@ pub fn search_human(
         }
         writeln!(w, "   {snippet}")?;
     }
+    if let Some(histogram) = &results.histogram {
+        writeln!(w)?;
+        let dated: u64 = histogram.iter().map(|p| p.count).sum();
+        let period = results.histogram_period.map_or("period", Period::as_str);
+        writeln!(w, "matches per {period}:")?;
+        let mut rows: Vec<(String, u64)> = histogram
+            .iter()
+            .map(|p| (p.period.clone(), p.count))
+            .collect();
+        let undated = (results.total as u64).saturating_sub(dated);
+        if results.undated_left_out.is_none() && undated > 0 {
+            rows.push(("undated".to_string(), undated));
+        }
+        bar_chart(w, &rows)?;
+    }
+    Ok(())
+}
+
+/// Widest bar of a chart, in characters.
+const BAR_WIDTH: u64 = 40;
+
+/// Writes one line per row: its label, a bar as long as its share of the largest count
+/// (at least one block for any count above zero) and the count.
+fn bar_chart(w: &mut dyn Write, rows: &[(String, u64)]) -> io::Result<()> {
+    let most = rows.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let label_width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    let count_width = most.to_string().len();
+    for (label, count) in rows {
+        let blocks = (count * BAR_WIDTH).div_ceil(most) as usize;
+        writeln!(
+            w,
+            "  {label:<label_width$}  {:<bar$}  {count:>count_width$}",
+            "█".repeat(blocks),
+            bar = BAR_WIDTH as usize,
+        )?;
+    }
     Ok(())
 }
 
@@ -145,6 +182,8 @@ struct JsonResults<'a> {
     total: usize,
     undated_left_out: Option<usize>,
     hits: Vec<JsonHit<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    histogram: Option<&'a [PeriodCount]>,
 }
 
 #[derive(Serialize)]
@@ -196,6 +235,7 @@ pub fn search_json(w: &mut dyn Write, results: &SearchResults, cwd: &Path) -> io
         total: results.total,
         undated_left_out: results.undated_left_out,
         hits,
+        histogram: results.histogram.as_deref(),
     };
     serde_json::to_writer_pretty(&mut *w, &results)?;
     writeln!(w)
@@ -247,9 +287,11 @@ pub fn stats_human(w: &mut dyn Write, stats: &IndexStats) -> io::Result<()> {
     writeln!(w, "last date:  {}", day(stats.last_date))?;
     writeln!(w, "index size: {}", human_bytes(stats.size_bytes))?;
     writeln!(w, "\nper year:")?;
-    for (year, count) in &stats.per_year {
-        writeln!(w, "  {year}  {count:>6}")?;
-    }
+    let years: Vec<(String, u64)> = histogram::periods(Period::Year, &stats.per_year)
+        .into_iter()
+        .map(|p| (p.period, p.count))
+        .collect();
+    bar_chart(w, &years)?;
     writeln!(w, "\nper source:")?;
     let mut sources: Vec<_> = stats.per_source.iter().collect();
     sources.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));

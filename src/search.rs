@@ -4,6 +4,7 @@
 
 use crate::article::{Article, DateSource};
 use crate::date::{self, DateRange};
+use crate::histogram::{self, DateHistogram, Period, PeriodCount};
 use crate::indexer::datetime_to_day;
 use crate::schema::{self, names, DatelineIndex, Fields};
 use crate::snippet::{Snippet, SNIPPET_CHARS};
@@ -57,6 +58,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// The order of hits.
     pub sort: SortOrder,
+    /// The calendar period to count every match by, if any.
+    pub histogram: Option<Period>,
 }
 
 impl SearchRequest {
@@ -68,6 +71,7 @@ impl SearchRequest {
             limit: 10,
             offset: 0,
             sort: SortOrder::Relevance,
+            histogram: None,
         }
     }
 }
@@ -114,6 +118,12 @@ pub struct SearchResults {
     pub undated_left_out: Option<usize>,
     /// The page of hits asked for.
     pub hits: Vec<Hit>,
+    /// Dated matches per period, when asked for: every match, not only the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub histogram: Option<Vec<PeriodCount>>,
+    /// The period of [`SearchResults::histogram`].
+    #[serde(skip)]
+    pub histogram_period: Option<Period>,
 }
 
 /// A reusable searcher over one index; cheap to query many times.
@@ -152,6 +162,16 @@ impl Searcher {
         let words = self.parse(&request.query)?;
         let searcher = self.reader.searcher();
         let filter = date_range_query(fields, &request.dates, &searcher);
+        let histogram = match request.histogram {
+            Some(period) => {
+                let matches = words.filtered(filter.as_ref().map(|f| f.box_clone()));
+                let counts = searcher
+                    .search(&matches, &DateHistogram(period))
+                    .context("counting matches per period")?;
+                Some(histogram::periods(period, &counts))
+            }
+            None => None,
+        };
         let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
         // Every article scores the same for `*`: browsing it by relevance means by date.
         let sort = match request.sort {
@@ -243,6 +263,8 @@ impl Searcher {
             total,
             undated_left_out,
             hits,
+            histogram,
+            histogram_period: request.histogram,
         })
     }
 
@@ -261,6 +283,46 @@ impl Searcher {
             }
         }
         Ok(articles)
+    }
+
+    /// Calls `each` with every article in the index, one at a time and in index order,
+    /// so that an export of any size holds one article in memory; returns how many.
+    pub fn for_each_article(&self, mut each: impl FnMut(Article) -> Result<()>) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let fields = self.index.fields;
+        let mut count = 0;
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in segment.doc_ids_alive() {
+                let address = DocAddress::new(ord as u32, doc);
+                let doc: TantivyDocument = searcher
+                    .doc(address)
+                    .context("reading an article from the index")?;
+                each(stored_article(fields, &doc))?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// The article stored under `id`, looked up in the exact `id` field; `None` when the
+    /// index holds no such article.
+    pub fn article(&self, id: &str) -> Result<Option<Article>> {
+        let searcher = self.reader.searcher();
+        let fields = self.index.fields;
+        let query = TermQuery::new(
+            Term::from_field_text(fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .context("looking up the article")?;
+        let Some((_, address)) = found.into_iter().next() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher
+            .doc(address)
+            .context("reading the article from the index")?;
+        Ok(Some(stored_article(fields, &doc)))
     }
 
     /// Parses the query words; `*` alone matches every article.

@@ -774,3 +774,82 @@ fn argument_errors_are_one_line() {
     run.expect_code(2);
     assert!(run.single_error_line().contains("<QUERY>"));
 }
+
+/// Counts the dated hits of a whole result list by the first `width` characters of
+/// their date (4 for years, 7 for months, 10 for days).
+fn dates_by_prefix(hits: &[Hit], width: usize) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for hit in hits {
+        if let Some(date) = &hit.date {
+            *counts.entry(date[..width].to_string()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+#[test]
+fn histograms_count_every_match_per_calendar_period() {
+    let sb = sample();
+    for (period, width) in [("year", 4), ("month", 7), ("day", 10)] {
+        for filter in [&[][..], &["--since", "2013-02", "--until", "2016"][..]] {
+            let mut args = vec!["drought", "--limit", "1", "--histogram", period];
+            args.extend_from_slice(filter);
+            let results = sb.search_json(&args);
+            assert_eq!(results.hits.len(), 1, "the page stays as asked");
+            let histogram = results.histogram.expect("a histogram");
+            let mut all_args = vec!["drought", "--limit", "1000"];
+            all_args.extend_from_slice(filter);
+            let expected = dates_by_prefix(&sb.search_json(&all_args).hits, width);
+            let nonzero: std::collections::BTreeMap<String, usize> = histogram
+                .iter()
+                .filter(|p| p.count > 0)
+                .map(|p| (p.period.clone(), p.count))
+                .collect();
+            assert_eq!(nonzero, expected, "{period} {filter:?}");
+            let periods: Vec<&str> = histogram.iter().map(|p| p.period.as_str()).collect();
+            let mut sorted = periods.clone();
+            sorted.sort();
+            assert_eq!(periods, sorted, "calendar order");
+            assert!(periods.iter().all(|p| p.len() == width), "{periods:?}");
+        }
+    }
+    // Years and months between the first and last are listed with 0.
+    let years = sb
+        .search_json(&["*", "--histogram", "year"])
+        .histogram
+        .unwrap();
+    let numbers: Vec<i32> = years.iter().map(|p| p.period.parse().unwrap()).collect();
+    assert_eq!(
+        numbers,
+        (numbers[0]..=numbers[numbers.len() - 1]).collect::<Vec<_>>()
+    );
+    // Without the option, no histogram key at all.
+    let run = sb.search(["drought", "--json"]);
+    assert!(!run.stdout.contains("\"histogram\""));
+}
+
+#[test]
+fn histograms_draw_bars_in_human_output() {
+    let sb = sample();
+    let run = sb.search(["drought", "--histogram", "year", "--limit", "1"]);
+    run.expect_code(0);
+    let chart: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| *l != "matches per year:")
+        .skip(1)
+        .collect();
+    assert!(!chart.is_empty(), "{}", run.stdout);
+    let results = sb.search_json(&["drought", "--histogram", "year"]);
+    for (line, period) in chart.iter().zip(results.histogram.unwrap()) {
+        assert!(line.trim_start().starts_with(&period.period), "{line}");
+        assert!(
+            line.trim_end().ends_with(&period.count.to_string()),
+            "{line}"
+        );
+        assert_eq!(line.contains('█'), period.count > 0, "{line}");
+    }
+    let bad = sb.search(["drought", "--histogram", "week"]);
+    bad.expect_code(2);
+    assert!(bad.single_error_line().contains("--histogram"));
+}

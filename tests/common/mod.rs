@@ -171,6 +171,16 @@ pub struct Results {
     #[serde(default)]
     pub undated_left_out: Option<usize>,
     pub hits: Vec<Hit>,
+    /// Matches per period, with `--histogram`.
+    #[serde(default)]
+    pub histogram: Option<Vec<PeriodCount>>,
+}
+
+/// One row of `--histogram`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PeriodCount {
+    pub period: String,
+    pub count: usize,
 }
 
 /// One hit of `dateline search --json`.
