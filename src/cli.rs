@@ -39,6 +39,19 @@ pub enum Command {
     Export(ExportArgs),
     /// Print a completion script for a shell.
     Completions(CompletionsArgs),
+    /// Serve the index over HTTP: a JSON API and a search page.
+    Serve(ServeArgs),
+}
+
+/// `dateline serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub location: IndexLocation,
+    /// Address to listen on; loopback by default, port 0 for any free port.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+    pub addr: std::net::SocketAddr,
 }
 
 /// `dateline evaluate`.

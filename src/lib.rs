@@ -59,6 +59,7 @@ pub mod ingest;
 pub mod output;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod snippet;
 pub mod stats;

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use clap::Parser;
 use dateline::cli::{
-    CleanArgs, Cli, ColorChoice, Command, EvaluateArgs, IndexArgs, SearchArgs, StatsArgs,
+    CleanArgs, Cli, ColorChoice, Command, EvaluateArgs, IndexArgs, SearchArgs, ServeArgs, StatsArgs,
 };
 use dateline::indexer::{Event, IndexOptions};
 use dateline::output::{self, Style};
@@ -27,6 +27,10 @@ fn main() -> ExitCode {
         Command::Stats(args) => run_stats(args),
         Command::Clean(args) => run_clean(args),
         Command::Evaluate(args) => run_evaluate(args),
+        Command::Show(args) => run_show(args),
+        Command::Export(args) => run_export(args),
+        Command::Completions(args) => run_completions(args),
+        Command::Serve(args) => run_serve(args),
     };
     match result {
         Ok(code) => code,
@@ -195,6 +199,25 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+fn run_serve(args: ServeArgs) -> Result<ExitCode> {
+    let index = schema::open(&args.location.index)?;
+    let shown = args.location.index.display().to_string();
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    dateline::serve::serve(
+        index,
+        args.addr,
+        |addr| {
+            // On stdout and flushed at once, so that a script can read the address.
+            println!("serving {} on http://{addr}/", output::sanitize(&shown));
+            let _ = io::stdout().flush();
+        },
+        shutdown,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_stats(args: StatsArgs) -> Result<ExitCode> {
     let index = schema::open(&args.location.index)?;
     let stats = stats::collect(&index)?;
@@ -270,4 +293,160 @@ fn run_clean(args: CleanArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn run_show(args: dateline::cli::ShowArgs) -> Result<ExitCode> {
+    let index = schema::open(&args.location.index)?;
+    let Some(article) = Searcher::new(index)?.article(&args.id)? else {
+        anyhow::bail!(
+            "no article with id `{}` in the index at {}",
+            output::sanitize(&args.id),
+            args.location.index.display()
+        );
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        dateline::show::article_json(&mut out, &article, &cwd)
+    } else {
+        let style = Style {
+            color: use_color(ColorChoice::Auto),
+        };
+        dateline::show::article_human(&mut out, &article, style, &cwd)
+    }
+    .and_then(|()| out.flush())
+    .context("writing the article")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_export(args: dateline::cli::ExportArgs) -> Result<ExitCode> {
+    use dateline::export;
+    let engine = args.engine();
+    export::check_name(&args.name)?;
+    if args.out.is_some() && args.out == args.mapping {
+        anyhow::bail!("--out and --mapping name the same file: give each its own");
+    }
+    let searcher = Searcher::new(schema::open(&args.location.index)?)?;
+    let shown = |path: &std::path::Path| output::sanitize(&path.to_string_lossy()).into_owned();
+    let mut settings = args
+        .mapping
+        .as_deref()
+        .map(ExportFile::create)
+        .transpose()?;
+    if let (Some(file), Some(path)) = (&mut settings, &args.mapping) {
+        export::write_settings(engine, &args.name, &mut file.writer)
+            .with_context(|| format!("writing {}", shown(path)))?;
+    }
+    let mut documents = args.out.as_deref().map(ExportFile::create).transpose()?;
+    let target = args
+        .out
+        .as_deref()
+        .map_or_else(|| "standard output".to_string(), shown);
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    let sink: &mut dyn Write = match &mut documents {
+        Some(file) => &mut file.writer,
+        None => &mut stdout,
+    };
+    let mut exporter = export::Exporter::new(engine, &args.name, sink)?;
+    let written = searcher.for_each_article(|article| {
+        exporter
+            .write(&article)
+            .with_context(|| format!("writing {target}"))
+    })?;
+    exporter
+        .finish()
+        .with_context(|| format!("writing {target}"))?;
+    for file in [documents, settings].into_iter().flatten() {
+        file.finish()?;
+    }
+    let mut summary = format!(
+        "{written} article{} written for {} to {target}",
+        if written == 1 { "" } else { "s" },
+        engine.label()
+    );
+    if let Some(path) = &args.mapping {
+        summary.push_str(&format!(
+            ", the {} to {}",
+            engine.settings_label(),
+            shown(path)
+        ));
+    }
+    eprintln!("{summary}");
+    Ok(if written > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// A file an export writes: created under a temporary name beside its path and renamed
+/// into place once complete, so that a failed export leaves no half-written file (and an
+/// older export of the same name stays whole). Files that are not regular files, such
+/// as `/dev/stdout` or a named pipe, are written directly.
+struct ExportFile {
+    writer: io::BufWriter<std::fs::File>,
+    path: std::path::PathBuf,
+    /// The temporary file, until it is renamed to `path`.
+    staged: Option<std::path::PathBuf>,
+}
+
+impl ExportFile {
+    fn create(path: &std::path::Path) -> Result<ExportFile> {
+        let opening = || format!("opening {}", path.display());
+        let mut staged = None;
+        let file = if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
+            std::fs::File::options().write(true).open(path)
+        } else {
+            let name = path
+                .file_name()
+                .with_context(|| format!("{} does not name a file", path.display()))?;
+            let mut staged_name = std::ffi::OsString::from(".");
+            staged_name.push(name);
+            staged_name.push(format!(".{}.partial", std::process::id()));
+            let temporary = path.with_file_name(staged_name);
+            let file = std::fs::File::options()
+                .write(true)
+                .create_new(true)
+                .open(&temporary);
+            staged = Some(temporary);
+            file
+        }
+        .with_context(opening)?;
+        Ok(ExportFile {
+            writer: io::BufWriter::new(file),
+            path: path.to_path_buf(),
+            staged,
+        })
+    }
+
+    /// Flushes the file and moves it into place.
+    fn finish(mut self) -> Result<()> {
+        let writing = || format!("writing {}", self.path.display());
+        self.writer.flush().with_context(writing)?;
+        if let Some(staged) = &self.staged {
+            std::fs::rename(staged, &self.path).with_context(writing)?;
+        }
+        self.staged = None;
+        Ok(())
+    }
+}
+
+impl Drop for ExportFile {
+    fn drop(&mut self) {
+        if let Some(staged) = &self.staged {
+            let _ = std::fs::remove_file(staged);
+        }
+    }
+}
+
+fn run_completions(args: dateline::cli::CompletionsArgs) -> Result<ExitCode> {
+    use clap::CommandFactory;
+    // Generated in memory first: the generator cannot report a write error (a closed pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "dateline", &mut script);
+    let mut out = io::stdout().lock();
+    out.write_all(&script)
+        .and_then(|()| out.flush())
+        .context("writing the completion script")?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@ use crate::histogram::{self, DateHistogram, Period, PeriodCount};
 use crate::indexer::datetime_to_day;
 use crate::schema::{self, names, DatelineIndex, Fields};
 use crate::snippet::{Snippet, SNIPPET_CHARS};
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::postings::Postings;
@@ -126,6 +126,26 @@ pub struct SearchResults {
     pub histogram_period: Option<Period>,
 }
 
+/// A request that cannot be answered as asked (a bad query, page or limit), as
+/// opposed to a failure of the index; its message says what to change.
+#[derive(Debug)]
+pub struct InvalidRequest(pub String);
+
+impl std::fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
+
+/// Fails with an [`InvalidRequest`] saying `message`.
+macro_rules! invalid {
+    ($($arg:tt)*) => {
+        return Err(anyhow::Error::new(InvalidRequest(format!($($arg)*))))
+    };
+}
+
 /// A reusable searcher over one index; cheap to query many times.
 pub struct Searcher {
     index: DatelineIndex,
@@ -147,13 +167,13 @@ impl Searcher {
     /// Runs one search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         if request.limit == 0 || request.limit > MAX_LIMIT {
-            bail!(
+            invalid!(
                 "--limit must be between 1 and {MAX_LIMIT}, not {}",
                 request.limit
             );
         }
         if request.offset > MAX_OFFSET {
-            bail!(
+            invalid!(
                 "--offset must be at most {MAX_OFFSET}, not {}: narrow the query instead",
                 request.offset
             );
@@ -329,7 +349,7 @@ impl Searcher {
     fn parse(&self, query: &str) -> Result<Words> {
         let trimmed = query.trim();
         if trimmed.is_empty() {
-            bail!("empty query: give words to search for, or `*` for every article");
+            invalid!("empty query: give words to search for, or `*` for every article");
         }
         if is_match_all(trimmed) {
             return Ok(Words {
@@ -545,21 +565,22 @@ pub fn search(index: &DatelineIndex, request: &SearchRequest) -> Result<SearchRe
 /// A one-line explanation of a query the parser refused.
 fn query_error(query: &str, err: QueryParserError) -> anyhow::Error {
     let fields = [names::TITLE, names::BODY, names::PLACE, names::SOURCE].join(", ");
-    match err {
-        QueryParserError::FieldDoesNotExist(field) => anyhow::anyhow!(
-            "invalid query `{query}`: there is no field `{field}`; fields are {fields}"
-        ),
-        QueryParserError::AllButQueryForbidden => anyhow::anyhow!(
-            "invalid query `{query}`: it only excludes words; add a word to search for"
-        ),
-        QueryParserError::SyntaxError(_) => anyhow::anyhow!(
-            "invalid query `{query}`: check its quotes, parentheses and field names"
-        ),
-        QueryParserError::FieldNotIndexed(field) => anyhow::anyhow!(
+    let message = match err {
+        QueryParserError::FieldDoesNotExist(field) => {
+            format!("invalid query `{query}`: there is no field `{field}`; fields are {fields}")
+        }
+        QueryParserError::AllButQueryForbidden => {
+            format!("invalid query `{query}`: it only excludes words; add a word to search for")
+        }
+        QueryParserError::SyntaxError(_) => {
+            format!("invalid query `{query}`: check its quotes, parentheses and field names")
+        }
+        QueryParserError::FieldNotIndexed(field) => format!(
             "invalid query `{query}`: field `{field}` cannot be searched; fields are {fields}"
         ),
-        other => anyhow::anyhow!("invalid query `{query}`: {other}"),
-    }
+        other => format!("invalid query `{query}`: {other}"),
+    };
+    anyhow::Error::new(InvalidRequest(message))
 }
 
 /// The date range as a filter: the union of the few period terms that cover it
