@@ -248,3 +248,24 @@ fn serve_without_an_index_says_what_to_do() {
     let line = run.single_error_line();
     assert!(line.contains(&taken), "{line}");
 }
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let sb = sample();
+    let mut server = Server::start(&sb);
+    server.json("/api/stats", 200);
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(exit.code(), Some(0));
+}
