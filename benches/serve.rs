@@ -115,7 +115,10 @@ fn main() -> Result<()> {
     let server = std::thread::spawn(move || {
         dateline::serve::serve(
             index,
-            loopback,
+            dateline::serve::ServeOptions {
+                addr: loopback,
+                log_requests: false,
+            },
             move |addr| {
                 let _ = bound.send(addr);
             },

@@ -52,6 +52,12 @@ pub struct ServeArgs {
     /// Address to listen on; loopback by default, port 0 for any free port.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
     pub addr: std::net::SocketAddr,
+    /// Also log each request on standard error: method, path, status and time taken.
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Print nothing but errors (not even the address served).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `dateline evaluate`.
@@ -245,6 +251,9 @@ pub struct ExportArgs {
     /// The index name (Elasticsearch) or index id (Quickwit).
     #[arg(long, value_name = "NAME", default_value = crate::export::DEFAULT_NAME)]
     pub name: String,
+    /// Print only errors: no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `--format` values of `dateline export`.

@@ -205,13 +205,20 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode> {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    let options = dateline::serve::ServeOptions {
+        addr: args.addr,
+        log_requests: args.verbose,
+    };
+    let quiet = args.quiet;
     dateline::serve::serve(
         index,
-        args.addr,
+        options,
         |addr| {
-            // On stdout and flushed at once, so that a script can read the address.
-            println!("serving {} on http://{addr}/", output::sanitize(&shown));
-            let _ = io::stdout().flush();
+            if !quiet {
+                // On stdout and flushed at once, so that a script can read the address.
+                println!("serving {} on http://{addr}/", output::sanitize(&shown));
+                let _ = io::stdout().flush();
+            }
         },
         shutdown,
     )?;
@@ -371,7 +378,9 @@ fn run_export(args: dateline::cli::ExportArgs) -> Result<ExitCode> {
             shown(path)
         ));
     }
-    eprintln!("{summary}");
+    if !args.quiet {
+        eprintln!("{summary}");
+    }
     Ok(if written > 0 {
         ExitCode::SUCCESS
     } else {

@@ -316,6 +316,11 @@ fn standard_output_carries_the_same_lines_as_a_file() {
     let run = export(&sandbox, &["--format", "quickwit", "--config", "qw.yaml"]);
     assert_eq!(run.stdout, piped.stdout);
     assert!(sandbox.join("qw.yaml").is_file());
+    // --quiet leaves standard error to errors.
+    let quiet = export(&sandbox, &["--format", "quickwit", "--quiet"]);
+    quiet.expect_code(0);
+    assert_eq!(quiet.stderr, "");
+    assert_eq!(quiet.stdout, piped.stdout);
 }
 
 #[test]

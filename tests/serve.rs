@@ -19,13 +19,18 @@ struct Server {
 
 impl Server {
     fn start(sb: &Sandbox) -> Server {
+        Server::start_with(sb, &[], Stdio::inherit())
+    }
+
+    fn start_with(sb: &Sandbox, args: &[&str], stderr: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
             .current_dir(sb.path())
             .env_clear()
             .args(["serve", "--addr", "127.0.0.1:0", "--index"])
             .arg(sb.index_dir())
+            .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("starting dateline serve");
         let mut line = String::new();
@@ -268,4 +273,26 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(exit.code(), Some(0));
+}
+
+#[test]
+fn verbose_logs_each_request_on_stderr() {
+    let sb = sample();
+    let mut server = Server::start_with(&sb, &["--verbose"], Stdio::piped());
+    server.json("/api/search?q=drought&limit=1", 200);
+    server.json("/api/search?q=foo:bar", 400);
+    let _ = server.child.kill();
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut server.child.stderr.take().unwrap(), &mut log).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(
+        lines[0].starts_with("GET /api/search?q=drought&limit=1 200 "),
+        "{log}"
+    );
+    assert!(
+        lines[1].starts_with("GET /api/search?q=foo:bar 400 "),
+        "{log}"
+    );
+    assert!(lines.iter().all(|l| l.ends_with(" ms")), "{log}");
 }

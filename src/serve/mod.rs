@@ -28,11 +28,20 @@ struct App {
     cwd: std::path::PathBuf,
 }
 
-/// Serves `index` on `addr` until `shutdown` completes. `ready` is told the address
-/// actually bound (port 0 picks a free one) before the first request is taken.
+/// How to serve.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeOptions {
+    /// The address to listen on (port 0 picks a free one).
+    pub addr: SocketAddr,
+    /// Whether to log each request on standard error.
+    pub log_requests: bool,
+}
+
+/// Serves `index` until `shutdown` completes. `ready` is told the address actually
+/// bound before the first request is taken.
 pub fn serve(
     index: DatelineIndex,
-    addr: SocketAddr,
+    options: ServeOptions,
     ready: impl FnOnce(SocketAddr),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
@@ -47,11 +56,16 @@ pub fn serve(
         .build()
         .context("starting the server's runtime")?;
     runtime.block_on(async move {
+        let addr = options.addr;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("listening on {addr}"))?;
         ready(listener.local_addr().context("reading the bound address")?);
-        axum::serve(listener, router(app))
+        let mut routes = router(app);
+        if options.log_requests {
+            routes = routes.layer(axum::middleware::from_fn(log_request));
+        }
+        axum::serve(listener, routes)
             .with_graceful_shutdown(shutdown)
             .await
             .context("serving")
@@ -67,6 +81,20 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/stats", get(index_stats))
         .fallback(not_found)
         .with_state(app)
+}
+
+/// Logs one request on standard error once it is answered.
+async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let started = std::time::Instant::now();
+    let line = format!("{} {}", request.method(), request.uri());
+    let response = next.run(request).await;
+    eprintln!(
+        "{} {} {:.1} ms",
+        output::sanitize(&line),
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    response
 }
 
 /// An answer of the API that is not a success: a status and a JSON message.
