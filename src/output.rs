@@ -26,7 +26,8 @@ pub struct Style {
 }
 
 impl Style {
-    fn bold<'a>(&self, text: &'a str) -> Cow<'a, str> {
+    /// `text` in bold when colour is on, else as it is.
+    pub fn bold<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if self.color {
             Cow::Owned(format!("{BOLD}{text}{RESET}"))
         } else {

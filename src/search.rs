@@ -290,18 +290,11 @@ impl Searcher {
 
     /// Every article in the index, in index order (for evaluation and export).
     pub fn all_articles(&self) -> Result<Vec<Article>> {
-        let searcher = self.reader.searcher();
-        let fields = self.index.fields;
-        let mut articles = Vec::with_capacity(searcher.num_docs() as usize);
-        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-            for doc in segment.doc_ids_alive() {
-                let address = DocAddress::new(ord as u32, doc);
-                let doc: TantivyDocument = searcher
-                    .doc(address)
-                    .context("reading an article from the index")?;
-                articles.push(stored_article(fields, &doc));
-            }
-        }
+        let mut articles = Vec::new();
+        self.for_each_article(|article| {
+            articles.push(article);
+            Ok(())
+        })?;
         Ok(articles)
     }
 

@@ -37,11 +37,7 @@ pub fn article_human(
     };
     let title = sanitize(&article.title);
     writeln!(w, "file:   {}", sanitize(&origin(article, cwd)))?;
-    if style.color {
-        writeln!(w, "title:  \x1b[1m{title}\x1b[0m")?;
-    } else {
-        writeln!(w, "title:  {title}")?;
-    }
+    writeln!(w, "title:  {}", style.bold(&title))?;
     writeln!(w, "date:   {date}")?;
     writeln!(w, "place:  {}", field(&article.place))?;
     writeln!(w, "source: {}", field(&article.source))?;
