@@ -218,7 +218,7 @@ proptest! {
     ) {
         let file = CorpusFile {
             path: PathBuf::from("/corpus/site/page.txt"),
-            root: PathBuf::from("/corpus"),
+            root: std::sync::Arc::from(std::path::Path::new("/corpus")),
             format,
         };
         if let Ok(parsed) = ingest::parse(&file, &bytes, ReadContext::default()) {

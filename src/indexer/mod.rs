@@ -22,8 +22,8 @@ use anyhow::{Context, Result};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
@@ -408,7 +408,7 @@ impl Run<'_> {
         let mut reads: Vec<Option<Read>> = (0..files.len()).map(|_| None).collect();
         let mut kept_bytes = 0usize;
         for_each_parallel(
-            files,
+            files.iter(),
             self.threads,
             |file| self.read(file),
             |i, mut read| {
@@ -544,40 +544,18 @@ impl Run<'_> {
         stats: &mut RunStats,
         observer: &mut dyn FnMut(Event),
     ) -> Result<()> {
-        let work: Vec<std::sync::Mutex<Option<Work>>> = work
-            .into_iter()
-            .map(|w| std::sync::Mutex::new(Some(w)))
-            .collect();
-        let paths: Vec<PathBuf> = work
-            .iter()
-            .map(|w| {
-                w.lock()
-                    .ok()
-                    .and_then(|w| w.as_ref().map(|w| w.file.path.clone()))
-                    .unwrap_or_default()
-            })
-            .collect();
+        let files: Vec<&CorpusFile> = work.iter().map(|w| w.file).collect();
         for_each_parallel(
-            &work,
+            work.into_iter(),
             self.threads,
-            |slot| {
-                let taken = slot.lock().ok().and_then(|mut w| w.take());
-                match taken {
-                    Some(work) => self.write(work, learned),
-                    None => Ok(Written {
-                        articles: 0,
-                        undated: 0,
-                        failure: None,
-                    }),
-                }
-            },
+            |work| self.write(work, learned),
             |i, written| {
                 let written = written?;
                 stats.articles += written.articles;
                 stats.undated += written.undated;
                 if let Some(reason) = &written.failure {
                     stats.failed += 1;
-                    observer(Event::Failed(&paths[i], reason));
+                    observer(Event::Failed(&files[i].path, reason));
                 }
                 observer(Event::Done);
                 Ok(())
@@ -680,25 +658,30 @@ impl Run<'_> {
 }
 
 /// Runs `work` on every item on `threads` scoped threads and hands each result, with
-/// the item's index, to `collect` on the calling thread. The first error `collect`
-/// returns stops the workers and is returned.
-fn for_each_parallel<T: Sync, R: Send>(
-    items: &[T],
+/// the item's position, to `collect` on the calling thread. Items are taken one at a
+/// time from the iterator, so owned items move to the worker that takes them. The
+/// first error `collect` returns stops the workers and is returned.
+fn for_each_parallel<T: Send, R: Send>(
+    items: impl Iterator<Item = T> + Send,
     threads: usize,
-    work: impl Fn(&T) -> R + Sync,
+    work: impl Fn(T) -> R + Sync,
     mut collect: impl FnMut(usize, R) -> Result<()>,
 ) -> Result<()> {
-    let next = AtomicUsize::new(0);
+    let items = Mutex::new(items.enumerate());
     let stop = AtomicBool::new(false);
     let (sender, receiver) = mpsc::sync_channel::<(usize, R)>(256);
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             let sender = sender.clone();
-            let (next, stop, work) = (&next, &stop, &work);
+            let (items, stop, work) = (&items, &stop, &work);
             scope.spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
+                    // A poisoned lock means another worker panicked: stop taking work.
+                    let next = match items.lock() {
+                        Ok(mut items) => items.next(),
+                        Err(_) => None,
+                    };
+                    let Some((i, item)) = next else { break };
                     if sender.send((i, work(item))).is_err() {
                         break;
                     }

@@ -15,6 +15,7 @@ use crate::date;
 use anyhow::{bail, Context, Result};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 /// How a file is read, chosen by its extension.
@@ -83,8 +84,8 @@ impl Metadata {
 pub struct CorpusFile {
     /// The file.
     pub path: PathBuf,
-    /// The path given to `dateline index` that led to it.
-    pub root: PathBuf,
+    /// The path given to `dateline index` that led to it (shared by its files).
+    pub root: Arc<Path>,
     /// How it is read.
     pub format: Format,
 }
@@ -109,6 +110,7 @@ pub struct Corpus {
 pub fn walk(roots: &[PathBuf], exclude: Option<&Path>) -> Corpus {
     let mut corpus = Corpus::default();
     for root in roots {
+        let shared_root: Arc<Path> = Arc::from(root.as_path());
         let entries = WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -152,7 +154,7 @@ pub fn walk(roots: &[PathBuf], exclude: Option<&Path>) -> Corpus {
             match Format::of(&path) {
                 Some(format) => corpus.files.push(CorpusFile {
                     path,
-                    root: root.clone(),
+                    root: Arc::clone(&shared_root),
                     format,
                 }),
                 None => corpus.skipped.push(path),
@@ -333,7 +335,7 @@ pub fn read_one(
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let file = CorpusFile {
         path: path.to_path_buf(),
-        root: path.parent().unwrap_or(Path::new("")).to_path_buf(),
+        root: Arc::from(path.parent().unwrap_or(Path::new(""))),
         format,
     };
     let context = ReadContext {
@@ -466,7 +468,7 @@ mod tests {
     fn file(path: &str, format: Format) -> CorpusFile {
         CorpusFile {
             path: PathBuf::from(path),
-            root: PathBuf::from("corpus"),
+            root: Arc::from(Path::new("corpus")),
             format,
         }
     }
