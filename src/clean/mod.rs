@@ -6,6 +6,7 @@
 //! in the length of the page.
 
 mod headline;
+pub mod html;
 pub mod learned;
 mod rules;
 

@@ -29,7 +29,7 @@ use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 /// Changes whenever cleaning or extraction changes what a file gives, so that the next
 /// run re-reads every file instead of keeping articles cleaned the old way.
-const EXTRACTION_VERSION: u64 = 2;
+const EXTRACTION_VERSION: u64 = 3;
 
 /// How an index run may use the machine.
 #[derive(Debug, Clone, Copy)]

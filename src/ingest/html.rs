@@ -5,7 +5,7 @@
 
 use super::Metadata;
 use crate::article::DateSource;
-use scraper::{ElementRef, Html, Node, Selector};
+use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -105,9 +105,6 @@ const META_DATES: &[&str] = &[
     "datepublished",
 ];
 
-/// Shortest paragraph counted when looking for the story's block.
-const MIN_PARAGRAPH_CHARS: usize = 25;
-
 /// What a page gives: its metadata and its story paragraphs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HtmlPage {
@@ -174,7 +171,7 @@ pub fn extract(html: &str) -> HtmlPage {
             lang,
         },
         byline_date: byline_date(&document),
-        text: story_text(&document),
+        text: crate::clean::html::story_text(&document),
     }
 }
 
@@ -400,84 +397,6 @@ fn is_furniture(element: ElementRef) -> bool {
                 FURNITURE_PARTS.contains(&part) || FURNITURE.iter().any(|f| part.starts_with(f))
             })
     })
-}
-
-/// A paragraph's text with whitespace folded, and how much of it is link text.
-fn paragraph_text(paragraph: ElementRef) -> (String, f32) {
-    let mut text = String::new();
-    let mut link_chars = 0usize;
-    for node in paragraph.descendants() {
-        let t = match node.value() {
-            Node::Text(t) => &**t,
-            Node::Element(e) if e.name() == "br" => " ",
-            _ => continue,
-        };
-        let inside_link = node
-            .ancestors()
-            .take_while(|a| a.id() != paragraph.id())
-            .any(|a| a.value().as_element().is_some_and(|e| e.name() == "a"));
-        let skipped = node
-            .ancestors()
-            .take_while(|a| a.id() != paragraph.id())
-            .any(|a| {
-                ElementRef::wrap(a).is_some_and(|e| matches!(e.value().name(), "script" | "style"))
-            });
-        if skipped {
-            continue;
-        }
-        if inside_link {
-            link_chars += t.chars().count();
-        }
-        text.push_str(t);
-    }
-    let text = fold(&text);
-    let total = text.chars().count().max(1);
-    (text, link_chars as f32 / total as f32)
-}
-
-/// Whether any ancestor of `element` (or itself) is furniture.
-fn in_furniture(element: ElementRef) -> bool {
-    std::iter::once(element)
-        .chain(element.ancestors().filter_map(ElementRef::wrap))
-        .any(is_furniture)
-}
-
-/// The story: the paragraphs of the block of the page that holds the most paragraph
-/// text, in document order.
-fn story_text(document: &Html) -> String {
-    let paragraphs = selector("p, blockquote > p");
-    let mut scores = HashMap::new();
-    let mut candidates = Vec::new();
-    for p in document.select(&paragraphs) {
-        if in_furniture(p) {
-            continue;
-        }
-        let (text, link_density) = paragraph_text(p);
-        if text.chars().count() < MIN_PARAGRAPH_CHARS || link_density > 0.5 {
-            continue;
-        }
-        let score = 1.0
-            + text.matches([',', '،', '，', '、']).count() as f32
-            + (text.chars().count() as f32 / 100.0).min(3.0);
-        for (depth, ancestor) in p.ancestors().take(3).enumerate() {
-            *scores.entry(ancestor.id()).or_insert(0.0f32) += score / (depth + 1) as f32;
-        }
-        candidates.push(p);
-    }
-    let Some(best) = scores
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(id, _)| *id)
-    else {
-        return String::new();
-    };
-    let mut story = Vec::new();
-    for p in candidates {
-        if p.ancestors().any(|a| a.id() == best) {
-            story.push(paragraph_text(p).0);
-        }
-    }
-    story.join("\n\n")
 }
 
 #[cfg(test)]
