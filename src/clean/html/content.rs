@@ -37,28 +37,34 @@ struct Rules {
     clean_conditionally: bool,
 }
 
-const ATTEMPTS: [Rules; 4] = [
+/// The attempts that leave furniture out, strictest first.
+const ATTEMPTS: [Rules; 3] = [
     Rules {
         skip_furniture: true,
         weigh_classes: true,
         clean_conditionally: true,
     },
     Rules {
-        skip_furniture: false,
-        weigh_classes: true,
-        clean_conditionally: true,
-    },
-    Rules {
-        skip_furniture: false,
+        skip_furniture: true,
         weigh_classes: false,
         clean_conditionally: true,
     },
     Rules {
-        skip_furniture: false,
+        skip_furniture: true,
         weigh_classes: false,
         clean_conditionally: false,
     },
 ];
+
+/// The attempt for pages whose furniture seems to hold the story: when leaving it out
+/// finds less than [`ENOUGH_CHARS`] / `FURNITURE_RETRY_DIVISOR`.
+const WITH_FURNITURE: Rules = Rules {
+    skip_furniture: false,
+    weigh_classes: false,
+    clean_conditionally: true,
+};
+
+const FURNITURE_RETRY_DIVISOR: usize = 4;
 
 /// The indexes of the blocks that make up the story, in document order.
 pub fn story_blocks(dom: &Dom) -> Vec<usize> {
@@ -70,7 +76,7 @@ pub fn story_blocks(dom: &Dom) -> Vec<usize> {
     let mut best_chars = 0;
     for rules in ATTEMPTS {
         let blocks = attempt(dom, &furniture, rules);
-        let chars: usize = blocks.iter().map(|&b| dom.blocks[b].weight()).sum();
+        let chars = weight(dom, &blocks);
         if chars >= ENOUGH_CHARS {
             return blocks;
         }
@@ -79,10 +85,20 @@ pub fn story_blocks(dom: &Dom) -> Vec<usize> {
             best = blocks;
         }
     }
+    if best_chars < ENOUGH_CHARS / FURNITURE_RETRY_DIVISOR {
+        let blocks = attempt(dom, &furniture, WITH_FURNITURE);
+        if weight(dom, &blocks) > best_chars {
+            best = blocks;
+        }
+    }
     if best.is_empty() {
         return readable_blocks(dom, &furniture);
     }
     best
+}
+
+fn weight(dom: &Dom, blocks: &[usize]) -> usize {
+    blocks.iter().map(|&b| dom.blocks[b].weight()).sum()
 }
 
 /// Which elements are furniture, as marked on themselves and as inherited.
@@ -105,11 +121,29 @@ impl Furniture {
             }
             prose_before.push(total);
         }
+        // A wrapper holds the headline too, when the page has one: a comment section
+        // can hold more prose than the story, never the page's `<h1>`.
+        let headlines = dom.elements.first().map_or(0, |root| root.counts.headlines);
         let mut own = Vec::with_capacity(dom.elements.len());
         let mut inside: Vec<bool> = Vec::with_capacity(dom.elements.len());
-        for element in &dom.elements {
-            let prose = prose_before[element.end_block] - prose_before[element.first_block];
-            let wrapper = total > 0 && prose as f32 >= WRAPPER_SHARE * total as f32;
+        // The nearest element (itself included) whose name marks the story's box, and
+        // its prose: within it, a box holding most of that prose is the story.
+        let mut story_box: Vec<Option<usize>> = Vec::with_capacity(dom.elements.len());
+        let prose_of = |i: usize| {
+            let e = &dom.elements[i];
+            prose_before[e.end_block] - prose_before[e.first_block]
+        };
+        for (i, element) in dom.elements.iter().enumerate() {
+            let prose = prose_of(i);
+            let boxed = if furniture::is_story_mark(element) {
+                Some(i)
+            } else {
+                element.parent.and_then(|p| story_box[p])
+            };
+            story_box.push(boxed);
+            let holds_most = |of: usize| of > 0 && prose as f32 >= WRAPPER_SHARE * of as f32;
+            let wrapper = (holds_most(total) && (headlines == 0 || element.counts.headlines > 0))
+                || boxed.is_some_and(|b| holds_most(prose_of(b)));
             let is = if element.depth > 1 && !wrapper {
                 furniture::furniture(element)
             } else {

@@ -91,8 +91,8 @@ const PREFIXES: &[&str] = &[
 
 /// Parts that mark furniture only when they are the whole part (`ad`, not `adjacent`).
 const PARTS: &[&str] = &[
-    "ad", "ads", "adslot", "dfp", "meta", "more", "extra", "rail", "bio", "tools", "follow", "rss",
-    "dek", "error",
+    "ad", "ads", "adslot", "dfp", "meta", "extra", "rail", "bio", "tools", "follow", "rss", "dek",
+    "error",
 ];
 
 /// Furniture names written across parts: `most-read`, `read-also`.
@@ -201,23 +201,42 @@ pub fn furniture(element: &Element) -> Option<Furniture> {
     (!is_story_mark(element) && is_named_furniture(element)).then_some(Furniture::Named)
 }
 
-/// Whether an element's class or id names furniture.
+/// Whether an element's class or id names furniture. In a name that marks the story's
+/// box only what follows the mark counts (`article-body__newsletter` is furniture,
+/// `widget-post-content` is not): the end of a name is its most specific part.
 fn is_named_furniture(element: &Element) -> bool {
     names(element).any(|name| {
-        // A header holding the headline holds the standfirst and byline too, but a
-        // box's header within the story (`boxout__header`) is the story's.
-        (element.counts.headlines > 0 && name.contains("header"))
-            || PHRASES.iter().any(|p| name.contains(p))
-            || name
-                .split(['-', '_'])
-                .any(|part| PARTS.contains(&part) || PREFIXES.iter().any(|f| part.starts_with(f)))
+        let tail = story_mark_end(&name).map_or(name.as_str(), |end| &name[end..]);
+        is_furniture_name(tail, element)
     })
 }
 
-/// Whether an element's class, id or `itemprop` says it holds the story.
+/// Whether a lower-cased class name (or the end of one) names furniture.
+fn is_furniture_name(name: &str, element: &Element) -> bool {
+    // A header holding the headline holds the standfirst and byline too, but a box's
+    // header within the story (`boxout__header`) is the story's.
+    (element.counts.headlines > 0 && name.contains("header"))
+        || PHRASES.iter().any(|p| name.contains(p))
+        || name
+            .split(['-', '_'])
+            .any(|part| PARTS.contains(&part) || PREFIXES.iter().any(|f| part.starts_with(f)))
+}
+
+/// Where the last story mark in a lower-cased name ends.
+fn story_mark_end(name: &str) -> Option<usize> {
+    STORY_MARKS
+        .iter()
+        .filter_map(|mark| name.rfind(mark).map(|at| at + mark.len()))
+        .max()
+}
+
+/// Whether an element's class, id or `itemprop` says it holds the story: a name with
+/// a story mark and no furniture word after it.
 pub fn is_story_mark(element: &Element) -> bool {
     element.itemprop.eq_ignore_ascii_case("articleBody")
-        || names(element).any(|name| STORY_MARKS.iter().any(|mark| name.contains(mark)))
+        || names(element).any(|name| {
+            story_mark_end(&name).is_some_and(|end| !is_furniture_name(&name[end..], element))
+        })
 }
 
 /// How much an element's class and id say it holds the story: +25 for each of the
@@ -285,6 +304,7 @@ mod tests {
             ("div", "newsletter_box", ""),
             ("p", "photo-credit", ""),
             ("div", "right-rail", ""),
+            ("div", "article-body__tablet-newsletter", ""),
         ] {
             assert!(
                 furniture(&element(tag, class, id)).is_some(),
@@ -294,6 +314,7 @@ mod tests {
         for (tag, class, id) in [
             ("div", "adjacent", ""),
             ("div", "article-body sharing-enabled", ""),
+            ("div", "elementor-widget-theme-post-content", ""),
             ("div", "headline-wrapper", ""),
             ("p", "", "loaded"),
             ("section", "content", "main"),
