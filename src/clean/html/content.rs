@@ -26,6 +26,9 @@ const ENOUGH_CHARS: usize = 500;
 /// wrapper, whose class words describe the layout rather than furniture.
 const WRAPPER_SHARE: f32 = 0.5;
 
+/// Share of a box's text in a quote for the box to be a quotation of the story.
+const QUOTED_SHARE: f32 = 0.8;
+
 /// How strictly one attempt reads the page.
 #[derive(Debug, Clone, Copy)]
 struct Rules {
@@ -144,10 +147,14 @@ impl Furniture {
             let holds_most = |of: usize| of > 0 && prose as f32 >= WRAPPER_SHARE * of as f32;
             let wrapper = (holds_most(total) && (headlines == 0 || element.counts.headlines > 0))
                 || boxed.is_some_and(|b| holds_most(prose_of(b)));
-            let is = if element.depth > 1 && !wrapper {
-                furniture::furniture(element)
-            } else {
-                None
+            // A box named as furniture around a quote (`article-widget`, `tweet-embed`)
+            // holds a quotation of the story.
+            let quoted = element.chars > 0
+                && element.counts.quote_chars as f32 >= QUOTED_SHARE * element.chars as f32;
+            let is = match furniture::furniture(element) {
+                _ if element.depth <= 1 || wrapper => None,
+                Some(furniture::Furniture::Named) if quoted => None,
+                found => found,
             };
             let inherited = element.parent.is_some_and(|p| inside[p]);
             own.push(is);

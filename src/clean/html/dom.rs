@@ -146,6 +146,8 @@ pub struct Counts {
     pub heading_chars: usize,
     /// `<h1>`.
     pub headlines: usize,
+    /// Characters of text in quotes (`<blockquote>`).
+    pub quote_chars: usize,
 }
 
 impl Counts {
@@ -157,6 +159,7 @@ impl Counts {
         self.embeds += other.embeds;
         self.heading_chars += other.heading_chars;
         self.headlines += other.headlines;
+        self.quote_chars += other.quote_chars;
     }
 }
 
@@ -261,9 +264,10 @@ struct Builder<'a> {
     open: Vec<usize>,
     /// Open block elements, innermost last: where text goes.
     containers: Vec<usize>,
-    /// How many `<a>` and `<pre>` elements are open.
+    /// How many `<a>`, `<pre>` and `<blockquote>` elements are open.
     links: usize,
     pre: usize,
+    quotes: usize,
     run: Run,
 }
 
@@ -363,9 +367,10 @@ impl<'a> Builder<'a> {
         if kind.is_block() {
             self.containers.push(index);
         }
-        match tag {
-            "a" => self.links += 1,
-            _ if kind == Kind::Pre => self.pre += 1,
+        match kind {
+            Kind::Inline if tag == "a" => self.links += 1,
+            Kind::Pre => self.pre += 1,
+            Kind::Quote => self.quotes += 1,
             _ => {}
         }
     }
@@ -383,9 +388,10 @@ impl<'a> Builder<'a> {
             self.containers.pop();
         }
         self.open.pop();
-        match tag {
-            "a" => self.links = self.links.saturating_sub(1),
-            _ if kind == Kind::Pre => self.pre = self.pre.saturating_sub(1),
+        match kind {
+            Kind::Inline if tag == "a" => self.links = self.links.saturating_sub(1),
+            Kind::Pre => self.pre = self.pre.saturating_sub(1),
+            Kind::Quote => self.quotes = self.quotes.saturating_sub(1),
             _ => {}
         }
         let end = self.dom.elements.len();
@@ -456,6 +462,9 @@ impl<'a> Builder<'a> {
         if matches!(e.kind, Kind::Heading(_)) {
             e.counts.heading_chars += run.chars;
         }
+        if self.quotes > 0 {
+            e.counts.quote_chars += run.chars;
+        }
         self.dom.blocks.push(Block {
             text: run.text,
             element,
@@ -516,6 +525,13 @@ fn is_wide(c: char) -> bool {
 /// Whether an element and everything in it is hidden from readers.
 fn is_invisible(element: &scraper::node::Element) -> bool {
     if INVISIBLE.contains(&element.name()) {
+        return true;
+    }
+    if Kind::of(element.name()) == Kind::Inline
+        && element
+            .attr("class")
+            .is_some_and(super::furniture::is_inline_furniture)
+    {
         return true;
     }
     if element.attr("hidden").is_some() || element.attr("aria-hidden") == Some("true") {

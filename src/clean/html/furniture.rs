@@ -80,6 +80,10 @@ const PREFIXES: &[&str] = &[
     "shoutbox",
     "tags",
     "credit",
+    "photo",
+    "gallery",
+    "slideshow",
+    "carousel",
     "copyright",
     "timestamp",
     "standfirst",
@@ -179,6 +183,25 @@ const NEGATIVE: &[&str] = &[
     "tags",
     "widget",
 ];
+
+/// Words of the class names of inline elements that are not story text though they
+/// sit in its lines: a caption or credit written in a `<span>`, a card shown on hover.
+const INLINE_FURNITURE: &[&str] = &[
+    "caption",
+    "credit",
+    "rollover",
+    "tooltip",
+    "popover",
+    "hovercard",
+];
+
+/// Whether an inline element with this `class` attribute is furniture.
+pub fn is_inline_furniture(class: &str) -> bool {
+    class.split_whitespace().any(|name| {
+        let name = name.to_ascii_lowercase();
+        INLINE_FURNITURE.iter().any(|word| name.contains(word))
+    })
+}
 
 /// How an element is told for furniture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
