@@ -356,6 +356,7 @@ fn with_siblings(dom: &Dom, scores: &[f32], top: usize, rules: Rules) -> Vec<usi
     let top_score = score_or_zero(scores, top);
     let threshold = (top_score * 0.2).max(10.0);
     let top_class = dom.elements[top].class;
+    let best_threshold = (best_within(dom, scores, top) * 0.2).max(10.0);
     dom.children(parent)
         .filter(|&sibling| {
             if sibling == top {
@@ -369,6 +370,11 @@ fn with_siblings(dom: &Dom, scores: &[f32], top: usize, rules: Rules) -> Vec<usi
                     0.0
                 };
             if !scores[sibling].is_nan() && scores[sibling] + bonus >= threshold {
+                return true;
+            }
+            // A sibling whose best box scores like the top's best: a later section of
+            // the story, split off by a figure or an aside.
+            if best_within(dom, scores, sibling) >= best_threshold {
                 return true;
             }
             if element.kind == Kind::Paragraph
@@ -388,6 +394,14 @@ fn with_siblings(dom: &Dom, scores: &[f32], top: usize, rules: Rules) -> Vec<usi
             false
         })
         .collect()
+}
+
+/// The best score of a box within element `i` (itself included), 0 for none.
+fn best_within(dom: &Dom, scores: &[f32], i: usize) -> f32 {
+    scores[i..dom.elements[i].end]
+        .iter()
+        .filter(|s| !s.is_nan())
+        .fold(0.0, |best, &s| best.max(s))
 }
 
 /// Adds the story blocks of `root` to `out`: all but those in furniture below it, in
@@ -432,7 +446,10 @@ fn removed_boxes(dom: &Dom, root: usize) -> Vec<usize> {
             Kind::Box => element.has_block_children || matches!(element.tag, "form" | "fieldset"),
             _ => false,
         };
-        if conditional && should_remove(dom, i) {
+        if is_data_table(element) {
+            // A data table stays whole, its short rows included.
+            i = element.end;
+        } else if conditional && should_remove(dom, i) {
             removed.push(i);
             i = element.end;
         } else {
@@ -479,6 +496,15 @@ fn should_remove(dom: &Dom, i: usize) -> bool {
         || (weight >= 25.0 && density > 0.5)
         || (counts.embeds == 1 && chars < 75)
         || counts.embeds > 1
+}
+
+/// A table of data (standings, results, figures) rather than of layout: ten rows or
+/// more, or more than four columns.
+fn is_data_table(element: &super::dom::Element) -> bool {
+    let counts = element.counts;
+    element.tag == "table"
+        && counts.rows > 0
+        && (counts.rows >= 10 || counts.cells / counts.rows > 4)
 }
 
 /// A box whose only text says it is an advertisement or still loading.

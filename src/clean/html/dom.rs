@@ -148,6 +148,10 @@ pub struct Counts {
     pub headlines: usize,
     /// Characters of text in quotes (`<blockquote>`).
     pub quote_chars: usize,
+    /// Table rows (`<tr>`) and cells (`<td>`, `<th>`).
+    pub rows: usize,
+    /// Table cells.
+    pub cells: usize,
 }
 
 impl Counts {
@@ -160,6 +164,8 @@ impl Counts {
         self.heading_chars += other.heading_chars;
         self.headlines += other.headlines;
         self.quote_chars += other.quote_chars;
+        self.rows += other.rows;
+        self.cells += other.cells;
     }
 }
 
@@ -344,6 +350,8 @@ impl<'a> Builder<'a> {
             paragraphs: usize::from(tag == "p"),
             list_items: usize::from(tag == "li"),
             headlines: usize::from(tag == "h1"),
+            rows: usize::from(tag == "tr"),
+            cells: usize::from(matches!(tag, "td" | "th")),
             ..Counts::default()
         };
         self.dom.elements.push(Element {
