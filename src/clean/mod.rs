@@ -5,6 +5,7 @@
 //! a page is found in one backward pass over those judgements, so cleaning stays linear
 //! in the length of the page.
 
+mod credits;
 mod headline;
 pub mod html;
 pub mod learned;
@@ -82,7 +83,14 @@ pub fn clean_with_learned(
         let rule = if block_start.is_some_and(|start| i >= start) {
             Some(Rule::AppealBlock)
         } else if let Some(rule) = fact.rule {
-            Some(rule)
+            // A date stamp above the story is the article's date line.
+            match crate::date::date_line(line) {
+                Some(date) if rule == Rule::Byline && !story_started && out.text_date.is_none() => {
+                    out.text_date = Some(date);
+                    Some(Rule::DateLine)
+                }
+                _ => Some(rule),
+            }
         } else if let Some(count) = learned(line)
             .filter(|_| known_title.as_deref() != Some(rules::normalize(line).as_str()))
         {

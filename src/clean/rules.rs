@@ -7,6 +7,7 @@
 //! "Read more", "Monthly", "$10"). A sentence of reporting ("Farmers said they would
 //! support the plan") has the vocabulary but not the address, and stays.
 
+use super::credits::Credit;
 use aho_corasick::AhoCorasick;
 use std::sync::LazyLock;
 
@@ -37,6 +38,14 @@ pub enum Rule {
     Separator,
     /// A line that recurs across many articles of the source (see [`super::learned`]).
     Learned,
+    /// A byline or a date stamp (see [`super::credits`]).
+    Byline,
+    /// A photo credit or a contributor line.
+    Credit,
+    /// How to reach the reporter or send a tip.
+    Contact,
+    /// A copyright note.
+    Copyright,
 }
 
 impl Rule {
@@ -55,6 +64,10 @@ impl Rule {
             Rule::DateLine => "date line",
             Rule::Separator => "separator",
             Rule::Learned => super::learned::RULE,
+            Rule::Byline => "byline",
+            Rule::Credit => "credit",
+            Rule::Contact => "contact",
+            Rule::Copyright => "copyright",
         }
     }
 }
@@ -395,6 +408,19 @@ fn may_open_appeal(line: &str) -> bool {
 
 /// Judges one trimmed, non-blank line.
 pub fn classify(line: &str) -> LineFacts {
+    if let Some(credit) = super::credits::credit(line) {
+        let rule = match credit {
+            Credit::Stamp => Rule::Byline,
+            Credit::Credit => Rule::Credit,
+            Credit::Contact => Rule::Contact,
+            Credit::Copyright => Rule::Copyright,
+        };
+        return LineFacts {
+            rule: Some(rule),
+            neutral: true,
+            ..LineFacts::default()
+        };
+    }
     let word_count = line
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-'))
         .filter(|w| !w.is_empty())

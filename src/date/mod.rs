@@ -5,6 +5,12 @@
 //! between the years 1677 and 2262 (nanoseconds in an `i64`), so dates outside
 //! [`FIRST_YEAR`]..=[`LAST_YEAR`] are refused on input and query bounds are clamped.
 
+mod url;
+mod written;
+
+pub use url::date_from_url;
+pub use written::{date_line, find_written_date, is_weekday, month_number, written_date};
+
 use anyhow::{bail, Context, Result};
 use time::{Date, Month};
 
@@ -41,7 +47,7 @@ pub fn parse_published(value: &str) -> Option<Date> {
     let value = value.trim();
     numeric_prefix(value)
         .or_else(|| compact(value))
-        .or_else(|| written_date(without_weekday(value)))
+        .or_else(|| written_date(value))
 }
 
 /// `20180312`, as some `pubdate` meta tags write it.
@@ -58,23 +64,6 @@ fn compact(value: &str) -> Option<Date> {
     )
 }
 
-/// An RFC 2822 date without its leading weekday: `Tue, 12 Mar 2018 ...` gives
-/// `12 Mar 2018 ...`.
-fn without_weekday(value: &str) -> &str {
-    match value.split_once(',') {
-        Some((weekday, rest)) if weekday.len() <= 9 && weekday.chars().all(char::is_alphabetic) => {
-            let known = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-            let lower = weekday.to_ascii_lowercase();
-            if known.iter().any(|d| lower.starts_with(d)) {
-                rest.trim_start()
-            } else {
-                value
-            }
-        }
-        _ => value,
-    }
-}
-
 /// The moment a metadata value states, in UTC, when it is RFC 3339 with a time and a
 /// zone (`2019-03-04T01:15:00+03:00` is `2019-03-03T22:15:00Z`).
 pub fn parse_instant(value: &str) -> Option<time::OffsetDateTime> {
@@ -88,7 +77,7 @@ pub fn parse_instant(value: &str) -> Option<time::OffsetDateTime> {
 
 /// A `YYYY-MM-DD` (or `/`-separated) date at the start of `value`, followed by nothing,
 /// a time (`T` or space) or nothing else.
-fn numeric_prefix(value: &str) -> Option<Date> {
+pub(crate) fn numeric_prefix(value: &str) -> Option<Date> {
     let bytes = value.as_bytes();
     if bytes.len() < 10 {
         return None;
@@ -112,105 +101,6 @@ fn numeric_prefix(value: &str) -> Option<Date> {
         number(5..7)?,
         number(8..10)?,
     )
-}
-
-/// A `/YYYY/MM/DD/` run in a URL's path, as news sites put it (`/2011/03/31/slug`).
-pub fn date_from_url(url: &str) -> Option<Date> {
-    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = path.split(['?', '#']).next().unwrap_or(path);
-    let parts: Vec<&str> = path.split('/').collect();
-    parts.windows(3).find_map(|w| {
-        let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
-            n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-        };
-        if digits(w[0], 4..=4) && digits(w[1], 1..=2) && digits(w[2], 1..=2) {
-            day(w[0].parse().ok()?, w[1].parse().ok()?, w[2].parse().ok()?)
-        } else {
-            None
-        }
-    })
-}
-
-/// Labels that may stand before a date line at the top of an article.
-const DATE_LABELS: &[&str] = &["published", "updated", "posted", "date", "on", "last"];
-
-/// A publication date written on a line of its own near the top of an article:
-/// `Published March 31, 2011`, `31 March 2011`, `2011-03-31`, `Mar. 31, 2011`.
-///
-/// Only short lines count, so a sentence of reporting that mentions a day is not
-/// taken for the publication date.
-pub fn date_line(line: &str) -> Option<Date> {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let labelled = words.first().is_some_and(|w| {
-        let w = w.trim_end_matches(':').to_ascii_lowercase();
-        DATE_LABELS.contains(&w.as_str())
-    });
-    if words.is_empty() || words.len() > if labelled { 10 } else { 6 } {
-        return None;
-    }
-    let text = if labelled {
-        words[1..].join(" ")
-    } else {
-        words.join(" ")
-    };
-    let text = text.trim_start_matches(|c: char| c == ':' || c.is_whitespace());
-    if let Some(date) = numeric_prefix(text) {
-        return Some(date);
-    }
-    written_date(text)
-}
-
-/// `March 31, 2011`, `Mar. 31 2011`, `31 March 2011`, `31 Mar. 2011` at the start of
-/// `text`; anything after the year (a time, a zone) is ignored.
-fn written_date(text: &str) -> Option<Date> {
-    let tokens: Vec<String> = text
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|t| !t.is_empty())
-        .take(3)
-        .map(|t| t.trim_end_matches('.').to_ascii_lowercase())
-        .collect();
-    if tokens.len() < 3 {
-        return None;
-    }
-    let number = |s: &str| -> Option<u32> {
-        let s = s.trim_end_matches(|c: char| c.is_ascii_alphabetic()); // 31st, 2nd
-        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())?
-    };
-    let year = |s: &str| -> Option<i32> {
-        (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
-    };
-    if let Some(month) = month_number(&tokens[0]) {
-        return day(year(&tokens[2])?, month, number(&tokens[1])?);
-    }
-    let month = month_number(&tokens[1])?;
-    day(year(&tokens[2])?, month, number(&tokens[0])?)
-}
-
-/// The month number of an English month name or its usual abbreviation.
-fn month_number(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    if word.len() < 3 {
-        return None;
-    }
-    let word = if word == "sept" { "sep" } else { word };
-    MONTHS
-        .iter()
-        .position(|m| *m == word || (word.len() == 3 && m.starts_with(word)))
-        .map(|i| i as u32 + 1)
 }
 
 /// The period terms of a day: its year, month and day (`y2013`, `m2013-05`,
