@@ -17,7 +17,7 @@ pub enum Credit {
     /// A byline or a date stamp.
     Stamp,
     /// A photo credit or a contributor line.
-    Credit,
+    Attribution,
     /// How to reach the reporter or send a tip.
     Contact,
     /// A copyright note.
@@ -230,7 +230,7 @@ pub fn credit(line: &str) -> Option<Credit> {
     }
     let lower = line.to_lowercase();
     if is_contributor_line(&lower) || (words <= 10 && is_photo_credit(&lower)) {
-        return Some(Credit::Credit);
+        return Some(Credit::Attribution);
     }
     (words <= 16 && is_stamp(line)).then_some(Credit::Stamp)
 }
@@ -355,10 +355,10 @@ mod tests {
             ("segunda-feira, 22 de outubro de 2010 às 20:13", Credit::Stamp),
             ("Wednesday 20 November 2019 11:42, UK", Credit::Stamp),
             ("By Fiona Hargreaves", Credit::Stamp),
-            ("Fox News' Jessica Napoli contributed to this report.", Credit::Credit),
-            ("Reporting by Ana Ferreira; Editing by Tom Hale", Credit::Credit),
-            ("(Image: GETTY)", Credit::Credit),
-            ("Photo: Leonhard Foeger / Reuters", Credit::Credit),
+            ("Fox News' Jessica Napoli contributed to this report.", Credit::Attribution),
+            ("Reporting by Ana Ferreira; Editing by Tom Hale", Credit::Attribution),
+            ("(Image: GETTY)", Credit::Attribution),
+            ("Photo: Leonhard Foeger / Reuters", Credit::Attribution),
             (
                 "Have a tip? Amy Kuperinsky may be reached at akuperinsky@example.com. Follow her on Twitter @AmyKup.",
                 Credit::Contact,

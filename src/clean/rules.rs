@@ -41,7 +41,7 @@ pub enum Rule {
     /// A byline or a date stamp (see [`super::credits`]).
     Byline,
     /// A photo credit or a contributor line.
-    Credit,
+    Attribution,
     /// How to reach the reporter or send a tip.
     Contact,
     /// A copyright note.
@@ -411,7 +411,7 @@ pub fn classify(line: &str) -> LineFacts {
     if let Some(credit) = super::credits::credit(line) {
         let rule = match credit {
             Credit::Stamp => Rule::Byline,
-            Credit::Credit => Rule::Credit,
+            Credit::Attribution => Rule::Credit,
             Credit::Contact => Rule::Contact,
             Credit::Copyright => Rule::Copyright,
         };
