@@ -41,7 +41,7 @@ pub enum Rule {
     /// A byline or a date stamp (see [`super::credits`]).
     Byline,
     /// A photo credit or a contributor line.
-    Attribution,
+    Credit,
     /// How to reach the reporter or send a tip.
     Contact,
     /// A copyright note.
