@@ -121,7 +121,40 @@ const NAVIGATION: &[&str] = &[
     "loading",
     "scroll to continue",
     "listen to this article",
+    "this slideshow requires javascript",
+    "please enable javascript",
+    "javascript is required",
+    "enable javascript to view this content",
 ];
+
+/// Words of the short labels above lists of other articles: `More Great WIRED
+/// Stories`, `DON'T MISS`, `Recommended for you`.
+const OTHER_STORIES: &[&str] = &[
+    "stories",
+    "articles",
+    "related",
+    "read next",
+    "read more",
+    "more from",
+    "you may also",
+    "you might also",
+    "recommended",
+    "don't miss",
+    "don’t miss",
+    "dont miss",
+    "must read",
+    "further reading",
+    "more on this",
+    "latest news",
+    "top news",
+];
+
+/// Whether a short line that is not a sentence labels a list of other articles.
+fn names_other_stories(norm: &str, line: &str) -> bool {
+    norm.split(' ').count() <= 6
+        && !line.trim_end().ends_with(['.', '!', '?', ','])
+        && OTHER_STORIES.iter().any(|w| norm.contains(w))
+}
 
 /// Lines after which other articles' headlines are listed.
 const RELATED_HEADERS: &[&str] = &[
@@ -444,7 +477,8 @@ pub fn classify(line: &str) -> LineFacts {
     let word_count = words.len();
     let has = |set: &[&str]| words.iter().any(|w| set.contains(w));
 
-    let opens_related = RELATED_HEADERS.contains(&norm.as_str());
+    let opens_related =
+        RELATED_HEADERS.contains(&norm.as_str()) || names_other_stories(&norm, line);
     let appealish = contains_any(&lower, APPEAL_WORDS)
         || contains_any(&lower, APPEAL_BLOCK_WORDS)
         || PAYMENT.contains(&norm.as_str());
@@ -533,13 +567,28 @@ fn line_rule(
 
 /// The rule for a bare interface word or amount, compared as a whole normalised line.
 fn interface_rule(norm: &str) -> Option<Rule> {
-    if NAVIGATION.contains(&norm) {
+    if NAVIGATION.contains(&norm) || is_counter(norm) {
         Some(Rule::Navigation)
     } else if PAYMENT.contains(&norm) || is_amount(norm) {
         Some(Rule::Payment)
     } else {
         None
     }
+}
+
+/// A gallery's counters: `image 1 of 5`, `photo 2 of 12 image 3 of 12`.
+fn is_counter(norm: &str) -> bool {
+    let words: Vec<&str> = norm.split(' ').collect();
+    !words.is_empty()
+        && words.len() % 4 == 0
+        && words.chunks(4).all(|w| {
+            matches!(
+                w[0],
+                "image" | "photo" | "slide" | "picture" | "foto" | "imagen"
+            ) && w[1].bytes().all(|b| b.is_ascii_digit())
+                && matches!(w[2], "of" | "de" | "di" | "von" | "sur")
+                && w[3].bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// Lines that open a donation appeal: "A Message from The Herald:", "Dear readers,",
@@ -598,6 +647,9 @@ mod tests {
             ("* * *", "separator"),
             ("---", "separator"),
             ("Remind me later.", "payment"),
+            ("This slideshow requires JavaScript.", "navigation"),
+            ("Image 1 of 5", "navigation"),
+            ("Image 1 of 5 Image 2 of 5", "navigation"),
         ];
         for (line, expected) in cases {
             assert_eq!(rule(line), Some(expected), "{line}");
@@ -631,6 +683,9 @@ mod tests {
         assert!(classify("Before you go...").opens_appeal);
         assert!(!classify("Dear Minister Sadykova was not available for comment.").opens_appeal);
         assert!(classify("Related stories").opens_related);
+        assert!(classify("More Great WIRED Stories").opens_related);
+        assert!(classify("DON'T MISS").opens_related);
+        assert!(!classify("Stories of survival were told, and retold.").opens_related);
         assert!(classify("Your contribution keeps us independent.").appealish);
     }
 }
