@@ -106,6 +106,8 @@ fn weight(dom: &Dom, blocks: &[usize]) -> usize {
 
 /// Which elements are furniture, as marked on themselves and as inherited.
 struct Furniture {
+    /// What each element's tag and names say of it.
+    judgements: Vec<furniture::Judgement>,
     /// The element itself is furniture (and is no page-wide wrapper), and how it is told.
     own: Vec<Option<furniture::Furniture>>,
     /// The element or one it lies in is furniture.
@@ -127,6 +129,8 @@ impl Furniture {
         // A wrapper holds the headline too, when the page has one: a comment section
         // can hold more prose than the story, never the page's `<h1>`.
         let headlines = dom.elements.first().map_or(0, |root| root.counts.headlines);
+        let judgements: Vec<furniture::Judgement> =
+            dom.elements.iter().map(furniture::judge).collect();
         let mut own = Vec::with_capacity(dom.elements.len());
         let mut inside: Vec<bool> = Vec::with_capacity(dom.elements.len());
         // The nearest element (itself included) whose name marks the story's box, and
@@ -138,7 +142,7 @@ impl Furniture {
         };
         for (i, element) in dom.elements.iter().enumerate() {
             let prose = prose_of(i);
-            let boxed = if furniture::is_story_mark(element) {
+            let boxed = if judgements[i].story_mark {
                 Some(i)
             } else {
                 element.parent.and_then(|p| story_box[p])
@@ -151,7 +155,7 @@ impl Furniture {
             // holds a quotation of the story.
             let quoted = element.chars > 0
                 && element.counts.quote_chars as f32 >= QUOTED_SHARE * element.chars as f32;
-            let is = match furniture::furniture(element) {
+            let is = match judgements[i].furniture {
                 _ if element.depth <= 1 || wrapper => None,
                 Some(furniture::Furniture::Named) if quoted => None,
                 found => found,
@@ -160,7 +164,11 @@ impl Furniture {
             own.push(is);
             inside.push(is.is_some() || inherited);
         }
-        Furniture { own, inside }
+        Furniture {
+            judgements,
+            own,
+            inside,
+        }
     }
 
     /// Whether element `i` is furniture or lies in furniture below element `root`:
@@ -237,7 +245,7 @@ fn score(dom: &Dom, furniture: &Furniture, rules: Rules) -> Vec<f32> {
                 break;
             }
             if scores[ancestor].is_nan() {
-                scores[ancestor] = initial_score(dom, ancestor, rules);
+                scores[ancestor] = initial_score(dom, furniture, ancestor, rules);
             }
             let divider = match level {
                 0 => 1.0,
@@ -256,7 +264,7 @@ fn score(dom: &Dom, furniture: &Furniture, rules: Rules) -> Vec<f32> {
 }
 
 /// What a box scores before its paragraphs: by its tag, and its class words.
-fn initial_score(dom: &Dom, i: usize, rules: Rules) -> f32 {
+fn initial_score(dom: &Dom, furniture: &Furniture, i: usize, rules: Rules) -> f32 {
     let element = &dom.elements[i];
     let by_tag = match element.tag {
         "div" | "article" | "main" | "section" => 5.0,
@@ -266,12 +274,8 @@ fn initial_score(dom: &Dom, i: usize, rules: Rules) -> f32 {
         _ => 0.0,
     };
     let by_class = if rules.weigh_classes {
-        furniture::class_weight(element)
-            + if furniture::is_story_mark(element) {
-                25.0
-            } else {
-                0.0
-            }
+        let judgement = &furniture.judgements[i];
+        judgement.weight + if judgement.story_mark { 25.0 } else { 0.0 }
     } else {
         0.0
     };
@@ -409,7 +413,7 @@ fn best_within(dom: &Dom, scores: &[f32], i: usize) -> f32 {
 /// lines.
 fn collect(dom: &Dom, furniture: &Furniture, root: usize, rules: Rules, out: &mut Vec<usize>) {
     let removed = if rules.clean_conditionally {
-        removed_boxes(dom, root)
+        removed_boxes(dom, furniture, root)
     } else {
         Vec::new()
     };
@@ -435,7 +439,7 @@ fn collect(dom: &Dom, furniture: &Furniture, root: usize, rules: Rules, out: &mu
 
 /// The boxes, lists and tables below `root` that hold no story: link lists, image
 /// galleries, forms, tiny boxes, embeds (the outermost of each).
-fn removed_boxes(dom: &Dom, root: usize) -> Vec<usize> {
+fn removed_boxes(dom: &Dom, furniture: &Furniture, root: usize) -> Vec<usize> {
     let mut removed: Vec<usize> = Vec::new();
     let end = dom.elements[root].end;
     let mut i = root + 1;
@@ -449,7 +453,7 @@ fn removed_boxes(dom: &Dom, root: usize) -> Vec<usize> {
         if is_data_table(element) {
             // A data table stays whole, its short rows included.
             i = element.end;
-        } else if conditional && should_remove(dom, i) {
+        } else if conditional && should_remove(dom, i, furniture.judgements[i].weight) {
             removed.push(i);
             i = element.end;
         } else {
@@ -459,9 +463,8 @@ fn removed_boxes(dom: &Dom, root: usize) -> Vec<usize> {
     removed
 }
 
-fn should_remove(dom: &Dom, i: usize) -> bool {
+fn should_remove(dom: &Dom, i: usize, weight: f32) -> bool {
     let element = &dom.elements[i];
-    let weight = furniture::class_weight(element);
     if weight < 0.0 {
         return true;
     }

@@ -9,6 +9,8 @@
 //! holds most of the page's prose (see [`super::content`]).
 
 use super::dom::Element;
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
 
 /// Tags of the page's frame around the story.
 const FRAME_TAGS: &[&str] = &["nav", "aside", "footer", "header", "form", "menu", "figure"];
@@ -212,82 +214,131 @@ pub enum Furniture {
     Named,
 }
 
-/// Whether an element is furniture, and how it is told.
-pub fn furniture(element: &Element) -> Option<Furniture> {
-    if FRAME_TAGS.contains(&element.tag) {
-        return Some(Furniture::Frame);
-    }
-    let role = element.role.trim();
-    if !role.is_empty() && FRAME_ROLES.iter().any(|r| role.eq_ignore_ascii_case(r)) {
-        return Some(Furniture::Frame);
-    }
-    (!is_story_mark(element) && is_named_furniture(element)).then_some(Furniture::Named)
+/// What an element's tag, role, class and id say of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Judgement {
+    /// Whether it is furniture, and how it is told.
+    pub furniture: Option<Furniture>,
+    /// Whether a name marks it as the story's box (and says no more after the mark).
+    pub story_mark: bool,
+    /// How much its class and id say it holds the story: +25 for each of the two with
+    /// a positive word, -25 for each with a negative one.
+    pub weight: f32,
 }
 
-/// Whether an element's class or id names furniture. In a name that marks the story's
-/// box only what follows the mark counts (`article-body__newsletter` is furniture,
-/// `widget-post-content` is not): the end of a name is its most specific part.
-fn is_named_furniture(element: &Element) -> bool {
-    names(element).any(|name| {
-        let tail = story_mark_end(&name).map_or(name.as_str(), |end| &name[end..]);
-        is_furniture_name(tail, element)
-    })
+/// What a word of the vocabulary says when found in a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word {
+    /// Furniture wherever it stands.
+    Phrase,
+    /// Furniture at the start of a part.
+    Prefix,
+    /// Furniture as a whole part.
+    Part,
+    /// The story's box.
+    StoryMark,
+    /// A header: furniture when the element holds the headline.
+    Header,
+    /// Raises the class weight.
+    Positive,
+    /// Lowers the class weight.
+    Negative,
 }
 
-/// Whether a lower-cased class name (or the end of one) names furniture.
-fn is_furniture_name(name: &str, element: &Element) -> bool {
-    // A header holding the headline holds the standfirst and byline too, but a box's
-    // header within the story (`boxout__header`) is the story's.
-    (element.counts.headlines > 0 && name.contains("header"))
-        || PHRASES.iter().any(|p| name.contains(p))
-        || name
-            .split(['-', '_'])
-            .any(|part| PARTS.contains(&part) || PREFIXES.iter().any(|f| part.starts_with(f)))
-}
-
-/// Where the last story mark in a lower-cased name ends.
-fn story_mark_end(name: &str) -> Option<usize> {
-    STORY_MARKS
-        .iter()
-        .filter_map(|mark| name.rfind(mark).map(|at| at + mark.len()))
-        .max()
-}
-
-/// Whether an element's class, id or `itemprop` says it holds the story: a name with
-/// a story mark and no furniture word after it.
-pub fn is_story_mark(element: &Element) -> bool {
-    element.itemprop.eq_ignore_ascii_case("articleBody")
-        || names(element).any(|name| {
-            story_mark_end(&name).is_some_and(|end| !is_furniture_name(&name[end..], element))
-        })
-}
-
-/// How much an element's class and id say it holds the story: +25 for each of the
-/// two with a positive word, -25 for each with a negative one.
-pub fn class_weight(element: &Element) -> f32 {
-    let mut weight = 0.0;
-    for value in [element.class, element.id] {
-        if value.is_empty() {
-            continue;
-        }
-        let value = value.to_ascii_lowercase();
-        if NEGATIVE.iter().any(|w| value.contains(w)) {
-            weight -= 25.0;
-        }
-        if POSITIVE.iter().any(|w| value.contains(w)) {
-            weight += 25.0;
+/// Every word of the vocabulary in one automaton (ASCII case folded), and what each
+/// says, so that a name is judged in one pass.
+static VOCABULARY: LazyLock<Option<(AhoCorasick, Vec<Word>)>> = LazyLock::new(|| {
+    let groups: [(&[&str], Word); 7] = [
+        (PHRASES, Word::Phrase),
+        (PREFIXES, Word::Prefix),
+        (PARTS, Word::Part),
+        (STORY_MARKS, Word::StoryMark),
+        (&["header"], Word::Header),
+        (POSITIVE, Word::Positive),
+        (NEGATIVE, Word::Negative),
+    ];
+    let mut patterns = Vec::new();
+    let mut words = Vec::new();
+    for (list, word) in groups {
+        for pattern in list {
+            patterns.push(*pattern);
+            words.push(word);
         }
     }
-    weight
+    let automaton = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .ok()?;
+    Some((automaton, words))
+});
+
+/// Judges an element by its tag, role, class and id.
+pub fn judge(element: &Element) -> Judgement {
+    let mut judgement = Judgement::default();
+    let frame = FRAME_TAGS.contains(&element.tag) || {
+        let role = element.role.trim();
+        !role.is_empty() && FRAME_ROLES.iter().any(|r| role.eq_ignore_ascii_case(r))
+    };
+    let mut named = false;
+    let mut story_mark = element.itemprop.eq_ignore_ascii_case("articleBody");
+    if let Some((automaton, words)) = VOCABULARY.as_ref() {
+        let mut found: Vec<(Word, usize, usize)> = Vec::new();
+        for value in [element.class, element.id] {
+            let (mut positive, mut negative) = (false, false);
+            for name in value.split_whitespace() {
+                found.clear();
+                found.extend(
+                    automaton
+                        .find_overlapping_iter(name)
+                        .map(|m| (words[m.pattern().as_usize()], m.start(), m.end())),
+                );
+                positive |= found.iter().any(|f| f.0 == Word::Positive);
+                negative |= found.iter().any(|f| f.0 == Word::Negative);
+                // In a name that marks the story's box only what follows the mark
+                // counts: the end of a name is its most specific part.
+                let mark_end = found
+                    .iter()
+                    .filter(|f| f.0 == Word::StoryMark)
+                    .map(|f| f.2)
+                    .max();
+                let tail_furniture = found
+                    .iter()
+                    .filter(|f| mark_end.is_none_or(|end| f.1 >= end))
+                    .any(|&(word, start, end)| is_furniture_word(name, word, start, end, element));
+                match mark_end {
+                    Some(_) if !tail_furniture => story_mark = true,
+                    _ => named |= tail_furniture,
+                }
+            }
+            judgement.weight +=
+                if positive { 25.0 } else { 0.0 } - if negative { 25.0 } else { 0.0 };
+        }
+    }
+    judgement.story_mark = story_mark;
+    judgement.furniture = if frame {
+        Some(Furniture::Frame)
+    } else if named && !story_mark {
+        Some(Furniture::Named)
+    } else {
+        None
+    };
+    judgement
 }
 
-/// The element's class names and id, lower-cased.
-fn names<'e>(element: &'e Element) -> impl Iterator<Item = String> + 'e {
-    element
-        .class
-        .split_whitespace()
-        .chain(element.id.split_whitespace())
-        .map(str::to_ascii_lowercase)
+/// Whether a word found at `start..end` of a name makes the element furniture.
+fn is_furniture_word(name: &str, word: Word, start: usize, end: usize, element: &Element) -> bool {
+    let bytes = name.as_bytes();
+    let part_starts = start == 0 || matches!(bytes[start - 1], b'-' | b'_');
+    let part_ends = end == bytes.len() || matches!(bytes[end], b'-' | b'_');
+    match word {
+        Word::Phrase => true,
+        Word::Prefix => part_starts,
+        Word::Part => part_starts && part_ends,
+        // A header holding the headline holds the standfirst and byline too, but a
+        // box's header within the story (`boxout__header`) is the story's.
+        Word::Header => element.counts.headlines > 0,
+        Word::StoryMark | Word::Positive | Word::Negative => false,
+    }
 }
 
 #[cfg(test)]
@@ -352,8 +403,10 @@ mod tests {
 
     #[test]
     fn class_weights() {
-        assert_eq!(class_weight(&element("div", "article-body", "")), 25.0);
-        assert_eq!(class_weight(&element("div", "sidebar", "comments")), -50.0);
-        assert_eq!(class_weight(&element("div", "", "")), 0.0);
+        assert_eq!(judge(&element("div", "article-body", "")).weight, 25.0);
+        assert_eq!(judge(&element("div", "sidebar", "comments")).weight, -50.0);
+        assert_eq!(judge(&element("div", "", "")).weight, 0.0);
+        assert!(judge(&element("div", "Article-Body", "")).story_mark);
+        assert!(!judge(&element("div", "article-body__newsletter", "")).story_mark);
     }
 }
