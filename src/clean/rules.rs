@@ -580,7 +580,7 @@ fn interface_rule(norm: &str) -> Option<Rule> {
 fn is_counter(norm: &str) -> bool {
     let words: Vec<&str> = norm.split(' ').collect();
     !words.is_empty()
-        && words.len() % 4 == 0
+        && words.len().is_multiple_of(4)
         && words.chunks(4).all(|w| {
             matches!(
                 w[0],

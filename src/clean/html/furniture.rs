@@ -381,7 +381,7 @@ mod tests {
             ("div", "article-body__tablet-newsletter", ""),
         ] {
             assert!(
-                furniture(&element(tag, class, id)).is_some(),
+                judge(&element(tag, class, id)).furniture.is_some(),
                 "{tag} {class} {id}"
             );
         }
@@ -394,7 +394,7 @@ mod tests {
             ("section", "content", "main"),
         ] {
             assert_eq!(
-                furniture(&element(tag, class, id)),
+                judge(&element(tag, class, id)).furniture,
                 None,
                 "{tag} {class} {id}"
             );
