@@ -4,7 +4,8 @@
 use serde::Serialize;
 use time::Date;
 
-/// Where an article's publication date came from, in order of precedence.
+/// Where an article's publication date came from (the extract step's `DATE` table
+/// orders the finer origins behind these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DateSource {
@@ -23,7 +24,7 @@ pub enum DateSource {
 }
 
 impl DateSource {
-    /// Every source, in order of precedence.
+    /// Every source.
     pub const ALL: [DateSource; 6] = [
         DateSource::Header,
         DateSource::Manifest,
@@ -79,8 +80,13 @@ pub struct Article {
     pub date_from: Option<DateSource>,
     /// The dateline place of the first paragraph ("Almaty, Kazakhstan").
     pub place: Option<String>,
-    /// The publishing site.
+    /// The publishing site, as the article names it.
     pub source: Option<String>,
+    /// The key that groups the site's articles however their metadata names it: the
+    /// registrable part of the URL's host, else the folder (see
+    /// [`crate::extract::site_key`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     /// The article's address on the web.
     pub url: Option<String>,
     /// The file the article was read from, as given on the command line.

@@ -307,6 +307,7 @@ mod tests {
             date_from: None,
             place: Some("Almaty, Kazakhstan".into()),
             source: None,
+            site: None,
             url: None,
             path: "/corpus/a.txt".into(),
             line: None,

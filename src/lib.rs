@@ -29,6 +29,7 @@
 //!     date_from: None,
 //!     place: cleaned.place,
 //!     source: Some("The Steppe Herald".into()),
+//!     site: None,
 //!     url: None,
 //!     path: "kapshagai.txt".into(),
 //!     line: None,
@@ -53,6 +54,7 @@ pub mod cli;
 pub mod date;
 pub mod evaluate;
 pub mod export;
+pub mod extract;
 pub mod histogram;
 pub mod indexer;
 pub mod ingest;

@@ -262,16 +262,16 @@ fn run_evaluate(args: EvaluateArgs) -> Result<ExitCode> {
 }
 
 fn run_clean(args: CleanArgs) -> Result<ExitCode> {
-    let (learned, source) = if args.location.index.exists() {
+    let (learned, indexed) = if args.location.index.exists() {
         let index = schema::open(&args.location.index)?;
         (
             Some(dateline::indexer::learned_from_index(&index)?),
-            dateline::indexer::indexed_source(&index, &args.file)?,
+            dateline::indexer::indexed_file(&index, &args.file)?,
         )
     } else {
         (None, None)
     };
-    let parsed = ingest::read_one(&args.file, learned.as_ref(), source.as_deref())?;
+    let parsed = ingest::read_one(&args.file, learned.as_ref(), indexed.as_ref())?;
     for problem in &parsed.problems {
         eprintln!(
             "dateline: {}: {}",

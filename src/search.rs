@@ -651,6 +651,7 @@ fn stored_article(fields: Fields, doc: &TantivyDocument) -> Article {
         date_from,
         place: text(doc, fields.place),
         source: text(doc, fields.source),
+        site: text(doc, fields.site),
         url: text(doc, fields.url),
         path: text(doc, fields.path).unwrap_or_default(),
         line: doc
@@ -703,6 +704,7 @@ mod tests {
             date_from: None,
             place: None,
             source: Some("Test Wire".into()),
+            site: None,
             url: None,
             path: format!("/corpus/{id}.txt"),
             line: None,

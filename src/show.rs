@@ -96,6 +96,7 @@ mod tests {
             date_from: Some(crate::DateSource::Json),
             place: None,
             source: Some("River Post".into()),
+            site: None,
             url: None,
             path: "/news/river/archive.json".into(),
             line: Some(2),

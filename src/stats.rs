@@ -102,6 +102,7 @@ mod tests {
             date_from: None,
             place: None,
             source: source.map(str::to_string),
+            site: None,
             url: None,
             path: id.into(),
             line: None,

@@ -87,6 +87,7 @@ fn article(id: &str, title: String, body: String, date: Option<time::Date>) -> A
         date_from: None,
         place: None,
         source: None,
+        site: None,
         url: None,
         path: format!("/corpus/{id}.txt"),
         line: None,

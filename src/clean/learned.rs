@@ -26,10 +26,11 @@ pub fn threshold(articles: u32) -> u32 {
     MIN_ARTICLES.max((articles as f64).sqrt().ceil() as u32)
 }
 
-/// The key under which a source's lines are counted, or `None` without a source.
-pub fn source_key(source: Option<&str>) -> Option<u64> {
-    let source = source?.trim();
-    (!source.is_empty()).then(|| xxh3_64(source.to_lowercase().as_bytes()).max(1))
+/// The key under which a site's lines are counted (from its
+/// [`crate::Article::site`]), or `None` without a site.
+pub fn site_hash(site: Option<&str>) -> Option<u64> {
+    let site = site?.trim();
+    (!site.is_empty()).then(|| xxh3_64(site.to_lowercase().as_bytes()).max(1))
 }
 
 /// The key of one line of a source: the source and the line with case and whitespace
@@ -207,6 +208,7 @@ mod tests {
             date_from: None,
             place: None,
             source: Some("Courier".into()),
+            site: None,
             url: None,
             path: title.into(),
             line: None,
@@ -226,8 +228,8 @@ mod tests {
 
     #[test]
     fn lines_in_enough_articles_of_a_source_are_learned_and_dropped() {
-        let source = source_key(Some("Courier")).unwrap();
-        let other = source_key(Some("Herald")).unwrap();
+        let source = site_hash(Some("Courier")).unwrap();
+        let other = site_hash(Some("Herald")).unwrap();
         let tagline = "The Courier is an independent outlet registered in Ghent.";
         let bodies = [
             format!("Story one opens.\n\n{tagline}\n\nStory one closes."),
@@ -259,7 +261,7 @@ mod tests {
 
     #[test]
     fn filtering_a_body_keeps_its_paragraphs() {
-        let source = source_key(Some("Courier")).unwrap();
+        let source = site_hash(Some("Courier")).unwrap();
         let mut counts = LineCounts::default();
         for _ in 0..3 {
             counts.add(source, &line_keys(source, &article("T", "Site line.")));
@@ -282,7 +284,7 @@ mod tests {
 
     #[test]
     fn a_title_is_never_dropped() {
-        let source = source_key(Some("Courier")).unwrap();
+        let source = site_hash(Some("Courier")).unwrap();
         let mut counts = LineCounts::default();
         let line = "Weekly market prices";
         for _ in 0..4 {
@@ -294,6 +296,6 @@ mod tests {
         let cleaned = crate::clean::clean_with_learned(&page, Some(line), &is_learned);
         assert_eq!(cleaned.dropped[0].rule, "title");
         assert_eq!(cleaned.body, "Prices rose.");
-        assert_eq!(source_key(Some("  ")), None);
+        assert_eq!(site_hash(Some("  ")), None);
     }
 }

@@ -240,8 +240,8 @@ fn report_walk(corpus: &ingest::Corpus, stats: &mut RunStats, observer: &mut dyn
     }
 }
 
-/// Opens tantivy's writer with 40% of the memory budget; a second run on the same
-/// index is told the index is in use.
+/// Opens tantivy's writer with 40% of the memory budget, after removing what an
+/// interrupted run left; a second run on the same index is told the index is in use.
 fn open_writer(index: &DatelineIndex, threads: usize, memory_bytes: usize) -> Result<IndexWriter> {
     let writer_memory = (memory_bytes / 10 * 4).max((threads * 20) << 20);
     let writer: IndexWriter = index
@@ -260,6 +260,13 @@ fn open_writer(index: &DatelineIndex, threads: usize, memory_bytes: usize) -> Re
     let mut policy = tantivy::indexer::LogMergePolicy::default();
     policy.set_max_docs_before_merge(MAX_MERGED_DOCS);
     writer.set_merge_policy(Box::new(policy));
+    // A run killed before its commit leaves the files it had written; removing them
+    // first keeps them from filling the disk and from colliding with the names this
+    // run gives its own files (a segment's deletes are named by the last commit).
+    writer
+        .garbage_collect_files()
+        .wait()
+        .context("removing the files an interrupted run left in the index")?;
     Ok(writer)
 }
 
@@ -517,7 +524,7 @@ impl Run<'_> {
             .articles
             .iter()
             .map(|a| {
-                let source = learned::source_key(a.article.source.as_deref());
+                let source = learned::site_hash(a.article.site.as_deref());
                 ArticleLines {
                     source,
                     keys: source.map_or_else(Vec::new, |s| learned::line_keys(s, &a.article)),
@@ -574,7 +581,7 @@ impl Run<'_> {
         // lines; the others are cleaned again from the file with the learned lines.
         let filter_only = |parsed: &Parsed| {
             parsed.articles.iter().all(|e| {
-                learned::source_key(e.article.source.as_deref()).is_none_or(|source| {
+                learned::site_hash(e.article.site.as_deref()).is_none_or(|source| {
                     !learned.changes_more_than_body(source, &e.article, e.title_from_file_name)
                 })
             })
@@ -583,7 +590,7 @@ impl Run<'_> {
             (Some(stamp), Some(parsed)) if !has_learned => (stamp, parsed),
             (Some(stamp), Some(mut parsed)) if filter_only(&parsed) => {
                 for e in &mut parsed.articles {
-                    if let Some(source) = learned::source_key(e.article.source.as_deref()) {
+                    if let Some(source) = learned::site_hash(e.article.site.as_deref()) {
                         if let Some(body) = learned.filter_body(source, &e.article.body) {
                             e.article.body = body;
                         }
@@ -610,7 +617,7 @@ impl Run<'_> {
         let mut undated = 0;
         let mut lines = work.lines.into_iter();
         for Extracted { article, .. } in parsed.articles {
-            let source = learned::source_key(article.source.as_deref());
+            let source = learned::site_hash(article.site.as_deref());
             let keys = match lines.next() {
                 Some(first_phase) if first_phase.source == source => first_phase.keys,
                 _ => source.map_or_else(Vec::new, |s| learned::line_keys(s, &article)),
@@ -645,7 +652,7 @@ impl Run<'_> {
         let context = ReadContext {
             manifest,
             learned: Some(learned),
-            fallback_source: None,
+            indexed: None,
         };
         let parsed = ingest::parse(file, &bytes, context).map_err(|err| format!("{err:#}"))?;
         let stamp = FileStamp {
@@ -714,9 +721,9 @@ pub fn learned_from_index(index: &DatelineIndex) -> Result<Learned> {
     Ok(counts.learned())
 }
 
-/// The source the index recorded for the articles of the file at `path`, if it holds
-/// them.
-pub fn indexed_source(index: &DatelineIndex, path: &Path) -> Result<Option<String>> {
+/// What the index recorded for the articles of the file at `path` (source and site), if
+/// it holds them.
+pub fn indexed_file(index: &DatelineIndex, path: &Path) -> Result<Option<ingest::Indexed>> {
     use tantivy::schema::Value;
     let fields = index.fields;
     let searcher = index
@@ -741,10 +748,15 @@ pub fn indexed_source(index: &DatelineIndex, path: &Path) -> Result<Option<Strin
     let doc: TantivyDocument = searcher
         .doc(*address)
         .context("reading an indexed article")?;
-    Ok(doc
-        .get_first(fields.source)
-        .and_then(|v| v.as_str())
-        .map(str::to_string))
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    Ok(Some(ingest::Indexed {
+        source: text(fields.source),
+        site: text(fields.site),
+    }))
 }
 
 /// Hash of everything an article's indexed form depends on.
@@ -836,6 +848,7 @@ pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDo
     for (field, value) in [
         (fields.place, &article.place),
         (fields.source, &article.source),
+        (fields.site, &article.site),
         (fields.url, &article.url),
         (fields.lang, &article.lang),
     ] {

@@ -1,8 +1,7 @@
 //! JSON articles as crawlers write them: `.jsonl`/`.ndjson` (one article a line) and
 //! `.json` (one article or an array), with the field names crawlers use.
 
-use super::Metadata;
-use crate::article::DateSource;
+use crate::extract::{Candidates, Field, Origin};
 use serde_json::{Map, Value};
 
 /// Field names for each part of an article, in order of preference.
@@ -21,8 +20,9 @@ const URL: &[&str] = &["url", "link"];
 const SOURCE: &[&str] = &["source", "site", "source_domain", "publisher"];
 const LANG: &[&str] = &["language", "lang"];
 
-/// One JSON article: its metadata and its raw text, or why it cannot be read.
-pub fn record(value: &Value) -> Result<(Metadata, String), String> {
+/// One JSON article: the values its fields give and its raw text, or why it cannot
+/// be read.
+pub fn record(value: &Value) -> Result<(Candidates, String), String> {
     let Value::Object(object) = value else {
         return Err(format!("expected a JSON object, found {}", kind(value)));
     };
@@ -32,13 +32,20 @@ pub fn record(value: &Value) -> Result<(Metadata, String), String> {
             TEXT.join(", ")
         )
     })?;
-    let meta = Metadata {
-        title: first_string(object, TITLE),
-        date: first_date(object).map(|d| (d, DateSource::Json)),
-        url: first_string(object, URL),
-        source: first_string(object, SOURCE),
-        lang: first_string(object, LANG).map(|l| l.to_ascii_lowercase()),
-    };
+    let mut meta = Candidates::default();
+    for (field, names) in [
+        (Field::Title, TITLE),
+        (Field::Url, URL),
+        (Field::Source, SOURCE),
+        (Field::Lang, LANG),
+    ] {
+        if let Some(value) = first_string(object, names) {
+            meta.add(field, Origin::Json, &value);
+        }
+    }
+    if let Some(date) = first_date(object) {
+        meta.add(Field::Date, Origin::Json, &date);
+    }
     Ok((meta, text))
 }
 
@@ -83,14 +90,15 @@ mod tests {
             "source_domain": "r.example"
         }))
         .unwrap();
-        assert_eq!(meta.title.as_deref(), Some("Port strike ends"));
+        let value = |list: &[crate::extract::Candidate]| {
+            assert!(list.iter().all(|c| c.origin == Origin::Json));
+            list.first().map(|c| c.value.clone())
+        };
+        assert_eq!(value(&meta.titles).as_deref(), Some("Port strike ends"));
         assert_eq!(text, "Dockers returned.");
-        assert_eq!(
-            meta.date,
-            Some(("2021-06-03 14:20:00".into(), DateSource::Json))
-        );
-        assert_eq!(meta.url.as_deref(), Some("https://r.example/a"));
-        assert_eq!(meta.source.as_deref(), Some("r.example"));
+        assert_eq!(value(&meta.dates).as_deref(), Some("2021-06-03 14:20:00"));
+        assert_eq!(value(&meta.urls).as_deref(), Some("https://r.example/a"));
+        assert_eq!(value(&meta.sources).as_deref(), Some("r.example"));
     }
 
     #[test]
@@ -99,7 +107,7 @@ mod tests {
         let err = record(&json!({"title": "x", "text": ["not", "text"]})).unwrap_err();
         assert!(err.contains("no article text"), "{err}");
         let (meta, _) = record(&json!({"title": ["a"], "text": "t", "date": 20110331})).unwrap();
-        assert_eq!(meta.title, None);
-        assert_eq!(meta.date.map(|d| d.0).as_deref(), Some("20110331"));
+        assert!(meta.titles.is_empty());
+        assert_eq!(meta.dates[0].value, "20110331");
     }
 }

@@ -1,6 +1,7 @@
 //! `manifest.jsonl`: per-folder metadata for text articles, one JSON object a line
 //! naming a file of the folder and giving its date, URL, title or source.
 
+use crate::extract::{Candidates, Field, Origin};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -24,6 +25,22 @@ pub struct ManifestEntry {
     /// The publishing site.
     #[serde(default, deserialize_with = "lenient_string")]
     pub source: Option<String>,
+}
+
+impl ManifestEntry {
+    /// Adds what the entry says to the values found for an article.
+    pub fn add_to(&self, candidates: &mut Candidates) {
+        for (field, value) in [
+            (Field::Title, &self.title),
+            (Field::Date, &self.date),
+            (Field::Url, &self.url),
+            (Field::Source, &self.source),
+        ] {
+            if let Some(value) = value {
+                candidates.add(field, Origin::Manifest, value);
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -1,17 +1,18 @@
-//! Ingest: finding article files under the paths given, reading each format, and
-//! assembling an [`Article`] from a file's metadata and its cleaned text.
+//! Ingest: finding article files under the paths given, and reading each format into
+//! raw articles (their text, and every value found for each field, tagged with where
+//! it was found), which the [`crate::extract`] step turns into articles.
 
 mod html;
 mod json;
 mod manifest;
 mod text;
 
+pub use crate::extract::{Extracted, Indexed};
 pub use manifest::{ManifestEntry, Manifests, MANIFEST_NAME};
 pub use text::split_header;
 
-use crate::article::{Article, DateSource, DroppedLine};
-use crate::clean::{self, learned, learned::Learned};
-use crate::date;
+use crate::clean::learned::Learned;
+use crate::extract::{self, RawArticle};
 use anyhow::{bail, Context, Result};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -45,37 +46,6 @@ impl Format {
             "html" | "htm" | "xhtml" => Some(Format::Html),
             _ => None,
         }
-    }
-}
-
-/// Metadata that comes with an article from outside its text: a header block, a
-/// manifest entry or JSON fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Metadata {
-    /// The headline.
-    pub title: Option<String>,
-    /// The date as written, and where it was written.
-    pub date: Option<(String, DateSource)>,
-    /// The article's address.
-    pub url: Option<String>,
-    /// The publishing site.
-    pub source: Option<String>,
-    /// The language the input declares.
-    pub lang: Option<String>,
-}
-
-impl Metadata {
-    /// Fills the fields this metadata lacks from a manifest entry.
-    fn or_manifest(mut self, entry: Option<&ManifestEntry>) -> Metadata {
-        if let Some(entry) = entry {
-            self.title = self.title.or_else(|| entry.title.clone());
-            self.date = self
-                .date
-                .or_else(|| entry.date.clone().map(|d| (d, DateSource::Manifest)));
-            self.url = self.url.or_else(|| entry.url.clone());
-            self.source = self.source.or_else(|| entry.source.clone());
-        }
-        self
     }
 }
 
@@ -164,35 +134,6 @@ pub fn walk(roots: &[PathBuf], exclude: Option<&Path>) -> Corpus {
     corpus
 }
 
-/// An article with the lines the cleaner dropped from it.
-#[derive(Debug, Clone)]
-pub struct Extracted {
-    /// The article.
-    pub article: Article,
-    /// The lines removed from its text, with their rules.
-    pub dropped: Vec<DroppedLine>,
-    /// Whether the title is the file's name, for want of a headline in the text.
-    pub title_from_file_name: bool,
-}
-
-impl Extracted {
-    /// Roughly how many bytes the article and its dropped lines take in memory.
-    pub fn approximate_size(&self) -> usize {
-        let a = &self.article;
-        let text = a.title.len() + a.body.len() + a.path.len() + a.id.len();
-        let optional = [&a.place, &a.source, &a.url, &a.lang]
-            .iter()
-            .map(|v| v.as_ref().map_or(0, String::len))
-            .sum::<usize>();
-        let dropped = self
-            .dropped
-            .iter()
-            .map(|d| d.line.len() + std::mem::size_of::<DroppedLine>())
-            .sum::<usize>();
-        std::mem::size_of::<Extracted>() + text + optional + dropped
-    }
-}
-
 /// What one file gave: its articles, and problems with parts of it that were skipped
 /// (a bad line of a JSON-lines file, an unreadable date).
 #[derive(Debug, Default)]
@@ -226,22 +167,28 @@ pub struct ReadContext<'a> {
     pub manifest: Option<&'a ManifestEntry>,
     /// Boilerplate learned from the corpus, dropped like the rules' boilerplate.
     pub learned: Option<&'a Learned>,
-    /// The source to use when the file and its URL give none (the one recorded in an
-    /// index), before the folder's name.
-    pub fallback_source: Option<&'a str>,
+    /// What an index recorded for the file, when it is read again on its own.
+    pub indexed: Option<&'a Indexed>,
 }
 
 /// Reads the articles of one file from its bytes. An error means nothing in the file
 /// could be used.
 pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Parsed> {
-    let manifest = context.manifest;
     let (text, lossy) = decode(bytes)?;
     let mut parsed = Parsed {
         lossy,
         ..Parsed::default()
     };
-    let add = |meta: Metadata, body: &str, line: Option<usize>, parsed: &mut Parsed| {
-        let (extracted, note) = assemble(meta, body, file, line, context);
+    let extract_context = extract::Context {
+        learned: context.learned,
+        indexed: context.indexed,
+    };
+    let add = |mut raw: RawArticle, parsed: &mut Parsed| {
+        if let Some(entry) = context.manifest {
+            entry.add_to(&mut raw.candidates);
+        }
+        let line = raw.line;
+        let (extracted, note) = extract::article(raw, file, extract_context);
         if let Some(note) = note {
             let at = line.map_or(String::new(), |n| format!("line {n}: "));
             parsed.notes.push(format!("{at}{note}"));
@@ -250,23 +197,23 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
     };
     match file.format {
         Format::Text => {
-            let (meta, body) = split_header(&text);
+            let (candidates, body) = split_header(&text);
             if body.trim().is_empty() {
                 bail!("empty article: no text");
             }
-            add(meta.or_manifest(manifest), body, None, &mut parsed);
+            let raw = RawArticle {
+                candidates,
+                text: body.to_string(),
+                line: None,
+            };
+            add(raw, &mut parsed);
         }
         Format::Html => {
-            let page = html::extract(&text);
-            if page.text.trim().is_empty() {
-                bail!("no story text found in the page");
+            let raw = html::read(&text);
+            if raw.text.trim().is_empty() {
+                bail!("no text in the page: it shows nothing to read");
             }
-            let mut meta = page.meta.or_manifest(manifest);
-            let url_dated = meta.url.as_deref().and_then(date::date_from_url).is_some();
-            if meta.date.is_none() && !url_dated {
-                meta.date = page.byline_date.map(|day| (day, DateSource::Text));
-            }
-            add(meta, &page.text, None, &mut parsed);
+            add(raw, &mut parsed);
         }
         Format::JsonLines => {
             for (n, line) in text.lines().enumerate() {
@@ -277,7 +224,14 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
                     .map_err(|e| format!("invalid JSON: {e}"))
                     .and_then(|value| json::record(&value));
                 match record {
-                    Ok((meta, body)) => add(meta, &body, Some(n + 1), &mut parsed),
+                    Ok((candidates, body)) => {
+                        let raw = RawArticle {
+                            candidates,
+                            text: body,
+                            line: Some(n + 1),
+                        };
+                        add(raw, &mut parsed);
+                    }
                     Err(problem) => parsed.problems.push(format!("line {}: {problem}", n + 1)),
                 }
             }
@@ -297,9 +251,15 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
             };
             let several = items.len() > 1;
             for (n, item) in items.iter().enumerate() {
-                let item_no = several.then_some(n + 1);
                 match json::record(item) {
-                    Ok((meta, body)) => add(meta, &body, item_no, &mut parsed),
+                    Ok((candidates, body)) => {
+                        let raw = RawArticle {
+                            candidates,
+                            text: body,
+                            line: several.then_some(n + 1),
+                        };
+                        add(raw, &mut parsed);
+                    }
                     Err(problem) => parsed.problems.push(format!("item {}: {problem}", n + 1)),
                 }
             }
@@ -318,11 +278,11 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
 }
 
 /// Reads one file on its own, with its folder's manifest, as `dateline clean` does;
-/// `learned` and `fallback_source` are as in [`ReadContext`].
+/// `learned` and `indexed` are as in [`ReadContext`].
 pub fn read_one(
     path: &Path,
     learned: Option<&Learned>,
-    fallback_source: Option<&str>,
+    indexed: Option<&Indexed>,
 ) -> Result<Parsed> {
     let format = Format::of(path).ok_or_else(|| {
         anyhow::anyhow!(
@@ -341,7 +301,7 @@ pub fn read_one(
     let context = ReadContext {
         manifest: manifests.get(path),
         learned,
-        fallback_source,
+        indexed,
     };
     let mut parsed =
         parse(&file, &bytes, context).with_context(|| format!("cannot read {}", path.display()))?;
@@ -353,117 +313,10 @@ pub fn read_one(
     Ok(parsed)
 }
 
-/// Builds the article from its metadata and raw text, with the dropped lines; the
-/// second value says why a stated date could not be used, if it could not.
-fn assemble(
-    meta: Metadata,
-    raw_text: &str,
-    file: &CorpusFile,
-    line: Option<usize>,
-    context: ReadContext,
-) -> (Extracted, Option<String>) {
-    let source = meta
-        .source
-        .clone()
-        .or_else(|| meta.url.as_deref().and_then(url_host))
-        .or_else(|| context.fallback_source.map(str::to_string))
-        .or_else(|| top_folder(&file.path, &file.root));
-    let source_key = learned::source_key(source.as_deref());
-    let is_learned = |line: &str| context.learned?.count(source_key?, line);
-    let cleaned = clean::clean_with_learned(raw_text, meta.title.as_deref(), &is_learned);
-    let mut problem = None;
-    let stated = meta
-        .date
-        .as_ref()
-        .and_then(|(text, from)| match date::parse_published(text) {
-            Some(day) => Some((day, *from)),
-            None => {
-                problem = Some(format!(
-                    "unreadable {} date `{text}`, looked for another",
-                    from.as_str()
-                ));
-                None
-            }
-        });
-    let published = meta
-        .date
-        .as_ref()
-        .filter(|(_, from)| stated.is_some_and(|(_, f)| f == *from))
-        .and_then(|(text, _)| date::parse_instant(text));
-    let (date, date_from) = stated
-        .or_else(|| {
-            let day = date::date_from_url(meta.url.as_deref()?)?;
-            Some((day, DateSource::Url))
-        })
-        .or_else(|| cleaned.text_date.map(|day| (day, DateSource::Text)))
-        .unzip();
-    let title_from_file_name = meta.title.is_none() && cleaned.title.is_none();
-    let title = meta
-        .title
-        .or(cleaned.title)
-        .unwrap_or_else(|| file_stem(&file.path));
-    let path = file.path.to_string_lossy().into_owned();
-    let article = Article {
-        id: article_id(&path, line),
-        title,
-        body: cleaned.body,
-        date,
-        date_from,
-        place: cleaned.place,
-        source,
-        url: meta.url,
-        path,
-        line,
-        lang: meta.lang,
-        published,
-    };
-    let dropped = cleaned.dropped;
-    (
-        Extracted {
-            article,
-            dropped,
-            title_from_file_name,
-        },
-        problem,
-    )
-}
-
-/// A stable identifier from a file path and, for files of several articles, the line.
-pub fn article_id(path: &str, line: Option<usize>) -> String {
-    let hash = xxhash_rust::xxh3::xxh3_64(path.as_bytes());
-    match line {
-        Some(n) => format!("{hash:016x}-{n}"),
-        None => format!("{hash:016x}"),
-    }
-}
-
-fn file_stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| path.to_string_lossy(), |s| s.to_string_lossy())
-        .into_owned()
-}
-
-/// The host of a URL, without a leading `www.`.
-pub fn url_host(url: &str) -> Option<String> {
-    let (_, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit('@').next()?.split(':').next()?;
-    let host = host.strip_prefix("www.").unwrap_or(host);
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
-}
-
-/// The first folder of `path` below `root`, when the file lies in a subfolder.
-fn top_folder(path: &Path, root: &Path) -> Option<String> {
-    let relative = path.strip_prefix(root).ok()?;
-    let mut parts = relative.components();
-    let first = parts.next()?;
-    parts.next()?;
-    Some(first.as_os_str().to_string_lossy().into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{date, DateSource};
 
     fn file(path: &str, format: Format) -> CorpusFile {
         CorpusFile {
@@ -592,18 +445,5 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("invalid JSON"));
-    }
-
-    #[test]
-    fn url_hosts() {
-        assert_eq!(
-            url_host("https://www.Herald.example/a/b").as_deref(),
-            Some("herald.example")
-        );
-        assert_eq!(
-            url_host("http://x.example:8080?q").as_deref(),
-            Some("x.example")
-        );
-        assert_eq!(url_host("not a url"), None);
     }
 }

@@ -1,8 +1,7 @@
 //! Plain-text articles (`.txt`, `.text`, `.md`): decoding, and the optional metadata
 //! header block (`Title:`, `Date:`, `URL:`, `Source:`) at the very top.
 
-use super::Metadata;
-use crate::article::DateSource;
+use crate::extract::{Candidates, Field, Origin};
 
 /// Keys a header block may hold; others (`Author:`) are allowed and ignored.
 const KEYS: &[&str] = &["title", "date", "url", "source", "language", "lang"];
@@ -11,9 +10,10 @@ const KEYS: &[&str] = &["title", "date", "url", "source", "language", "lang"];
 const MAX_HEADER_LINES: usize = 12;
 
 /// Splits a header block off the top of `text`: `Key: value` lines ended by a blank
-/// line, with at least one known key. Returns the metadata and the rest of the text.
-pub fn split_header(text: &str) -> (Metadata, &str) {
-    let mut meta = Metadata::default();
+/// line, with at least one known key. Returns the values found and the rest of the
+/// text.
+pub fn split_header(text: &str) -> (Candidates, &str) {
+    let mut meta = Candidates::default();
     let mut known = 0;
     let mut offset = 0;
     for (n, line) in text.split_inclusive('\n').enumerate() {
@@ -34,18 +34,18 @@ pub fn split_header(text: &str) -> (Metadata, &str) {
         let value = value.trim();
         if KEYS.contains(&key.as_str()) {
             known += 1;
-            let value = (!value.is_empty()).then(|| value.to_string());
-            match key.as_str() {
-                "title" => meta.title = value,
-                "date" => meta.date = value.map(|v| (v, DateSource::Header)),
-                "url" => meta.url = value,
-                "language" | "lang" => meta.lang = value.map(|v| v.to_ascii_lowercase()),
-                _ => meta.source = value,
-            }
+            let field = match key.as_str() {
+                "title" => Field::Title,
+                "date" => Field::Date,
+                "url" => Field::Url,
+                "language" | "lang" => Field::Lang,
+                _ => Field::Source,
+            };
+            meta.add(field, Origin::Header, value);
         }
         offset += line.len();
     }
-    (Metadata::default(), text)
+    (Candidates::default(), text)
 }
 
 #[cfg(test)]
@@ -56,12 +56,13 @@ mod tests {
     fn header_block_is_read_and_removed() {
         let text = "Title: Port strike ends\ndate: 2019-11-03\nURL: https://h.example/x\nAuthor: A. B.\n\nThe story.\n";
         let (meta, rest) = split_header(text);
-        assert_eq!(meta.title.as_deref(), Some("Port strike ends"));
-        assert_eq!(
-            meta.date,
-            Some(("2019-11-03".to_string(), DateSource::Header))
-        );
-        assert_eq!(meta.url.as_deref(), Some("https://h.example/x"));
+        let value = |list: &[crate::extract::Candidate]| {
+            assert!(list.iter().all(|c| c.origin == Origin::Header));
+            list.first().map(|c| c.value.clone())
+        };
+        assert_eq!(value(&meta.titles).as_deref(), Some("Port strike ends"));
+        assert_eq!(value(&meta.dates).as_deref(), Some("2019-11-03"));
+        assert_eq!(value(&meta.urls).as_deref(), Some("https://h.example/x"));
         assert_eq!(rest, "The story.\n");
     }
 
@@ -73,7 +74,7 @@ mod tests {
             "Title: never ended by a blank line\nThe story starts here without a break.",
         ] {
             let (meta, rest) = split_header(text);
-            assert_eq!(meta, Metadata::default());
+            assert_eq!(meta, Candidates::default());
             assert_eq!(rest, text);
         }
     }

@@ -15,7 +15,7 @@ use tantivy::schema::{
 use tantivy::Index;
 
 /// The version of the index layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
@@ -62,6 +62,9 @@ pub struct Fields {
     pub lang: Field,
     /// Key of the source for learning boilerplate (fast).
     pub source_key: Field,
+    /// The key that groups a site's articles (exact, stored, fast; see
+    /// [`crate::Article::site`]).
+    pub site: Field,
     /// Keys of the body lines before learned lines were dropped (fast, several a doc).
     pub line_keys: Field,
     /// Which learned lines were dropped (fast).
@@ -109,6 +112,8 @@ pub mod names {
     pub const LANG: &str = "lang";
     /// See [`super::Fields::source_key`].
     pub const SOURCE_KEY: &str = "source_key";
+    /// See [`super::Fields::site`].
+    pub const SITE: &str = "site";
     /// See [`super::Fields::line_keys`].
     pub const LINE_KEYS: &str = "line_keys";
     /// See [`super::Fields::learned_digest`].
@@ -154,6 +159,7 @@ pub fn schema() -> Schema {
     builder.add_text_field(names::DATE_FROM, STORED);
     builder.add_text_field(names::LANG, STRING | STORED);
     builder.add_u64_field(names::SOURCE_KEY, FAST);
+    builder.add_text_field(names::SITE, STRING | STORED | FAST);
     builder.add_u64_field(names::LINE_KEYS, FAST);
     builder.add_u64_field(names::LEARNED_DIGEST, FAST);
     builder.add_text_field(names::FLAGS, STRING);
@@ -191,6 +197,7 @@ impl Fields {
             date_from: field(names::DATE_FROM)?,
             lang: field(names::LANG)?,
             source_key: field(names::SOURCE_KEY)?,
+            site: field(names::SITE)?,
             line_keys: field(names::LINE_KEYS)?,
             learned_digest: field(names::LEARNED_DIGEST)?,
             published: field(names::PUBLISHED)?,

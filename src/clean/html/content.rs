@@ -70,15 +70,14 @@ const WITH_FURNITURE: Rules = Rules {
 const FURNITURE_RETRY_DIVISOR: usize = 4;
 
 /// The indexes of the blocks that make up the story, in document order.
-pub fn story_blocks(dom: &Dom) -> Vec<usize> {
+pub fn story_blocks(dom: &Dom, furniture: &Furniture) -> Vec<usize> {
     if dom.elements.is_empty() {
         return Vec::new();
     }
-    let furniture = Furniture::mark(dom);
     let mut best: Vec<usize> = Vec::new();
     let mut best_chars = 0;
     for rules in ATTEMPTS {
-        let blocks = attempt(dom, &furniture, rules);
+        let blocks = attempt(dom, furniture, rules);
         let chars = weight(dom, &blocks);
         if chars >= ENOUGH_CHARS {
             return blocks;
@@ -89,13 +88,13 @@ pub fn story_blocks(dom: &Dom) -> Vec<usize> {
         }
     }
     if best_chars < ENOUGH_CHARS / FURNITURE_RETRY_DIVISOR {
-        let blocks = attempt(dom, &furniture, WITH_FURNITURE);
+        let blocks = attempt(dom, furniture, WITH_FURNITURE);
         if weight(dom, &blocks) > best_chars {
             best = blocks;
         }
     }
     if best.is_empty() {
-        return readable_blocks(dom, &furniture);
+        return readable_blocks(dom, furniture);
     }
     best
 }
@@ -105,17 +104,18 @@ fn weight(dom: &Dom, blocks: &[usize]) -> usize {
 }
 
 /// Which elements are furniture, as marked on themselves and as inherited.
-struct Furniture {
+pub struct Furniture {
     /// What each element's tag and names say of it.
-    judgements: Vec<furniture::Judgement>,
+    pub judgements: Vec<furniture::Judgement>,
     /// The element itself is furniture (and is no page-wide wrapper), and how it is told.
     own: Vec<Option<furniture::Furniture>>,
     /// The element or one it lies in is furniture.
-    inside: Vec<bool>,
+    pub inside: Vec<bool>,
 }
 
 impl Furniture {
-    fn mark(dom: &Dom) -> Furniture {
+    /// Marks the furniture of a page.
+    pub fn mark(dom: &Dom) -> Furniture {
         // Prose: blocks that read as sentences rather than links or labels.
         let mut prose_before = Vec::with_capacity(dom.blocks.len() + 1);
         let mut total = 0usize;

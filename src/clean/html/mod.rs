@@ -8,22 +8,125 @@ mod content;
 mod dom;
 mod furniture;
 
+use content::Furniture;
+use dom::{Dom, Kind};
 use scraper::Html;
 
-/// The story's text: one block a paragraph, blocks separated by a blank line, lines
-/// broken within a block (`<br>`, `<pre>`) by a newline. Empty only for a page that
-/// shows no text at all.
-pub fn story_text(document: &Html) -> String {
-    let dom = dom::Dom::new(document);
-    let blocks = content::story_blocks(&dom);
-    let mut text = String::new();
+/// What a page shows as text: its story, its visible headlines and its bylines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageText {
+    /// The story: one block a paragraph, blocks separated by a blank line, lines
+    /// broken within a block (`<br>`, `<pre>`) by a newline. Empty only for a page
+    /// that shows no text at all.
+    pub story: String,
+    /// The texts of the page's `<h1>` headlines outside its navigation and furniture,
+    /// those of the article (`<article>`, `itemprop=headline`) first.
+    pub headlines: Vec<String>,
+    /// Texts that may date the story: bylines and date lines (elements named for
+    /// them), and the first blocks after the headline.
+    pub bylines: Vec<String>,
+}
+
+/// How many blocks after the headline may hold its date.
+const BLOCKS_AFTER_HEADLINE: usize = 6;
+
+/// Reads what a parsed page shows as text.
+pub fn read(document: &Html) -> PageText {
+    let dom = Dom::new(document);
+    let furniture = Furniture::mark(&dom);
+    let blocks = content::story_blocks(&dom, &furniture);
+    let mut story = String::new();
     for b in blocks {
-        if !text.is_empty() {
-            text.push_str("\n\n");
+        if !story.is_empty() {
+            story.push_str("\n\n");
         }
-        text.push_str(&dom.blocks[b].text);
+        story.push_str(&dom.blocks[b].text);
     }
-    text
+    let headlines = headlines(&dom, &furniture);
+    let bylines = bylines(&dom);
+    PageText {
+        story,
+        headlines: headlines.into_iter().map(|h| text_of(&dom, h)).collect(),
+        bylines,
+    }
+}
+
+/// The story's text alone (see [`PageText::story`]).
+pub fn story_text(document: &Html) -> String {
+    read(document).story
+}
+
+/// The `<h1>` elements readers see as headlines, the article's first.
+fn headlines(dom: &Dom, furniture: &Furniture) -> Vec<usize> {
+    let h1s: Vec<usize> = (0..dom.elements.len())
+        .filter(|&i| dom.elements[i].kind == Kind::Heading(1) && dom.elements[i].chars > 0)
+        .collect();
+    let in_article = |i: usize| {
+        dom.elements[i].itemprop.eq_ignore_ascii_case("headline")
+            || dom
+                .ancestors_and_self(i)
+                .any(|a| dom.elements[a].tag == "article")
+    };
+    // Outside furniture, but a header is where a headline belongs.
+    let visible = |i: usize| {
+        dom.ancestors_and_self(i).all(|a| {
+            let e = &dom.elements[a];
+            !matches!(e.tag, "nav" | "footer" | "aside")
+                && furniture.judgements[a].furniture != Some(furniture::Furniture::Named)
+        })
+    };
+    let mut ordered: Vec<usize> = h1s.iter().copied().filter(|&i| in_article(i)).collect();
+    ordered.extend(
+        h1s.iter()
+            .copied()
+            .filter(|&i| !in_article(i) && visible(i)),
+    );
+    ordered
+}
+
+/// Texts of elements named as bylines or dates, then of the blocks after the first
+/// headline.
+fn bylines(dom: &Dom) -> Vec<String> {
+    const NAMES: &[&str] = &[
+        "byline", "date", "publish", "posted", "meta", "time", "author",
+    ];
+    let named = |i: usize| {
+        let e = &dom.elements[i];
+        [e.class, e.id].iter().any(|value| {
+            let value = value.to_ascii_lowercase();
+            NAMES.iter().any(|n| value.contains(n))
+        })
+    };
+    let mut texts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < dom.elements.len() {
+        if named(i) && dom.elements[i].chars > 0 && dom.elements[i].chars < 300 {
+            texts.push(text_of(dom, i));
+            i = dom.elements[i].end;
+        } else {
+            i += 1;
+        }
+    }
+    if let Some(h1) = (0..dom.elements.len()).find(|&i| dom.elements[i].kind == Kind::Heading(1)) {
+        let after = dom.elements[h1].end_block;
+        texts.extend(
+            dom.blocks[after..]
+                .iter()
+                .take(BLOCKS_AFTER_HEADLINE)
+                .filter(|b| b.chars < 200)
+                .map(|b| b.text.clone()),
+        );
+    }
+    texts
+}
+
+/// The text of element `i`'s blocks, one line each.
+fn text_of(dom: &Dom, i: usize) -> String {
+    dom.blocks_of(i)
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
