@@ -83,8 +83,8 @@ pub struct Article {
     /// The publishing site, as the article names it.
     pub source: Option<String>,
     /// The key that groups the site's articles however their metadata names it: the
-    /// registrable part of the URL's host, else the folder (see
-    /// [`crate::extract::site_key`]).
+    /// registrable part of the URL's host, else the site the folder's pages with a URL
+    /// name, else the top folder, else the source (see [`crate::extract::SiteHints`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
     /// The article's address on the web.

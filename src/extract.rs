@@ -8,7 +8,8 @@ use crate::article::{Article, DateSource, DroppedLine};
 use crate::clean::{self, learned, learned::Learned};
 use crate::date;
 use crate::ingest::CorpusFile;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// Where a value was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,6 +255,43 @@ pub struct Context<'a> {
     pub learned: Option<&'a Learned>,
     /// What the index recorded for the file, when it is read again on its own.
     pub indexed: Option<&'a Indexed>,
+    /// The sites that articles with a URL name in each folder.
+    pub hints: Option<&'a SiteHints>,
+}
+
+/// The sites that a corpus's articles with a URL name, by the folder their file lies
+/// in: an article without a URL takes the site most of its folder's others name, so
+/// that one site's pages are grouped however each was saved.
+#[derive(Debug, Clone, Default)]
+pub struct SiteHints {
+    by_folder: HashMap<PathBuf, HashMap<String, u32>>,
+}
+
+impl SiteHints {
+    /// Records that the article of the file at `path` belongs to `site` by its URL.
+    pub fn add(&mut self, path: &Path, site: &str) {
+        let Some(folder) = path.parent() else { return };
+        let sites = match self.by_folder.get_mut(folder) {
+            Some(sites) => sites,
+            None => self.by_folder.entry(folder.to_path_buf()).or_default(),
+        };
+        match sites.get_mut(site) {
+            Some(count) => *count += 1,
+            None => {
+                sites.insert(site.to_string(), 1);
+            }
+        }
+    }
+
+    /// The site most articles with a URL in the folder of `path` belong to (the
+    /// first by name among equals).
+    pub fn site_for(&self, path: &Path) -> Option<&str> {
+        let sites = self.by_folder.get(path.parent()?)?;
+        sites
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(site, _)| site.as_str())
+    }
 }
 
 /// What an index recorded for a file: its source, used when the file and its URL give
@@ -290,9 +328,14 @@ pub fn article(
         candidates.add(Field::Date, Origin::Url, &date::format_day(day));
     }
     let source = pick(&candidates.sources, SOURCE).map(|c| c.value.clone());
-    let site = indexed
-        .site
-        .or_else(|| site_key(url.as_deref(), &file.path, &file.root, source.as_deref()));
+    let site = indexed.site.or_else(|| {
+        url_site(url.as_deref())
+            .or_else(|| {
+                let hint = context.hints?.site_for(&file.path)?;
+                Some(hint.to_string())
+            })
+            .or_else(|| unhinted_site(&file.path, &file.root, source.as_deref()))
+    });
 
     let known_title = pick(&candidates.titles, TITLE).map(|c| c.value.clone());
     let source_key = learned::site_hash(site.as_deref());
@@ -398,19 +441,16 @@ pub fn url_host(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_string())
 }
 
-/// The key that groups one site's articles, however their metadata names it: the
-/// registrable part of the URL's host (`news.example.co.uk` is `example.co.uk`), else
-/// the folder the file lies in, else the source's name, lower-cased.
-pub fn site_key(
-    url: Option<&str>,
-    path: &Path,
-    root: &Path,
-    source: Option<&str>,
-) -> Option<String> {
-    if let Some(host) = url.and_then(url_host) {
-        let registrable = psl::domain_str(&host).unwrap_or(&host);
-        return Some(registrable.to_string());
-    }
+/// The site an article's URL names: the registrable part of its host
+/// (`news.example.co.uk` is `example.co.uk`).
+pub fn url_site(url: Option<&str>) -> Option<String> {
+    let host = url_host(url?)?;
+    let registrable = psl::domain_str(&host).unwrap_or(&host);
+    Some(registrable.to_string())
+}
+
+/// The site of an article without a URL or a hint: its top folder, else its source.
+fn unhinted_site(path: &Path, root: &Path, source: Option<&str>) -> Option<String> {
     top_folder(path, root)
         .or_else(|| source.map(str::to_string))
         .map(|key| key.trim().to_lowercase())
@@ -529,35 +569,48 @@ mod tests {
 
     #[test]
     fn one_site_under_every_route() {
-        let root = Path::new("corpus");
-        let in_folder = Path::new("corpus/river-post/a.json");
+        let site = |path: &str, url: Option<&str>, hints: Option<&SiteHints>| {
+            let mut values = vec![(Field::Source, Origin::Header, "River Post")];
+            values.extend(url.map(|u| (Field::Url, Origin::Header, u)));
+            let context = Context {
+                hints,
+                ..Context::default()
+            };
+            article(raw(&values, "Text."), &file(path), context)
+                .0
+                .article
+                .site
+        };
+        let in_folder = "corpus/river-post/a.json";
+        let www = Some("https://www.riverpost.example/a");
         assert_eq!(
-            site_key(
-                Some("https://www.riverpost.example/a"),
-                in_folder,
-                root,
-                Some("River Post")
-            ),
-            Some("riverpost.example".into())
+            site(in_folder, www, None).as_deref(),
+            Some("riverpost.example")
+        );
+        let subdomain = Some("https://news.riverpost.example/b");
+        assert_eq!(
+            site(in_folder, subdomain, None).as_deref(),
+            Some("riverpost.example")
+        );
+        assert_eq!(site(in_folder, None, None).as_deref(), Some("river-post"));
+        assert_eq!(
+            site("corpus/a.txt", None, None).as_deref(),
+            Some("river post")
+        );
+
+        // A page without a URL takes the site its folder's other pages name.
+        let mut hints = SiteHints::default();
+        hints.add(Path::new("corpus/river-post/b.html"), "riverpost.example");
+        hints.add(Path::new("corpus/river-post/c.html"), "riverpost.example");
+        hints.add(Path::new("corpus/river-post/d.html"), "wire.example");
+        assert_eq!(
+            site(in_folder, None, Some(&hints)).as_deref(),
+            Some("riverpost.example")
         );
         assert_eq!(
-            site_key(
-                Some("https://news.riverpost.example/b"),
-                in_folder,
-                root,
-                None
-            ),
-            Some("riverpost.example".into())
+            site("corpus/other/a.txt", None, Some(&hints)).as_deref(),
+            Some("other")
         );
-        assert_eq!(
-            site_key(None, in_folder, root, Some("River Post")),
-            Some("river-post".into())
-        );
-        assert_eq!(
-            site_key(None, Path::new("corpus/a.txt"), root, Some("River Post")),
-            Some("river post".into())
-        );
-        assert_eq!(site_key(None, Path::new("corpus/a.txt"), root, None), None);
     }
 
     #[test]

@@ -90,8 +90,10 @@ pub struct Hit {
     /// The publication day.
     #[serde(with = "crate::article::optional_day")]
     pub date: Option<time::Date>,
-    /// The publishing site.
+    /// The publishing site, as the article names it.
     pub source: Option<String>,
+    /// The key grouping the site's articles (see [`crate::Article::site`]).
+    pub site: Option<String>,
     /// The article's address.
     pub url: Option<String>,
     /// The dateline place.
@@ -680,6 +682,7 @@ fn hit(
             .and_then(|v| v.as_datetime())
             .and_then(datetime_to_day),
         source: text(doc, fields.source),
+        site: text(doc, fields.site),
         url: text(doc, fields.url),
         place: text(doc, fields.place),
         path: text(doc, fields.path).unwrap_or_default(),

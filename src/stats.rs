@@ -22,7 +22,8 @@ pub struct IndexStats {
     pub last_date: Option<time::Date>,
     /// Dated articles per year.
     pub per_year: BTreeMap<i32, u64>,
-    /// Articles per source; articles without one count under `(none)`.
+    /// Articles per site, under the source name most of its articles give; articles
+    /// without a source count under `(none)`.
     pub per_source: BTreeMap<String, u64>,
     /// Bytes the index takes on disk.
     pub size_bytes: u64,
@@ -47,14 +48,15 @@ pub fn collect(index: &DatelineIndex) -> Result<IndexStats> {
         per_source: BTreeMap::new(),
         size_bytes: schema::size_on_disk(&index.dir).unwrap_or(0),
     };
-    let mut name = String::new();
+    // Articles by site and source name; each site is listed under its most common name.
+    let mut by_site: BTreeMap<Option<String>, BTreeMap<Option<String>, u64>> = BTreeMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let dates = fast.date(names::DATE).context("reading dates")?;
         let sources = fast.str(names::SOURCE).context("reading sources")?;
-        // Count by the segment's source ordinals, then name each ordinal once.
-        let mut per_ord = vec![0u64; sources.as_ref().map_or(0, |s| s.num_terms())];
-        let mut unnamed = 0;
+        let sites = fast.str(names::SITE).context("reading sites")?;
+        // Count by the segment's ordinals, then name each ordinal once.
+        let mut per_ord: BTreeMap<(Option<u64>, Option<u64>), u64> = BTreeMap::new();
         for doc in segment.doc_ids_alive() {
             match dates.first(doc).and_then(datetime_to_day) {
                 Some(day) => {
@@ -64,24 +66,38 @@ pub fn collect(index: &DatelineIndex) -> Result<IndexStats> {
                 }
                 None => stats.undated += 1,
             }
-            match sources.as_ref().and_then(|s| s.term_ords(doc).next()) {
-                Some(ord) => per_ord[ord as usize] += 1,
-                None => unnamed += 1,
-            }
+            let ord = |column: &Option<tantivy::columnar::StrColumn>| {
+                column.as_ref().and_then(|c| c.term_ords(doc).next())
+            };
+            *per_ord.entry((ord(&sites), ord(&sources))).or_default() += 1;
         }
-        if unnamed > 0 {
-            *stats.per_source.entry(NO_SOURCE.to_string()).or_default() += unnamed;
+        let name = |column: &Option<tantivy::columnar::StrColumn>, ord: Option<u64>| {
+            let (Some(column), Some(ord)) = (column, ord) else {
+                return Ok(None);
+            };
+            let mut name = String::new();
+            let found = column
+                .ord_to_str(ord, &mut name)
+                .context("reading a source")?;
+            anyhow::Ok(found.then_some(name))
+        };
+        for ((site, source), count) in per_ord {
+            let site = name(&sites, site)?;
+            let source = name(&sources, source)?;
+            let key = site.or_else(|| source.clone());
+            *by_site.entry(key).or_default().entry(source).or_default() += count;
         }
-        let Some(sources) = sources else { continue };
-        for (ord, count) in per_ord.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-            name.clear();
-            if sources
-                .ord_to_str(ord as u64, &mut name)
-                .context("reading a source")?
-            {
-                *stats.per_source.entry(name.clone()).or_default() += count;
-            }
-        }
+    }
+    for (site, names) in by_site {
+        let total: u64 = names.values().sum();
+        let most_common = names
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .and_then(|(name, _)| name);
+        let label = most_common
+            .or(site)
+            .unwrap_or_else(|| NO_SOURCE.to_string());
+        *stats.per_source.entry(label).or_default() += total;
     }
     Ok(stats)
 }

@@ -383,16 +383,26 @@ fn indexed_sample() -> (Sandbox, common::Summary) {
     (sb, summary)
 }
 
-/// Per-year and per-source counts computed from every article a `*` search returns.
+/// Per-year and per-site counts computed from every article a `*` search returns,
+/// each site under the source name most of its articles give.
 fn counts_from_search(sb: &Sandbox) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
     let mut per_year = BTreeMap::new();
-    let mut per_source = BTreeMap::new();
+    let mut per_site: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for hit in sb.all_articles() {
         if let Some(date) = &hit.date {
             *per_year.entry(date[..4].to_string()).or_insert(0) += 1;
         }
+        let site = hit.site.clone().unwrap_or_else(|| "(none)".to_string());
         let source = hit.source.clone().unwrap_or_else(|| "(none)".to_string());
-        *per_source.entry(source).or_insert(0) += 1;
+        *per_site.entry(site).or_default().entry(source).or_insert(0) += 1;
+    }
+    let mut per_source = BTreeMap::new();
+    for names in per_site.values() {
+        let (name, _) = names
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .unwrap();
+        *per_source.entry(name.clone()).or_insert(0) += names.values().sum::<u64>();
     }
     (per_year, per_source)
 }

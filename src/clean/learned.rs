@@ -1,12 +1,15 @@
 //! Boilerplate learned from the corpus: a line that recurs verbatim (after folding
-//! case and whitespace) in many articles of one source is the site's, not a story's
+//! case and whitespace) in many articles of one site is the site's, not a story's
 //! ("X is an independent outlet registered in ...", a sign-off, a radio plug), and is
-//! dropped from every article of that source.
+//! dropped from every article of that site.
 //!
-//! A line counts once per article. It is learned when it stands in at least
-//! [`MIN_ARTICLES`] articles of its source and in at least √n of the source's n
-//! articles: all 3 of 3, 4 of 12, 10 of 100, 100 of 10,000. Lines of articles without
-//! a source are never learned, and an article's own title is never dropped.
+//! A line counts once per story. It is learned when it stands in at least
+//! [`MIN_ARTICLES`] articles of its site and in at least √n of the site's n articles:
+//! all 3 of 3, 4 of 12, 10 of 100, 100 of 10,000. Copies of one story (re-crawls, a
+//! page saved twice, a wire story with a sentence added) count once, so their lines
+//! are never taken for the site's. Lines of articles without a site are never learned,
+//! an article's own stated title is never dropped, and learning never empties an
+//! article.
 
 use crate::article::Article;
 use rustc_hash::FxHashMap;
@@ -21,7 +24,15 @@ pub const RULE: &str = "learned";
 /// How many first lines of a body decide its headline, date line and dateline place.
 const TOP_LINES: usize = 4;
 
-/// How many articles of a source of `articles` a line must stand in to be learned.
+/// The share of two articles' text (by line length) they must share to be copies of
+/// one story.
+const COPY_SIMILARITY: f64 = 0.7;
+
+/// Bits of a line key that hold the line's length (in units of [`LENGTH_UNIT`] bytes).
+const LENGTH_BITS: u32 = 12;
+const LENGTH_UNIT: usize = 8;
+
+/// How many articles of a site of `articles` a line must stand in to be learned.
 pub fn threshold(articles: u32) -> u32 {
     MIN_ARTICLES.max((articles as f64).sqrt().ceil() as u32)
 }
@@ -33,9 +44,10 @@ pub fn site_hash(site: Option<&str>) -> Option<u64> {
     (!site.is_empty()).then(|| xxh3_64(site.to_lowercase().as_bytes()).max(1))
 }
 
-/// The key of one line of a source: the source and the line with case and whitespace
-/// folded.
-fn line_key(source: u64, line: &str) -> u64 {
+/// The key of one line: its text with case and whitespace folded, hashed, with the
+/// folded length in the top bits (so that copies can be weighed by how much text they
+/// share without keeping the text).
+pub fn line_key(line: &str) -> u64 {
     thread_local! {
         static FOLDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
@@ -52,8 +64,20 @@ fn line_key(source: u64, line: &str) -> u64 {
                 folded.extend(word.chars().flat_map(char::to_lowercase));
             }
         }
-        xxh3_64_with_seed(folded.as_bytes(), source)
+        let length = (folded.len() / LENGTH_UNIT).min((1 << LENGTH_BITS) - 1) as u64;
+        let hash = xxh3_64(folded.as_bytes()) >> LENGTH_BITS;
+        (length << (64 - LENGTH_BITS)) | hash
     })
+}
+
+/// How much text a line key stands for (its length bucket, at least 1).
+fn weight(key: u64) -> u64 {
+    (key >> (64 - LENGTH_BITS)) + 1
+}
+
+/// The key of a line within one site.
+fn site_line(site: u64, key: u64) -> u64 {
+    xxh3_64_with_seed(&key.to_le_bytes(), site)
 }
 
 fn same_line(a: &str, b: &str) -> bool {
@@ -62,56 +86,136 @@ fn same_line(a: &str, b: &str) -> bool {
         .eq(b.split_whitespace().map(str::to_lowercase))
 }
 
-/// The keys of an article's body lines (its title aside), sorted and without repeats.
-pub fn line_keys(source: u64, article: &Article) -> Vec<u64> {
+/// The keys of an article's lines, sorted and without repeats: its body's, and its
+/// headline's when the cleaner took it from the text (`title_from_text`), since a
+/// line that would be the headline of many articles of a site is the site's. A
+/// stated title is not counted.
+pub fn line_keys(article: &Article, title_from_text: bool) -> Vec<u64> {
+    let title = title_from_text.then_some(article.title.as_str());
     let mut keys: Vec<u64> = article
         .body
         .lines()
         .filter(|line| !line.trim().is_empty() && !same_line(line, &article.title))
-        .map(|line| line_key(source, line))
+        .chain(title)
+        .map(line_key)
         .collect();
     keys.sort_unstable();
     keys.dedup();
     keys
 }
 
-/// Counts of lines per source over a corpus: every article's line keys, kept per
-/// source and counted by sorting, which takes 8 bytes per line of the corpus where a
-/// map would take three times that and more.
+/// Counts of lines per site over a corpus: every article's line keys, kept per site
+/// (8 bytes a line and 4 an article) and counted by sorting.
 #[derive(Debug, Default)]
 pub struct LineCounts {
-    sources: FxHashMap<u64, SourceLines>,
+    sites: FxHashMap<u64, SiteLines>,
 }
 
 #[derive(Debug, Default)]
-struct SourceLines {
-    articles: u32,
+struct SiteLines {
+    /// Every article's sorted keys, one after the other.
     keys: Vec<u64>,
+    /// Where each article's keys end in `keys`.
+    ends: Vec<u32>,
+}
+
+impl SiteLines {
+    fn article(&self, i: usize) -> &[u64] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.keys[start..self.ends[i] as usize]
+    }
 }
 
 impl LineCounts {
-    /// Counts one article of `source` with the (deduplicated) line `keys`.
-    pub fn add(&mut self, source: u64, keys: &[u64]) {
-        let lines = self.sources.entry(source).or_default();
-        lines.articles += 1;
+    /// Counts one article of `site` with the (sorted, deduplicated) line `keys`.
+    pub fn add(&mut self, site: u64, keys: &[u64]) {
+        let lines = self.sites.entry(site).or_default();
         lines.keys.extend_from_slice(keys);
+        lines
+            .ends
+            .push(u32::try_from(lines.keys.len()).unwrap_or(u32::MAX));
     }
 
-    /// The lines that meet the threshold of their source.
+    /// The lines that meet the threshold of their site, in as many different stories.
     pub fn learned(self) -> Learned {
         let mut learned = FxHashMap::default();
-        for (_, SourceLines { articles, mut keys }) in self.sources {
-            let threshold = threshold(articles);
-            keys.sort_unstable();
-            for run in keys.chunk_by(|a, b| a == b) {
-                let count = u32::try_from(run.len()).unwrap_or(u32::MAX);
-                if count >= threshold {
-                    learned.insert(run[0], count);
+        for (site, lines) in self.sites {
+            let threshold = threshold(u32::try_from(lines.ends.len()).unwrap_or(u32::MAX));
+            let mut sorted = lines.keys.clone();
+            sorted.sort_unstable();
+            let mut candidates: FxHashMap<u64, Vec<u32>> = sorted
+                .chunk_by(|a, b| a == b)
+                .filter(|run| run.len() >= threshold as usize)
+                .map(|run| (run[0], Vec::with_capacity(run.len())))
+                .collect();
+            drop(sorted);
+            if candidates.is_empty() {
+                continue;
+            }
+            for i in 0..lines.ends.len() {
+                for key in lines.article(i) {
+                    if let Some(articles) = candidates.get_mut(key) {
+                        articles.push(i as u32);
+                    }
+                }
+            }
+            for (key, articles) in candidates {
+                if stands_in_stories(&lines, &articles, threshold as usize) {
+                    let count = u32::try_from(articles.len()).unwrap_or(u32::MAX);
+                    learned.insert(site_line(site, key), count);
                 }
             }
         }
         Learned { lines: learned }
     }
+}
+
+/// Whether the `articles` (of `lines`) holding a line are at least `needed` different
+/// stories: each is compared with one article of every story found so far, and the
+/// count stops once it is reached.
+fn stands_in_stories(lines: &SiteLines, articles: &[u32], needed: usize) -> bool {
+    let mut stories: Vec<&[u64]> = Vec::with_capacity(needed);
+    for &i in articles {
+        let keys = lines.article(i as usize);
+        if !stories.iter().any(|story| are_copies(story, keys)) {
+            stories.push(keys);
+            if stories.len() >= needed {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether two articles' sorted keys share at least [`COPY_SIMILARITY`] of their
+/// text, weighing each line by its length.
+fn are_copies(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    let (mut shared, mut all) = (0u64, 0u64);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => {
+                shared += weight(a[i]);
+                all += weight(a[i]);
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                all += weight(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                all += weight(b[j]);
+                j += 1;
+            }
+        }
+    }
+    all += a[i..]
+        .iter()
+        .chain(&b[j..])
+        .map(|&k| weight(k))
+        .sum::<u64>();
+    all > 0 && shared as f64 >= COPY_SIMILARITY * all as f64
 }
 
 /// The learned lines of a corpus, with the number of articles each stands in.
@@ -131,12 +235,15 @@ impl Learned {
         self.lines.is_empty()
     }
 
-    /// A digest of which of an article's line `keys` are learned: when it changes, the
-    /// article must be cleaned again. Zero when none are.
-    pub fn digest(&self, keys: &[u64]) -> u64 {
+    /// A digest of which of an article's line `keys` are learned for its `site`: when
+    /// it changes, the article must be cleaned again. Zero when none are.
+    pub fn digest(&self, site: u64, keys: &[u64]) -> u64 {
         let mut hasher = Xxh3::new();
         let mut any = false;
-        for key in keys.iter().filter(|k| self.lines.contains_key(k)) {
+        for key in keys
+            .iter()
+            .filter(|&&k| self.lines.contains_key(&site_line(site, k)))
+        {
             hasher.update(&key.to_le_bytes());
             any = true;
         }
@@ -148,33 +255,37 @@ impl Learned {
     }
 
     /// Whether dropping the learned lines from an article cleaned without them can
-    /// change more than its body: when its title is the file's name (a learned line
-    /// may have hidden the headline) or a learned line stands among its first lines
-    /// (where the headline, date line and dateline place are looked for). Such an
-    /// article must be cleaned again from its text; others only lose the lines.
+    /// change more than its body: when its title is the file's name or was taken from
+    /// the text (a learned line may have hidden the headline, or be it), or a learned
+    /// line stands among its first lines (where the headline, date line and dateline
+    /// place are looked for). Such an article must be cleaned again from its text;
+    /// others only lose the lines.
     pub fn changes_more_than_body(
         &self,
-        source: u64,
+        site: u64,
         article: &Article,
         title_from_file_name: bool,
+        title_from_text: bool,
     ) -> bool {
         title_from_file_name
+            || (title_from_text && self.count(site, &article.title).is_some())
             || article
                 .body
                 .lines()
                 .filter(|line| !line.trim().is_empty())
                 .take(TOP_LINES)
-                .any(|line| self.count(source, line).is_some())
+                .any(|line| self.count(site, line).is_some())
     }
 
-    /// Drops the learned lines of `source` from a body; `None` when it holds none.
-    pub fn filter_body(&self, source: u64, body: &str) -> Option<String> {
+    /// Drops the learned lines of `site` from a body; `None` when it holds none, or
+    /// when they are all it holds (learning never empties an article).
+    pub fn filter_body(&self, site: u64, body: &str) -> Option<String> {
         let mut filtered = String::with_capacity(body.len());
         let mut dropped_any = false;
         for paragraph in body.split("\n\n") {
             let start = filtered.len();
             for line in paragraph.lines() {
-                if self.count(source, line).is_some() {
+                if self.count(site, line).is_some() {
                     dropped_any = true;
                     continue;
                 }
@@ -186,12 +297,12 @@ impl Learned {
                 filtered.push_str(line);
             }
         }
-        dropped_any.then_some(filtered)
+        (dropped_any && !filtered.trim().is_empty()).then_some(filtered)
     }
 
-    /// How many articles of `source` hold `line`, if it is learned.
-    pub fn count(&self, source: u64, line: &str) -> Option<u32> {
-        self.lines.get(&line_key(source, line)).copied()
+    /// How many articles of `site` hold `line`, if it is learned.
+    pub fn count(&self, site: u64, line: &str) -> Option<u32> {
+        self.lines.get(&site_line(site, line_key(line))).copied()
     }
 }
 
@@ -241,10 +352,10 @@ mod tests {
         let mut counts = LineCounts::default();
         let articles: Vec<Article> = bodies.iter().map(|b| article("T", b)).collect();
         for a in &articles {
-            counts.add(source, &line_keys(source, a));
+            counts.add(source, &line_keys(a, false));
         }
         // The same line in another source's articles does not count for this one.
-        counts.add(other, &line_keys(other, &article("T", tagline)));
+        counts.add(other, &line_keys(&article("T", tagline), false));
         let learned = counts.learned();
         assert_eq!(learned.len(), 1);
 
@@ -255,16 +366,17 @@ mod tests {
         assert_eq!(cleaned.dropped[0].count, Some(3));
         assert_eq!(learned.count(other, tagline), None);
 
-        assert_ne!(learned.digest(&line_keys(source, &articles[0])), 0);
-        assert_eq!(learned.digest(&line_keys(source, &articles[3])), 0);
+        assert_ne!(learned.digest(source, &line_keys(&articles[0], false)), 0);
+        assert_eq!(learned.digest(source, &line_keys(&articles[3], false)), 0);
     }
 
     #[test]
     fn filtering_a_body_keeps_its_paragraphs() {
         let source = site_hash(Some("Courier")).unwrap();
         let mut counts = LineCounts::default();
-        for _ in 0..3 {
-            counts.add(source, &line_keys(source, &article("T", "Site line.")));
+        for story in ["One story.", "Two stories.", "Three stories."] {
+            let body = format!("{story}\n\nSite line.");
+            counts.add(source, &line_keys(&article("T", &body), false));
         }
         let learned = counts.learned();
         assert_eq!(learned.filter_body(source, "One.\n\nTwo."), None);
@@ -276,10 +388,18 @@ mod tests {
             Some("One.\nTwo.\n\nThree.".to_string())
         );
         let top = article("T", "Site line.\n\nThe story.");
-        assert!(learned.changes_more_than_body(source, &top, false));
+        assert!(learned.changes_more_than_body(source, &top, false, false));
         let middle = article("T", "One.\n\nTwo.\n\nThree.\n\nFour.\n\nSite line.");
-        assert!(!learned.changes_more_than_body(source, &middle, false));
-        assert!(learned.changes_more_than_body(source, &middle, true));
+        assert!(!learned.changes_more_than_body(source, &middle, false, false));
+        assert!(learned.changes_more_than_body(source, &middle, true, false));
+        let headline = article("Site line.", "One.\n\nTwo.\n\nThree.\n\nFour.");
+        assert!(learned.changes_more_than_body(source, &headline, false, true));
+        assert!(!learned.changes_more_than_body(source, &headline, false, false));
+        assert_eq!(
+            learned.filter_body(source, "Site line.\n\nsite line."),
+            None,
+            "learning never empties a body"
+        );
     }
 
     #[test]
@@ -287,15 +407,100 @@ mod tests {
         let source = site_hash(Some("Courier")).unwrap();
         let mut counts = LineCounts::default();
         let line = "Weekly market prices";
-        for _ in 0..4 {
-            counts.add(source, &line_keys(source, &article("Other", line)));
+        for story in ["Rice rose.", "Wheat fell.", "Corn held.", "Oats rose."] {
+            let body = format!("{line}\n\n{story}");
+            counts.add(source, &line_keys(&article("Other", &body), false));
         }
         let learned = counts.learned();
+        assert_eq!(learned.count(source, line), Some(4));
         let is_learned = |l: &str| learned.count(source, l);
         let page = format!("{line}\n\nPrices rose.");
         let cleaned = crate::clean::clean_with_learned(&page, Some(line), &is_learned);
         assert_eq!(cleaned.dropped[0].rule, "title");
         assert_eq!(cleaned.body, "Prices rose.");
         assert_eq!(site_hash(Some("  ")), None);
+    }
+
+    #[test]
+    fn copies_of_one_story_count_once() {
+        let source = site_hash(Some("wire.example")).unwrap();
+        let story = "Miners trapped underground at the Karaganda pit were reached by rescuers late on Sunday.";
+        let more =
+            "All forty men were brought to the surface in the early hours, the ministry said.";
+        let tagline = "Wire stories are shared with member papers.";
+        let mut counts = LineCounts::default();
+        // Three saves of one story, one with a sentence added, and two other stories.
+        for extra in ["", "", "A doctor examined each of them at the pithead."] {
+            let body = format!("{story}\n\n{more}\n\n{extra}\n\n{tagline}");
+            counts.add(source, &line_keys(&article("T", &body), false));
+        }
+        for other in [
+            "Grain prices rose for a third week.",
+            "The port reopened after the storm.",
+        ] {
+            let body = format!("{other}\n\n{tagline}");
+            counts.add(source, &line_keys(&article("T", &body), false));
+        }
+        let learned = counts.learned();
+        assert_eq!(learned.count(source, story), None);
+        assert_eq!(learned.count(source, more), None);
+        assert_eq!(learned.count(source, tagline), Some(5));
+    }
+
+    #[test]
+    fn a_line_taken_for_every_headline_is_learned() {
+        let source = site_hash(Some("herald.example")).unwrap();
+        let banner = "Enjoying the Herald without ads?";
+        let mut counts = LineCounts::default();
+        for story in ["Flood", "Fire", "Storm"] {
+            let a = article(
+                banner,
+                &format!("{story} hits the town.\n\nMore on the {story}."),
+            );
+            counts.add(source, &line_keys(&a, true));
+        }
+        let learned = counts.learned();
+        assert_eq!(learned.count(source, banner), Some(3));
+
+        let page =
+            format!("{banner}\n\nFlood hits the town\n\nWater rose overnight in the valley.");
+        let is_learned = |l: &str| learned.count(source, l);
+        let cleaned = crate::clean::clean_with_learned(&page, None, &is_learned);
+        assert_eq!(cleaned.title.as_deref(), Some("Flood hits the town"));
+        assert_eq!(cleaned.body, "Water rose overnight in the valley.");
+    }
+
+    #[test]
+    fn learning_never_empties_an_article() {
+        let source = site_hash(Some("wire.example")).unwrap();
+        let mut counts = LineCounts::default();
+        for _ in 0..3 {
+            let a = article("T", "Site line one.\n\nSite line two.");
+            counts.add(source, &line_keys(&a, false));
+        }
+        // Identical bodies are copies, never learned; with distinct stories beside
+        // them the two lines are.
+        assert!(counts.learned().is_empty());
+        let mut counts = LineCounts::default();
+        for story in ["A story.", "Another story.", "A third story."] {
+            let a = article("T", &format!("{story}\n\nSite line one.\n\nSite line two."));
+            counts.add(source, &line_keys(&a, false));
+        }
+        let learned = counts.learned();
+        assert_eq!(learned.len(), 2);
+        let is_learned = |l: &str| learned.count(source, l);
+        let cleaned = crate::clean::clean_with_learned(
+            "Site line one.\n\nSite line two.",
+            Some("T"),
+            &is_learned,
+        );
+        assert_eq!(cleaned.body, "Site line one.\n\nSite line two.");
+    }
+
+    #[test]
+    fn line_keys_carry_the_line_length() {
+        assert_eq!(line_key("A  Line"), line_key("a line"));
+        assert!(weight(line_key(&"word ".repeat(40))) > weight(line_key("word")));
+        assert_eq!(weight(line_key(&"x".repeat(1 << 20))), 1 << LENGTH_BITS);
     }
 }

@@ -49,9 +49,26 @@ pub fn clean(text: &str, known_title: Option<&str>) -> Cleaned {
 }
 
 /// Like [`clean`], and also drops the lines `learned` knows as the site's boilerplate
-/// (it returns how many articles of the source hold the line). Learned lines go
+/// (it returns how many articles of the site hold the line). Learned lines go
 /// before the headline is looked for, so a site line above it is not taken for it.
+/// When they are all the story holds, they are kept: learning never empties an
+/// article.
 pub fn clean_with_learned(
+    text: &str,
+    known_title: Option<&str>,
+    learned: &dyn Fn(&str) -> Option<u32>,
+) -> Cleaned {
+    let cleaned = clean_lines(text, known_title, learned);
+    let emptied =
+        cleaned.body.is_empty() && cleaned.dropped.iter().any(|d| d.rule == learned::RULE);
+    if emptied {
+        clean_lines(text, known_title, &|_| None)
+    } else {
+        cleaned
+    }
+}
+
+fn clean_lines(
     text: &str,
     known_title: Option<&str>,
     learned: &dyn Fn(&str) -> Option<u32>,

@@ -322,6 +322,64 @@ const REPORTING: &[&str] = &[
     "him",
 ];
 
+/// Labels that open the parts of a paper's abstract ("Methods: ...").
+const ABSTRACT_LABELS: &[&str] = &[
+    "abstract",
+    "background",
+    "introduction",
+    "objective",
+    "objectives",
+    "aim",
+    "aims",
+    "purpose",
+    "methods",
+    "method",
+    "design",
+    "results",
+    "findings",
+    "conclusion",
+    "conclusions",
+    "interpretation",
+    "discussion",
+    "significance",
+];
+
+/// Phrases of research writing, where "we" and "our" are the authors, not the site.
+const RESEARCH_PHRASES: &[&str] = &[
+    "to our knowledge",
+    "our knowledge of",
+    "our understanding of",
+    "our findings",
+    "our results",
+    "our data",
+    "our study",
+    "our analysis",
+    "we found",
+    "we show",
+    "we report",
+    "we propose",
+    "we measured",
+    "we sampled",
+    "we studied",
+    "we examined",
+    "this study",
+    "the present study",
+    "in this paper",
+];
+
+/// Whether a line is research writing: a part of an abstract, or a sentence whose
+/// "we" are its authors.
+fn writes_research(lower: &str) -> bool {
+    let labelled = lower.split_once(':').is_some_and(|(label, _)| {
+        ABSTRACT_LABELS.contains(
+            &label
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .trim(),
+        )
+    });
+    labelled || contains_any(lower, RESEARCH_PHRASES)
+}
+
 /// Words that, in the lines after an appeal's opening line, mark the text as part of
 /// the appeal (wider than what drops a line on its own).
 const APPEAL_BLOCK_WORDS: &[&str] = &[
@@ -479,10 +537,14 @@ pub fn classify(line: &str) -> LineFacts {
 
     let opens_related =
         RELATED_HEADERS.contains(&norm.as_str()) || names_other_stories(&norm, line);
-    let appealish = contains_any(&lower, APPEAL_WORDS)
-        || contains_any(&lower, APPEAL_BLOCK_WORDS)
-        || PAYMENT.contains(&norm.as_str());
-    let opens_appeal = opens_appeal_block(&norm, line);
+    // Reporting ("..., police said.") and research writing neither open an appeal nor
+    // count toward one.
+    let reports = has(REPORTING) || writes_research(&lower);
+    let appealish = !reports
+        && (contains_any(&lower, APPEAL_WORDS)
+            || contains_any(&lower, APPEAL_BLOCK_WORDS)
+            || PAYMENT.contains(&norm.as_str()));
+    let opens_appeal = !reports && opens_appeal_block(&norm, line);
     let rule = line_rule(line, &norm, &lower, &words, word_count, &has);
     let sentence = line
         .trim_end()
@@ -524,7 +586,7 @@ fn line_rule(
             });
         }
     }
-    if word_count > 60 || has(REPORTING) {
+    if word_count > 60 || has(REPORTING) || writes_research(lower) {
         return None;
     }
     let trimmed = line.trim_end();
@@ -687,5 +749,28 @@ mod tests {
         assert!(classify("DON'T MISS").opens_related);
         assert!(!classify("Stories of survival were told, and retold.").opens_related);
         assert!(classify("Your contribution keeps us independent.").appealish);
+    }
+
+    #[test]
+    fn reporting_and_research_never_read_as_appeals() {
+        let before = classify("Before you go out, check the river levels, police said.");
+        assert!(!before.opens_appeal && !before.appealish && before.rule.is_none());
+        assert!(classify("Before you go, please consider supporting us.").opens_appeal);
+
+        let abstract_line = "Conclusions: These findings made important contributions to our \
+            knowledge of how microbes help grasses survive, and we urge further trials.";
+        assert_eq!(classify(abstract_line).rule, None);
+        assert!(!classify(abstract_line).appealish);
+        let authors = "We sampled 120 plots and our results support the wider use of cover crops.";
+        assert_eq!(classify(authors).rule, None);
+        // The same vocabulary addressed to the reader is still an appeal.
+        assert_eq!(
+            classify("Your contribution supports our independent journalism.").rule,
+            Some(Rule::Appeal)
+        );
+        assert_eq!(
+            classify("Support our reporting: become a member today.").rule,
+            Some(Rule::Appeal)
+        );
     }
 }

@@ -2,9 +2,11 @@
 //! document: each file's stamp, and each article's source and line keys for learning
 //! boilerplate.
 
+use crate::extract::SiteHints;
 use crate::schema::{names, DatelineIndex};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
+use std::path::Path;
 
 /// How a file was when it was indexed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -91,6 +93,51 @@ pub fn load(index: &DatelineIndex) -> Result<HashMap<String, KnownFile>> {
         }
     }
     Ok(files)
+}
+
+/// The sites the index's articles with a URL belong to, by folder (see
+/// [`SiteHints`]). A stored site is taken for a URL's when it reads as a registrable
+/// domain; a folder's name or a source's seldom does.
+pub fn site_hints(index: &DatelineIndex) -> Result<SiteHints> {
+    let reader = index.index.reader().context("reading the index")?;
+    let searcher = reader.searcher();
+    let mut hints = SiteHints::default();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let (Some(paths), Some(sites)) = (
+            fast.str(names::PATH).context("reading indexed paths")?,
+            fast.str(names::SITE).context("reading indexed sites")?,
+        ) else {
+            continue;
+        };
+        let terms = |column: &tantivy::columnar::StrColumn| -> Result<Vec<String>> {
+            let mut terms = Vec::with_capacity(column.num_terms());
+            let mut stream = column.dictionary().stream()?;
+            while stream.advance() {
+                terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+            Ok(terms)
+        };
+        let path_terms = terms(&paths).context("reading indexed paths")?;
+        let site_terms = terms(&sites).context("reading indexed sites")?;
+        let is_domain: Vec<bool> = site_terms
+            .iter()
+            .map(|site| psl::domain_str(site) == Some(site.as_str()))
+            .collect();
+        for doc in segment.doc_ids_alive() {
+            let (Some(path), Some(site)) =
+                (paths.term_ords(doc).next(), sites.term_ords(doc).next())
+            else {
+                continue;
+            };
+            if is_domain.get(site as usize) == Some(&true) {
+                if let Some(path) = path_terms.get(path as usize) {
+                    hints.add(Path::new(path), &site_terms[site as usize]);
+                }
+            }
+        }
+    }
+    Ok(hints)
 }
 
 fn sorted(values: impl Iterator<Item = u64>) -> Vec<u64> {

@@ -16,7 +16,8 @@ pub use known::{FileStamp, KnownArticle, KnownFile};
 use crate::article::Article;
 use crate::clean::learned::{self, Learned, LineCounts};
 use crate::date;
-use crate::ingest::{self, CorpusFile, Extracted, Manifests, Parsed, ReadContext};
+use crate::extract;
+use crate::ingest::{self, CorpusFile, Extracted, Manifests, Parsed, ReadContext, SiteHints};
 use crate::schema::{DatelineIndex, Fields};
 use anyhow::{Context, Result};
 use std::borrow::Cow;
@@ -29,7 +30,7 @@ use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 /// Changes whenever cleaning or extraction changes what a file gives, so that the next
 /// run re-reads every file instead of keeping articles cleaned the old way.
-const EXTRACTION_VERSION: u64 = 3;
+const EXTRACTION_VERSION: u64 = 4;
 
 /// How an index run may use the machine.
 #[derive(Debug, Clone, Copy)]
@@ -120,7 +121,10 @@ pub fn resolve_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// The line keys of one article, for counting.
 struct ArticleLines {
+    /// The key of the article's site.
     source: Option<u64>,
+    /// The site its URL names, if it has one (else it may take its folder's).
+    url_site: Option<String>,
     keys: Vec<u64>,
 }
 
@@ -161,6 +165,7 @@ pub fn index_paths(
     report_walk(&corpus, &mut stats, observer);
 
     let known = known::load(index)?;
+    let known_hints = known::site_hints(index)?;
     let threads = options.threads.max(1);
     let writer = open_writer(index, threads, options.memory_bytes)?;
     let run = Run {
@@ -168,6 +173,7 @@ pub fn index_paths(
         writer: &writer,
         manifests: &corpus.manifests,
         known: &known,
+        hints: &known_hints,
         threads,
     };
 
@@ -179,6 +185,12 @@ pub fn index_paths(
         &mut stats,
         observer,
     )?;
+    let mut reads = reads;
+    let hints = give_folder_sites(&corpus.files, &mut reads, known_hints.clone());
+    let run = Run {
+        hints: &hints,
+        ..run
+    };
 
     // Learn from the lines of every article the index will hold.
     let seen: HashSet<Cow<str>> = corpus.files.iter().map(|f| path_key(&f.path)).collect();
@@ -273,6 +285,38 @@ fn open_writer(index: &DatelineIndex, threads: usize, memory_bytes: usize) -> Re
 /// The largest segment merges produce, in documents.
 const MAX_MERGED_DOCS: usize = 200_000;
 
+/// Gives the articles without a URL read in this run the site their folder's pages
+/// with one name (by `hints` from the index and by this run's pages); returns the
+/// hints for cleaning again.
+fn give_folder_sites(files: &[CorpusFile], reads: &mut [Read], mut hints: SiteHints) -> SiteHints {
+    for (file, read) in files.iter().zip(reads.iter()) {
+        if let Read::Changed { lines, .. } = read {
+            for site in lines.iter().filter_map(|a| a.url_site.as_deref()) {
+                hints.add(&file.path, site);
+            }
+        }
+    }
+    for (file, read) in files.iter().zip(reads.iter_mut()) {
+        let Read::Changed { lines, parsed, .. } = read else {
+            continue;
+        };
+        let Some(site) = hints.site_for(&file.path) else {
+            continue;
+        };
+        let source = learned::site_hash(Some(site));
+        for (i, article) in lines.iter_mut().enumerate() {
+            if article.url_site.is_some() || article.source == source {
+                continue;
+            }
+            article.source = source;
+            if let Some(extracted) = parsed.as_mut().and_then(|p| p.articles.get_mut(i)) {
+                extracted.article.site = Some(site.to_string());
+            }
+        }
+    }
+    hints
+}
+
 /// The line counts of every article the index will hold after this run: those it
 /// keeps (outside the run's roots, or unchanged) and those read anew.
 fn count_lines(
@@ -342,7 +386,7 @@ fn plan_writes<'a>(
                 let stale = indexed
                     .articles
                     .iter()
-                    .any(|a| a.learned_digest != learned.digest(&a.line_keys));
+                    .any(|a| a.learned_digest != learned.digest(a.source, &a.line_keys));
                 if stale {
                     stats.recleaned += 1;
                     work.push(Work {
@@ -355,6 +399,7 @@ fn plan_writes<'a>(
                             .iter()
                             .map(|a| ArticleLines {
                                 source: (a.source != 0).then_some(a.source),
+                                url_site: None,
                                 keys: a.line_keys.clone(),
                             })
                             .collect(),
@@ -378,6 +423,8 @@ struct Run<'a> {
     writer: &'a IndexWriter,
     manifests: &'a Manifests,
     known: &'a HashMap<String, KnownFile>,
+    /// The sites of each folder's pages with a URL.
+    hints: &'a SiteHints,
     threads: usize,
 }
 
@@ -498,6 +545,7 @@ impl Run<'_> {
         let replaced = previous.is_some();
         let context = ReadContext {
             manifest,
+            hints: Some(self.hints),
             ..ReadContext::default()
         };
         let mut parsed = match ingest::parse(file, &bytes, context) {
@@ -523,12 +571,10 @@ impl Run<'_> {
         let lines = parsed
             .articles
             .iter()
-            .map(|a| {
-                let source = learned::site_hash(a.article.site.as_deref());
-                ArticleLines {
-                    source,
-                    keys: source.map_or_else(Vec::new, |s| learned::line_keys(s, &a.article)),
-                }
+            .map(|a| ArticleLines {
+                source: learned::site_hash(a.article.site.as_deref()),
+                url_site: extract::url_site(a.article.url.as_deref()),
+                keys: learned::line_keys(&a.article, a.title_from_text),
             })
             .collect();
         Read::Changed {
@@ -576,13 +622,18 @@ impl Run<'_> {
         let has_learned = work
             .lines
             .iter()
-            .any(|a| a.source.is_some() && learned.digest(&a.keys) != 0);
+            .any(|a| a.source.is_some_and(|s| learned.digest(s, &a.keys) != 0));
         // Articles whose learned lines sit in the middle of the story only lose those
         // lines; the others are cleaned again from the file with the learned lines.
         let filter_only = |parsed: &Parsed| {
             parsed.articles.iter().all(|e| {
                 learned::site_hash(e.article.site.as_deref()).is_none_or(|source| {
-                    !learned.changes_more_than_body(source, &e.article, e.title_from_file_name)
+                    !learned.changes_more_than_body(
+                        source,
+                        &e.article,
+                        e.title_from_file_name,
+                        e.title_from_text,
+                    )
                 })
             })
         };
@@ -616,16 +667,19 @@ impl Run<'_> {
         let articles = parsed.articles.len();
         let mut undated = 0;
         let mut lines = work.lines.into_iter();
-        for Extracted { article, .. } in parsed.articles {
+        for extracted in parsed.articles {
+            let article = &extracted.article;
             let source = learned::site_hash(article.site.as_deref());
+            // The keys of the lines as the rules alone left them, as they were counted.
             let keys = match lines.next() {
-                Some(first_phase) if first_phase.source == source => first_phase.keys,
-                _ => source.map_or_else(Vec::new, |s| learned::line_keys(s, &article)),
+                Some(first_phase) => first_phase.keys,
+                None => learned::line_keys(article, extracted.title_from_text),
             };
             undated += usize::from(article.date.is_none());
-            let mut doc = document(self.fields, &article, stamp);
+            let mut doc = document(self.fields, article, stamp);
             doc.add_u64(self.fields.source_key, source.unwrap_or(0));
-            doc.add_u64(self.fields.learned_digest, learned.digest(&keys));
+            let digest = source.map_or(0, |s| learned.digest(s, &keys));
+            doc.add_u64(self.fields.learned_digest, digest);
             for key in keys {
                 doc.add_u64(self.fields.line_keys, key);
             }
@@ -653,6 +707,7 @@ impl Run<'_> {
             manifest,
             learned: Some(learned),
             indexed: None,
+            hints: Some(self.hints),
         };
         let parsed = ingest::parse(file, &bytes, context).map_err(|err| format!("{err:#}"))?;
         let stamp = FileStamp {

@@ -7,7 +7,7 @@ mod json;
 mod manifest;
 mod text;
 
-pub use crate::extract::{Extracted, Indexed};
+pub use crate::extract::{Extracted, Indexed, SiteHints};
 pub use manifest::{ManifestEntry, Manifests, MANIFEST_NAME};
 pub use text::split_header;
 
@@ -169,6 +169,8 @@ pub struct ReadContext<'a> {
     pub learned: Option<&'a Learned>,
     /// What an index recorded for the file, when it is read again on its own.
     pub indexed: Option<&'a Indexed>,
+    /// The sites that articles with a URL name in each folder.
+    pub hints: Option<&'a SiteHints>,
 }
 
 /// Reads the articles of one file from its bytes. An error means nothing in the file
@@ -182,6 +184,7 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
     let extract_context = extract::Context {
         learned: context.learned,
         indexed: context.indexed,
+        hints: context.hints,
     };
     let add = |mut raw: RawArticle, parsed: &mut Parsed| {
         if let Some(entry) = context.manifest {
@@ -302,6 +305,7 @@ pub fn read_one(
         manifest: manifests.get(path),
         learned,
         indexed,
+        hints: None,
     };
     let mut parsed =
         parse(&file, &bytes, context).with_context(|| format!("cannot read {}", path.display()))?;

@@ -192,6 +192,7 @@ pub struct Hit {
     pub title: String,
     pub date: Option<String>,
     pub source: Option<String>,
+    pub site: Option<String>,
     pub url: Option<String>,
     pub place: Option<String>,
     pub path: String,
