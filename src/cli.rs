@@ -2,7 +2,7 @@
 
 use crate::date::DateRange;
 use crate::histogram::Period;
-use crate::search::{SearchRequest, SortOrder};
+use crate::search::{MatchMode, SearchRequest, SortOrder};
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -148,6 +148,9 @@ pub struct SearchArgs {
     /// Order of hits.
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
     pub sort: Sort,
+    /// Which articles a query of several words lists.
+    #[arg(long = "match", value_enum, value_name = "MODE", default_value_t = Match::Best)]
+    pub matching: Match,
     /// Also count every match per calendar year, month or day.
     #[arg(long, value_enum, value_name = "PERIOD")]
     pub histogram: Option<HistogramPeriod>,
@@ -168,6 +171,17 @@ pub enum Sort {
     Newest,
     /// Earliest first.
     Oldest,
+}
+
+/// `--match` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Match {
+    /// Articles with all the words first, then those with some.
+    Best,
+    /// Only articles with all the words.
+    All,
+    /// Articles with any of the words, ranked together.
+    Any,
 }
 
 /// `--histogram` values.
@@ -295,6 +309,11 @@ impl SearchArgs {
                 Sort::Relevance => SortOrder::Relevance,
                 Sort::Newest => SortOrder::Newest,
                 Sort::Oldest => SortOrder::Oldest,
+            },
+            matching: match self.matching {
+                Match::Best => MatchMode::Best,
+                Match::All => MatchMode::All,
+                Match::Any => MatchMode::Any,
             },
             histogram: self.histogram.map(|period| match period {
                 HistogramPeriod::Year => Period::Year,

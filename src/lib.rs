@@ -59,6 +59,7 @@ pub mod histogram;
 pub mod indexer;
 pub mod ingest;
 pub mod output;
+pub mod query;
 pub mod schema;
 pub mod search;
 pub mod serve;

@@ -174,6 +174,11 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
     let request = args.request()?;
     let index = schema::open(&args.location.index)?;
     let results = Searcher::new(index)?.search(&request)?;
+    if !args.json {
+        for note in &results.notes {
+            eprintln!("dateline: note: {}", output::sanitize(note));
+        }
+    }
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.json {

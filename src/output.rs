@@ -94,7 +94,21 @@ pub fn search_human(
     cwd: &Path,
 ) -> io::Result<()> {
     let shown = results.hits.len();
-    let mut head = plural(results.total, "article matches", "articles match");
+    let some = results.total - results.total_all.min(results.total);
+    let mut head = if some == 0 {
+        plural(results.total, "article matches", "articles match")
+    } else if results.total_all == 0 {
+        format!(
+            "no article has all the words; {} some",
+            plural(some, "has", "have")
+        )
+    } else {
+        format!(
+            "{} all the words; {some} more {} some",
+            plural(results.total_all, "article has", "articles have"),
+            if some == 1 { "has" } else { "have" }
+        )
+    };
     if shown > 0 {
         let first = results.hits[0].rank;
         head.push_str(&format!(" (showing {}-{})", first, first + shown - 1));
@@ -181,6 +195,8 @@ fn bar_chart(w: &mut dyn Write, rows: &[(String, u64)]) -> io::Result<()> {
 struct JsonResults<'a> {
     query: &'a str,
     total: usize,
+    total_all: usize,
+    notes: &'a [String],
     undated_left_out: Option<usize>,
     hits: Vec<JsonHit<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -236,6 +252,8 @@ pub fn search_json(w: &mut dyn Write, results: &SearchResults, cwd: &Path) -> io
     let results = JsonResults {
         query: &results.query,
         total: results.total,
+        total_all: results.total_all,
+        notes: &results.notes,
         undated_left_out: results.undated_left_out,
         hits,
         histogram: results.histogram.as_deref(),

@@ -6,6 +6,7 @@ use crate::article::{Article, DateSource};
 use crate::date::{self, DateRange};
 use crate::histogram::{self, DateHistogram, Period, PeriodCount};
 use crate::indexer::datetime_to_day;
+use crate::query::{self, Part};
 use crate::schema::{self, names, DatelineIndex, Fields};
 use crate::snippet::{Snippet, SNIPPET_CHARS};
 use anyhow::{Context, Result};
@@ -13,9 +14,9 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::postings::Postings;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser,
-    QueryParserError, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
+use tantivy::schema::Field;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
@@ -45,6 +46,31 @@ pub enum SortOrder {
     Oldest,
 }
 
+/// Which articles a query of several parts lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    /// Articles with all the parts first, then (ranked after every one of them) those
+    /// with some, so that a question typed as a sentence still finds what it asks.
+    #[default]
+    Best,
+    /// Only articles with all the parts.
+    All,
+    /// Articles with any of the parts, ranked together.
+    Any,
+}
+
+impl MatchMode {
+    /// The name users give.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchMode::Best => "best",
+            MatchMode::All => "all",
+            MatchMode::Any => "any",
+        }
+    }
+}
+
 /// One search, as the command line or another caller asks for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchRequest {
@@ -58,6 +84,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// The order of hits.
     pub sort: SortOrder,
+    /// Which articles a query of several parts lists.
+    pub matching: MatchMode,
     /// The calendar period to count every match by, if any.
     pub histogram: Option<Period>,
 }
@@ -71,6 +99,7 @@ impl SearchRequest {
             limit: 10,
             offset: 0,
             sort: SortOrder::Relevance,
+            matching: MatchMode::Best,
             histogram: None,
         }
     }
@@ -114,8 +143,13 @@ pub struct Hit {
 pub struct SearchResults {
     /// The query text as given.
     pub query: String,
-    /// How many articles match in all.
+    /// How many articles are listed in all.
     pub total: usize,
+    /// How many of them have all the query's parts (they come first); the rest have
+    /// some. Equal to `total` for a query of one part or with [`MatchMode::All`].
+    pub total_all: usize,
+    /// What of the query was read as text rather than as syntax.
+    pub notes: Vec<String>,
     /// With a date bound: how many undated articles matched the words but were left out.
     pub undated_left_out: Option<usize>,
     /// The page of hits asked for.
@@ -181,12 +215,12 @@ impl Searcher {
             );
         }
         let fields = self.index.fields;
-        let words = self.parse(&request.query)?;
+        let words = self.parse(&request.query, request.matching)?;
         let searcher = self.reader.searcher();
         let filter = date_range_query(fields, &request.dates, &searcher);
         let histogram = match request.histogram {
             Some(period) => {
-                let matches = words.filtered(filter.as_ref().map(|f| f.box_clone()));
+                let matches = words.filtered(&*words.listed(), filter.as_deref());
                 let counts = searcher
                     .search(&matches, &DateHistogram(period))
                     .context("counting matches per period")?;
@@ -194,53 +228,43 @@ impl Searcher {
             }
             None => None,
         };
-        let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
         // Every article scores the same for `*`: browsing it by relevance means by date.
         let sort = match request.sort {
             SortOrder::Relevance if is_match_all(&request.query) => SortOrder::Newest,
             sort => sort,
         };
-        let (addresses, total): (Vec<(Option<f32>, DocAddress)>, usize) = match sort {
-            SortOrder::Relevance => match words.prunable_union(filter.is_some()) {
-                // Block-WAND skips most matches of a union of words, so the total
-                // is counted on its own, without scoring.
-                Some(union) => {
-                    let top = searcher
-                        .search(&union, &page.order_by_score())
-                        .context("running the search")?;
-                    let total = searcher
-                        .search(&*words.matching, &Count)
-                        .context("counting matches")?;
-                    (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
-                }
-                None => {
-                    let query = words.scored(filter);
-                    let (top, total) = searcher
-                        .search(&query, &(page.order_by_score(), Count))
-                        .context("running the search")?;
-                    (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
-                }
-            },
-            SortOrder::Newest | SortOrder::Oldest => {
-                let order = if sort == SortOrder::Newest {
-                    Order::Desc
-                } else {
-                    Order::Asc
-                };
-                let query = words.filtered(filter);
-                let by_date = page.order_by_fast_field::<DateTime>(names::DATE, order);
-                let (top, total) = searcher
-                    .search(&query, &(by_date, Count))
-                    .context("running the search")?;
-                (top.into_iter().map(|(_, a)| (None, a)).collect(), total)
-            }
+        // The articles with all the parts, then (when they do not fill the page) those
+        // with some: each list is ranked on its own, so the second never comes first.
+        let list = |matching| List {
+            searcher: &searcher,
+            words: &words,
+            matching,
+            filter: filter.as_deref(),
+            sort,
         };
+        let (mut addresses, total_all) =
+            self.page(&list(&*words.matching), request.offset, request.limit)?;
+        let mut total = total_all;
+        if let Some(some) = &words.some {
+            let offset = request.offset.saturating_sub(total_all);
+            let room = request.limit - addresses.len();
+            if room > 0 {
+                let (more, total_some) = self.page(&list(&**some), offset, room)?;
+                addresses.extend(more);
+                total += total_some;
+            } else {
+                let count = words.filtered(&**some, filter.as_deref());
+                total += searcher
+                    .search(&count, &Count)
+                    .context("counting matches")?;
+            }
+        }
         let undated_left_out = if request.dates.is_bounded() {
             // Undated articles carry a marker term, so this intersection is driven by
             // their short posting list rather than by every match of the words.
             let marker = Term::from_field_text(fields.flags, schema::UNDATED_FLAG);
             let undated = BooleanQuery::new(vec![
-                (Occur::Must, words.matching.box_clone()),
+                (Occur::Must, words.listed()),
                 (
                     Occur::Must,
                     Box::new(TermQuery::new(marker, IndexRecordOption::Basic)),
@@ -283,6 +307,8 @@ impl Searcher {
         Ok(SearchResults {
             query: request.query.clone(),
             total,
+            total_all,
+            notes: words.notes,
             undated_left_out,
             hits,
             histogram,
@@ -340,59 +366,281 @@ impl Searcher {
         Ok(Some(stored_article(fields, &doc)))
     }
 
-    /// Parses the query words; `*` alone matches every article.
-    fn parse(&self, query: &str) -> Result<Words> {
-        let trimmed = query.trim();
+    /// One page of a list of articles, and how many the list holds.
+    fn page(&self, list: &List, offset: usize, limit: usize) -> Result<Page> {
+        let List {
+            searcher,
+            words,
+            matching,
+            filter,
+            sort,
+        } = *list;
+        let page = TopDocs::with_limit(limit).and_offset(offset);
+        let scored = |top: Vec<(f32, DocAddress)>| top.into_iter().map(|(s, a)| (Some(s), a));
+        Ok(match sort {
+            SortOrder::Relevance => match words.prunable_union(matching, filter.is_some()) {
+                // Block-WAND skips most matches of a union of words, so the total
+                // is counted on its own, without scoring.
+                Some(union) => {
+                    let top = searcher
+                        .search(&union, &page.order_by_score())
+                        .context("running the search")?;
+                    let total = searcher
+                        .search(matching, &Count)
+                        .context("counting matches")?;
+                    (scored(top).collect(), total)
+                }
+                None => {
+                    let query = words.scored(matching, filter);
+                    let (top, total) = searcher
+                        .search(&query, &(page.order_by_score(), Count))
+                        .context("running the search")?;
+                    (scored(top).collect(), total)
+                }
+            },
+            SortOrder::Newest | SortOrder::Oldest => {
+                let order = if sort == SortOrder::Newest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let query = words.filtered(matching, filter);
+                let by_date = page.order_by_fast_field::<DateTime>(names::DATE, order);
+                let (top, total) = searcher
+                    .search(&query, &(by_date, Count))
+                    .context("running the search")?;
+                (top.into_iter().map(|(_, a)| (None, a)).collect(), total)
+            }
+        })
+    }
+
+    /// Reads the query as typed (see [`crate::query`]); `*` alone matches every
+    /// article. Only a query with nothing to search for is refused.
+    fn parse(&self, text: &str, mode: MatchMode) -> Result<Words> {
+        let trimmed = text.trim();
         if trimmed.is_empty() {
             invalid!("empty query: give words to search for, or `*` for every article");
         }
         if is_match_all(trimmed) {
             return Ok(Words {
                 matching: Box::new(AllQuery),
+                some: None,
                 in_title: None,
+                notes: Vec::new(),
             });
         }
+        let read = query::read(trimmed);
         let fields = self.index.fields;
-        let mut parser = QueryParser::for_index(&self.index.index, vec![fields.body]);
-        parser.set_conjunction_by_default();
-        let matching = parser
-            .parse_query(trimmed)
-            .map_err(|err| query_error(trimmed, err))?;
+        let mut positive = Vec::new();
+        let mut excluded = Vec::new();
+        for clause in &read.clauses {
+            if let Some(q) = self.part_query(&clause.part, fields.body) {
+                if clause.exclude {
+                    excluded.push((Occur::MustNot, q));
+                } else {
+                    positive.push(q);
+                }
+            }
+        }
+        if positive.is_empty() {
+            if excluded.is_empty() {
+                invalid!(
+                    "invalid query `{trimmed}`: it holds no word to search for; give a word, or `*` for every article"
+                );
+            }
+            invalid!("invalid query `{trimmed}`: it only excludes words; add a word to search for");
+        }
+        let with = |occur: Occur, parts: &[Box<dyn Query>]| -> Box<dyn Query> {
+            if parts.len() == 1 && excluded.is_empty() {
+                return parts[0].box_clone();
+            }
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                parts.iter().map(|q| (occur, q.box_clone())).collect();
+            clauses.extend(excluded.iter().map(|(o, q)| (*o, q.box_clone())));
+            Box::new(BooleanQuery::new(clauses))
+        };
+        let all = with(Occur::Must, &positive);
+        let (matching, some) = match mode {
+            _ if positive.len() < 2 => (all, None),
+            MatchMode::All => (all, None),
+            MatchMode::Any => (with(Occur::Should, &positive), None),
+            MatchMode::Best => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = positive
+                    .iter()
+                    .map(|q| (Occur::Should, q.box_clone()))
+                    .collect();
+                clauses.extend(excluded.iter().map(|(o, q)| (*o, q.box_clone())));
+                clauses.push((Occur::MustNot, all.box_clone()));
+                (
+                    all,
+                    Some(Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>),
+                )
+            }
+        };
         // Any of the words in the headline: the body field holds the headline too, so
         // this clause only adds to the score of articles that already match.
-        let in_title = QueryParser::for_index(&self.index.index, vec![fields.title])
-            .parse_query(trimmed)
-            .ok();
-        Ok(Words { matching, in_title })
+        let title_words: Vec<(Occur, Box<dyn Query>)> = read
+            .positive()
+            .filter_map(|part| self.title_query(part))
+            .map(|q| (Occur::Should, q))
+            .collect();
+        let in_title = match title_words.len() {
+            0 => None,
+            1 => title_words.into_iter().next().map(|(_, q)| q),
+            _ => Some(Box::new(BooleanQuery::new(title_words)) as Box<dyn Query>),
+        };
+        Ok(Words {
+            matching,
+            some,
+            in_title,
+            notes: read.notes,
+        })
     }
+
+    /// The query of one part over `default_field` (or the field it names); `None`
+    /// when its text holds no word the analyzer keeps.
+    fn part_query(&self, part: &Part, default_field: Field) -> Option<Box<dyn Query>> {
+        match part {
+            Part::Text { field, text, .. } => {
+                let field = field.map_or(Some(default_field), |name| self.field(name))?;
+                let terms = self.terms(field, text);
+                match terms.len() {
+                    0 => None,
+                    1 => {
+                        let (_, term) = terms.into_iter().next()?;
+                        Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+                    }
+                    _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+                }
+            }
+            Part::Any(parts) => {
+                let clauses: Vec<(Occur, Box<dyn Query>)> = parts
+                    .iter()
+                    .filter_map(|p| self.part_query(p, default_field))
+                    .map(|q| (Occur::Should, q))
+                    .collect();
+                match clauses.len() {
+                    0 => None,
+                    1 => clauses.into_iter().next().map(|(_, q)| q),
+                    _ => Some(Box::new(BooleanQuery::new(clauses))),
+                }
+            }
+            Part::All(clauses) => {
+                let clauses: Vec<(Occur, Box<dyn Query>)> = clauses
+                    .iter()
+                    .filter_map(|c| {
+                        let occur = if c.exclude {
+                            Occur::MustNot
+                        } else {
+                            Occur::Must
+                        };
+                        Some((occur, self.part_query(&c.part, default_field)?))
+                    })
+                    .collect();
+                clauses
+                    .iter()
+                    .any(|(o, _)| *o == Occur::Must)
+                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+            }
+        }
+    }
+
+    /// The headline query of a part that searches the article's text.
+    fn title_query(&self, part: &Part) -> Option<Box<dyn Query>> {
+        match part {
+            Part::Text { field: None, .. } | Part::Any(_) => {
+                self.part_query(part, self.index.fields.title)
+            }
+            _ => None,
+        }
+    }
+
+    /// The searchable field a query names.
+    fn field(&self, name: &str) -> Option<Field> {
+        let fields = self.index.fields;
+        match name {
+            names::TITLE => Some(fields.title),
+            names::BODY => Some(fields.body),
+            names::PLACE => Some(fields.place),
+            names::SOURCE => Some(fields.source),
+            _ => None,
+        }
+    }
+
+    /// The terms the field's analyzer makes of `text`, with their positions.
+    fn terms(&self, field: Field, text: &str) -> Vec<(usize, Term)> {
+        let Ok(mut analyzer) = self.index.index.tokenizer_for_field(field) else {
+            return Vec::new();
+        };
+        let mut stream = analyzer.token_stream(text);
+        let mut terms: Vec<(usize, Term)> = Vec::new();
+        let mut first = None;
+        while let Some(token) = stream.next() {
+            let start = *first.get_or_insert(token.position);
+            terms.push((
+                token.position - start,
+                Term::from_field_text(field, &token.text),
+            ));
+        }
+        terms
+    }
+}
+
+/// A page of hits with their scores (none when sorted by date), and how many the
+/// list holds.
+type Page = (Vec<(Option<f32>, DocAddress)>, usize);
+
+/// One ranked list of articles: those matching `matching` AND the date filter.
+#[derive(Clone, Copy)]
+struct List<'a> {
+    searcher: &'a tantivy::Searcher,
+    words: &'a Words,
+    matching: &'a dyn Query,
+    filter: Option<&'a dyn Query>,
+    sort: SortOrder,
 }
 
 /// A parsed query: what an article must match, and what raises its score.
 struct Words {
-    /// The query over the article's words (the body field, headline included).
+    /// The articles listed first: with all the query's parts (or any, by the mode).
     matching: Box<dyn Query>,
+    /// The articles listed after them, with some of the parts but not all.
+    some: Option<Box<dyn Query>>,
     /// Any of the query's words in the headline, scored [`TITLE_BOOST`] times higher.
     in_title: Option<Box<dyn Query>>,
+    /// What was read as text rather than as syntax.
+    notes: Vec<String>,
 }
 
 impl Words {
-    /// The matching query AND the date filter, unscored (for sorting by date).
-    fn filtered(&self, filter: Option<Box<dyn Query>>) -> Box<dyn Query> {
-        match filter {
-            Some(filter) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, self.matching.box_clone()),
-                (Occur::Must, filter),
+    /// Every article listed: the first list and the second.
+    fn listed(&self) -> Box<dyn Query> {
+        match &self.some {
+            Some(some) => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, self.matching.box_clone()),
+                (Occur::Should, some.box_clone()),
             ])),
             None => self.matching.box_clone(),
         }
     }
 
-    /// The matching query AND the date filter, with the headline clause as an optional
+    /// `matching` AND the date filter, unscored (for sorting by date).
+    fn filtered(&self, matching: &dyn Query, filter: Option<&dyn Query>) -> Box<dyn Query> {
+        match filter {
+            Some(filter) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, matching.box_clone()),
+                (Occur::Must, filter.box_clone()),
+            ])),
+            None => matching.box_clone(),
+        }
+    }
+
+    /// `matching` AND the date filter, with the headline clause as an optional
     /// addition to the score. The required part drives the search, so a selective
     /// filter skips through the words' posting lists instead of scoring all of them.
-    fn scored(&self, filter: Option<Box<dyn Query>>) -> Box<dyn Query> {
-        let mut clauses = vec![(Occur::Must, self.matching.box_clone())];
-        clauses.extend(filter.map(|f| (Occur::Must, f)));
+    fn scored(&self, matching: &dyn Query, filter: Option<&dyn Query>) -> Box<dyn Query> {
+        let mut clauses = vec![(Occur::Must, matching.box_clone())];
+        clauses.extend(filter.map(|f| (Occur::Must, f.box_clone())));
         if let Some(title) = &self.in_title {
             clauses.push((
                 Occur::Should,
@@ -405,12 +653,12 @@ impl Words {
     /// Without a filter, a query of one word or of words joined by OR becomes a flat
     /// union of body and boosted headline terms (the same matches and scores as
     /// [`Words::scored`]), which tantivy ranks with block-WAND.
-    fn prunable_union(&self, filtered: bool) -> Option<BooleanQuery> {
+    fn prunable_union(&self, matching: &dyn Query, filtered: bool) -> Option<BooleanQuery> {
         if filtered {
             return None;
         }
         let mut clauses = Vec::new();
-        for term in term_alternatives(&*self.matching)? {
+        for term in term_alternatives(matching)? {
             clauses.push((Occur::Should, term));
         }
         if let Some(title) = &self.in_title {
@@ -555,27 +803,6 @@ fn is_match_all(query: &str) -> bool {
 /// Runs one search on `index` (for one-off callers; reuse a [`Searcher`] for many).
 pub fn search(index: &DatelineIndex, request: &SearchRequest) -> Result<SearchResults> {
     Searcher::new(index.clone())?.search(request)
-}
-
-/// A one-line explanation of a query the parser refused.
-fn query_error(query: &str, err: QueryParserError) -> anyhow::Error {
-    let fields = [names::TITLE, names::BODY, names::PLACE, names::SOURCE].join(", ");
-    let message = match err {
-        QueryParserError::FieldDoesNotExist(field) => {
-            format!("invalid query `{query}`: there is no field `{field}`; fields are {fields}")
-        }
-        QueryParserError::AllButQueryForbidden => {
-            format!("invalid query `{query}`: it only excludes words; add a word to search for")
-        }
-        QueryParserError::SyntaxError(_) => {
-            format!("invalid query `{query}`: check its quotes, parentheses and field names")
-        }
-        QueryParserError::FieldNotIndexed(field) => format!(
-            "invalid query `{query}`: field `{field}` cannot be searched; fields are {fields}"
-        ),
-        other => format!("invalid query `{query}`: {other}"),
-    };
-    anyhow::Error::new(InvalidRequest(message))
 }
 
 /// The date range as a filter: the union of the few period terms that cover it
@@ -785,8 +1012,10 @@ mod tests {
         let s = searcher();
         let searcher = s.reader.searcher();
         for query in ["drought", "drought OR railway", "rain OR rivers OR notes"] {
-            let words = s.parse(query).unwrap();
-            let union = words.prunable_union(false).expect("a union of words");
+            let words = s.parse(query, MatchMode::Best).unwrap();
+            let union = words
+                .prunable_union(&*words.matching, false)
+                .expect("a union of words");
             let scored = |q: &dyn Query| {
                 let top = searcher
                     .search(q, &TopDocs::with_limit(10).order_by_score())
@@ -795,11 +1024,13 @@ mod tests {
                     .map(|(score, a)| (a, (score * 1000.0).round()))
                     .collect::<Vec<_>>()
             };
-            assert_eq!(scored(&union), scored(&*words.scored(None)), "{query}");
+            let general = words.scored(&*words.matching, None);
+            assert_eq!(scored(&union), scored(&*general), "{query}");
         }
-        let phrase = s.parse("\"wheat harvest\"").unwrap();
-        assert!(phrase.prunable_union(false).is_none());
-        assert!(s.parse("drought").unwrap().prunable_union(true).is_none());
+        let phrase = s.parse("\"wheat harvest\"", MatchMode::Best).unwrap();
+        assert!(phrase.prunable_union(&*phrase.matching, false).is_none());
+        let word = s.parse("drought", MatchMode::Best).unwrap();
+        assert!(word.prunable_union(&*word.matching, true).is_none());
     }
 
     #[test]
@@ -865,8 +1096,8 @@ mod tests {
     fn bad_requests_are_explained() {
         let s = searcher();
         let error = |r: SearchRequest| format!("{:#}", s.search(&r).unwrap_err());
-        assert!(error(SearchRequest::new("nope:word")).contains("there is no field `nope`"));
         assert!(error(SearchRequest::new("-drought")).contains("only excludes words"));
+        assert!(error(SearchRequest::new("- ( ) OR")).contains("no word to search for"));
         assert!(error(SearchRequest::new("  ")).contains("empty query"));
         assert!(error(SearchRequest {
             limit: 0,

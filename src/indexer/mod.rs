@@ -279,7 +279,22 @@ fn open_writer(index: &DatelineIndex, threads: usize, memory_bytes: usize) -> Re
         .garbage_collect_files()
         .wait()
         .context("removing the files an interrupted run left in the index")?;
+    remove_stale_temporary_files(&index.dir);
     Ok(writer)
+}
+
+/// Removes the temporary files (`.tmp*`) a run stopped while writing the index's
+/// metadata left beside it; tantivy's garbage collection does not know them. Only the
+/// holder of the writer's lock writes them, so none is in use.
+fn remove_stale_temporary_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The largest segment merges produce, in documents.

@@ -4,7 +4,7 @@
 use crate::date::DateRange;
 use crate::histogram::Period;
 use crate::schema::DatelineIndex;
-use crate::search::{InvalidRequest, SearchRequest, Searcher, SortOrder};
+use crate::search::{InvalidRequest, MatchMode, SearchRequest, Searcher, SortOrder};
 use crate::{output, stats};
 use anyhow::{Context, Result};
 use axum::extract::{Path, Query, State};
@@ -170,6 +170,8 @@ struct SearchParams {
     since: Option<String>,
     until: Option<String>,
     sort: Option<String>,
+    #[serde(rename = "match")]
+    matching: Option<String>,
     limit: Option<String>,
     offset: Option<String>,
     histogram: Option<String>,
@@ -205,6 +207,16 @@ impl SearchParams {
                 )))
             }
         };
+        let matching = match none_if_empty(&self.matching).unwrap_or("best") {
+            "best" => MatchMode::Best,
+            "all" => MatchMode::All,
+            "any" => MatchMode::Any,
+            other => {
+                return Err(bad_request(format!(
+                    "`match` is best, all or any, not `{other}`"
+                )))
+            }
+        };
         let histogram = match none_if_empty(&self.histogram) {
             None => None,
             Some(name) => Some(Period::from_name(name).ok_or_else(|| {
@@ -216,6 +228,7 @@ impl SearchParams {
             limit: number("limit", &self.limit, 10)?,
             offset: number("offset", &self.offset, 0)?,
             sort,
+            matching,
             histogram,
             ..SearchRequest::new(query)
         })

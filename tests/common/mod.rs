@@ -168,6 +168,9 @@ impl Summary {
 pub struct Results {
     pub query: String,
     pub total: usize,
+    pub total_all: usize,
+    #[serde(default)]
+    pub notes: Vec<String>,
     #[serde(default)]
     pub undated_left_out: Option<usize>,
     pub hits: Vec<Hit>,
