@@ -267,7 +267,12 @@ fn is_photo_credit(lower: &str) -> bool {
 /// `By Justine Coleman - 11/18/19 11:04 PM EST`, `Updated at 1:23 p.m.`,
 /// `segunda-feira, 22 de outubro de 2010 às 20:13`.
 fn is_stamp(line: &str) -> bool {
-    let mut dated = date::find_written_date(line).is_some();
+    // Every date and time written here has a digit; a byline without one starts with
+    // "By". The words are checked before a written date is looked for, the costly part.
+    if !line.bytes().any(|b| b.is_ascii_digit()) && !starts_with_by(line) {
+        return false;
+    }
+    let mut dated = false;
     let mut labelled = false;
     let mut names = 0;
     for token in line
@@ -309,7 +314,8 @@ fn is_stamp(line: &str) -> bool {
             return false;
         }
     }
-    (dated && (labelled || names <= 2))
+    let dated = || dated || date::find_written_date(line).is_some();
+    ((labelled || names <= 2) && dated())
         || (labelled && names > 0 && names <= 4 && starts_with_by(line))
 }
 

@@ -370,6 +370,15 @@ const RESEARCH_PHRASES: &[&str] = &[
 /// Whether a line is research writing: a part of an abstract, or a sentence whose
 /// "we" are its authors.
 fn writes_research(lower: &str) -> bool {
+    // Every phrase and label has one of these; most lines have none.
+    let may = lower.contains(':')
+        || lower.contains("we ")
+        || lower.contains("our ")
+        || lower.contains("study")
+        || lower.contains("paper");
+    if !may {
+        return false;
+    }
     let labelled = lower.split_once(':').is_some_and(|(label, _)| {
         ABSTRACT_LABELS.contains(
             &label
@@ -539,12 +548,16 @@ pub fn classify(line: &str) -> LineFacts {
         RELATED_HEADERS.contains(&norm.as_str()) || names_other_stories(&norm, line);
     // Reporting ("..., police said.") and research writing neither open an appeal nor
     // count toward one.
-    let reports = has(REPORTING) || writes_research(&lower);
-    let appealish = !reports
-        && (contains_any(&lower, APPEAL_WORDS)
-            || contains_any(&lower, APPEAL_BLOCK_WORDS)
-            || PAYMENT.contains(&norm.as_str()));
-    let opens_appeal = !reports && opens_appeal_block(&norm, line);
+    let reports = || has(REPORTING) || writes_research(&lower);
+    let appeal_vocabulary = contains_any(&lower, APPEAL_WORDS)
+        || contains_any(&lower, APPEAL_BLOCK_WORDS)
+        || PAYMENT.contains(&norm.as_str());
+    let opens_appeal = opens_appeal_block(&norm, line);
+    let (appealish, opens_appeal) = if (appeal_vocabulary || opens_appeal) && reports() {
+        (false, false)
+    } else {
+        (appeal_vocabulary, opens_appeal)
+    };
     let rule = line_rule(line, &norm, &lower, &words, word_count, &has);
     let sentence = line
         .trim_end()
@@ -586,9 +599,22 @@ fn line_rule(
             });
         }
     }
-    if word_count > 60 || has(REPORTING) || writes_research(lower) {
+    if word_count > 60 || has(REPORTING) {
         return None;
     }
+    // Research writing uses "we" and "our" for its authors: never the site's.
+    addressed_rule(line, lower, words, word_count, has).filter(|_| !writes_research(lower))
+}
+
+/// The rules for lines that address the reader: cookies, privacy, newsletters and
+/// appeals.
+fn addressed_rule(
+    line: &str,
+    lower: &str,
+    words: &[&str],
+    word_count: usize,
+    has: &dyn Fn(&[&str]) -> bool,
+) -> Option<Rule> {
     let trimmed = line.trim_end();
     let exclaims = trimmed.ends_with('!');
     let asks = trimmed.ends_with('?') && word_count <= 8;

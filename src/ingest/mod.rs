@@ -155,9 +155,11 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, bool)> {
         bail!("binary file (contains NUL bytes), not a text article");
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let text = String::from_utf8_lossy(bytes);
-    let lossy = matches!(text, Cow::Owned(_));
-    Ok((text, lossy))
+    // Validating first is several times faster than the lossy decoder on valid text.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok((Cow::Borrowed(text), false));
+    }
+    Ok((String::from_utf8_lossy(bytes), true))
 }
 
 /// How a file's articles are read besides the file itself.

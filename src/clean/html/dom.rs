@@ -300,11 +300,12 @@ impl<'a> Builder<'a> {
                     }
                     match node.value() {
                         Node::Element(element) => {
-                            if is_invisible(element) {
+                            let attrs = Attrs::of(element);
+                            if is_invisible(element, &attrs) {
                                 self.count_invisible(element.name());
                                 skipping = Some(node.id());
                             } else {
-                                self.open_element(element);
+                                self.open_element(element, &attrs);
                             }
                         }
                         Node::Text(text) => self.text(text),
@@ -330,7 +331,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn open_element(&mut self, element: &'a scraper::node::Element) {
+    fn open_element(&mut self, element: &'a scraper::node::Element, attrs: &Attrs<'a>) {
         let tag = element.name();
         let kind = Kind::of(tag);
         if kind == Kind::Break {
@@ -345,7 +346,6 @@ impl<'a> Builder<'a> {
         if let Some(parent) = parent.filter(|_| kind.is_block()) {
             self.dom.elements[parent].has_block_children = true;
         }
-        let attr = |name: &str| element.attr(name).unwrap_or_default();
         let counts = Counts {
             paragraphs: usize::from(tag == "p"),
             list_items: usize::from(tag == "li"),
@@ -356,10 +356,10 @@ impl<'a> Builder<'a> {
         };
         self.dom.elements.push(Element {
             tag,
-            class: attr("class"),
-            id: attr("id"),
-            role: attr("role"),
-            itemprop: attr("itemprop"),
+            class: attrs.class,
+            id: attrs.id,
+            role: attrs.role,
+            itemprop: attrs.itemprop,
             kind,
             parent,
             end: index + 1,
@@ -530,22 +530,53 @@ fn is_wide(c: char) -> bool {
     )
 }
 
+/// The attributes the extractor reads, found in one pass over an element's
+/// attributes (looking each up by name compares qualified names again and again).
+#[derive(Debug, Default)]
+struct Attrs<'a> {
+    class: &'a str,
+    id: &'a str,
+    role: &'a str,
+    itemprop: &'a str,
+    style: Option<&'a str>,
+    hidden: bool,
+    aria_hidden: bool,
+}
+
+impl<'a> Attrs<'a> {
+    fn of(element: &'a scraper::node::Element) -> Attrs<'a> {
+        let mut attrs = Attrs::default();
+        for (name, value) in element.attrs() {
+            match name {
+                "class" => attrs.class = value,
+                "id" => attrs.id = value,
+                "role" => attrs.role = value,
+                "itemprop" => attrs.itemprop = value,
+                "style" => attrs.style = Some(value),
+                "hidden" => attrs.hidden = true,
+                "aria-hidden" => attrs.aria_hidden = value == "true",
+                _ => {}
+            }
+        }
+        attrs
+    }
+}
+
 /// Whether an element and everything in it is hidden from readers.
-fn is_invisible(element: &scraper::node::Element) -> bool {
+fn is_invisible(element: &scraper::node::Element, attrs: &Attrs) -> bool {
     if INVISIBLE.contains(&element.name()) {
         return true;
     }
     if Kind::of(element.name()) == Kind::Inline
-        && element
-            .attr("class")
-            .is_some_and(super::furniture::is_inline_furniture)
+        && !attrs.class.is_empty()
+        && super::furniture::is_inline_furniture(attrs.class)
     {
         return true;
     }
-    if element.attr("hidden").is_some() || element.attr("aria-hidden") == Some("true") {
+    if attrs.hidden || attrs.aria_hidden {
         return true;
     }
-    element.attr("style").is_some_and(|style| {
+    attrs.style.is_some_and(|style| {
         let style: String = style
             .chars()
             .filter(|c| !c.is_whitespace())
