@@ -143,7 +143,12 @@ impl TokenStream for NewsTokenStream<'_> {
             .find(|(_, c)| !is_word_char(*c) || is_unspaced(*c) != unspaced)
             .map_or(self.text.len(), |(i, _)| start + i);
         self.offset = end;
-        if !unspaced || self.after_char(start) == end {
+        if !unspaced {
+            // A possessive's `'s` belongs to its word: `Russia's` is `Russia`.
+            self.offset += possessive_len(&self.text[end..]);
+            return self.emit(start, end);
+        }
+        if self.after_char(start) == end {
             return self.emit(start, end);
         }
         self.run = Some((start, end));
@@ -156,6 +161,18 @@ impl TokenStream for NewsTokenStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         self.token
+    }
+}
+
+/// The length of a possessive ending (`'s`, `’s`) at the start of `rest`, when no
+/// word character follows it; else 0.
+fn possessive_len(rest: &str) -> usize {
+    let ending = ["'s", "'S", "\u{2019}s", "\u{2019}S"]
+        .into_iter()
+        .find(|e| rest.starts_with(e));
+    match ending {
+        Some(e) if !rest[e.len()..].chars().next().is_some_and(is_word_char) => e.len(),
+        _ => 0,
     }
 }
 
@@ -295,8 +312,20 @@ mod tests {
     fn english_words_are_stemmed_and_folded() {
         assert_eq!(
             texts("Droughts hit the Café's farmers!"),
-            ["drought", "hit", "the", "cafe", "s", "farmer"]
+            ["drought", "hit", "the", "cafe", "farmer"]
         );
+    }
+
+    #[test]
+    fn possessives_are_their_word() {
+        assert_eq!(texts("Russia's"), texts("Russia"));
+        assert_eq!(texts("Feisal\u{2019}s men"), ["feisal", "men"]);
+        // Other apostrophes still split: `can't` is `can` and `t`, the same in text
+        // and query, so the phrase matches.
+        assert_eq!(texts("can't"), ["can", "t"]);
+        assert_eq!(texts("it's a's"), ["it", "a"]);
+        assert_eq!(texts("o'shea's"), ["o", "shea"]);
+        assert_eq!(texts("'sdf"), ["sdf"]);
     }
 
     #[test]

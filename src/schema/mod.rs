@@ -15,7 +15,7 @@ use tantivy::schema::{
 use tantivy::Index;
 
 /// The version of the index layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
