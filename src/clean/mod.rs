@@ -148,6 +148,14 @@ fn clean_lines(
         paragraphs.push(paragraph);
     }
     out.body = paragraphs.join("\n\n");
+    // A text that is all one line is its own story, not a headline without one.
+    if out.body.is_empty() {
+        if let Some(title) = out.title.take() {
+            out.dropped
+                .retain(|d| d.line != title || d.rule != Rule::Title.name());
+            out.body = title;
+        }
+    }
     out
 }
 
@@ -238,6 +246,25 @@ Read more
 
     fn rules_of(cleaned: &Cleaned) -> Vec<&str> {
         cleaned.dropped.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn a_text_of_one_line_is_its_story_not_a_headline() {
+        let cleaned = clean(
+            "Measurements of the ionosphere at low latitudes during the night",
+            None,
+        );
+        assert_eq!(cleaned.title, None);
+        assert_eq!(
+            cleaned.body,
+            "Measurements of the ionosphere at low latitudes during the night"
+        );
+        assert!(cleaned.dropped.is_empty(), "{:?}", cleaned.dropped);
+        let two = clean(
+            "Ionosphere at night\n\nMeasured at low latitudes, it thins.",
+            None,
+        );
+        assert_eq!(two.title.as_deref(), Some("Ionosphere at night"));
     }
 
     #[test]
