@@ -228,6 +228,9 @@ pub struct Extracted {
     /// The headline the cleaner took from the text, when no metadata gave one (its
     /// line is counted for learning like the others).
     pub title_from_text: bool,
+    /// Whether the site is the one the article's URL names (else it may take the one
+    /// its folder's pages name).
+    pub site_from_url: bool,
 }
 
 impl Extracted {
@@ -328,12 +331,13 @@ pub fn article(
         candidates.add(Field::Date, Origin::Url, &date::format_day(day));
     }
     let source = pick(&candidates.sources, SOURCE).map(|c| c.value.clone());
-    let site = indexed.site.or_else(|| {
-        url_site(url.as_deref())
-            .or_else(|| {
-                let hint = context.hints?.site_for(&file.path)?;
-                Some(hint.to_string())
-            })
+    let named_by_url = url_site(url.as_deref());
+    let site_from_url = indexed.site.is_none() && named_by_url.is_some();
+    let site = indexed.site.or(named_by_url).or_else(|| {
+        context
+            .hints
+            .and_then(|hints| hints.site_for(&file.path))
+            .map(str::to_string)
             .or_else(|| unhinted_site(&file.path, &file.root, source.as_deref()))
     });
 
@@ -376,6 +380,7 @@ pub fn article(
             dropped: cleaned.dropped,
             title_from_file_name,
             title_from_text,
+            site_from_url,
         },
         problem,
     )

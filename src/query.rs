@@ -4,8 +4,10 @@
 //! a lone quote, a slash, `word:` where `word` is no field, or an operator with
 //! nothing to join are searched as words, and a note says so.
 
+use crate::schema::names;
+
 /// The fields a query may name, as `field:word`.
-pub const FIELDS: &[&str] = &["title", "body", "place", "source"];
+pub const FIELDS: &[&str] = &[names::TITLE, names::BODY, names::PLACE, names::SOURCE];
 
 /// How deeply parentheses may nest; deeper ones are read as text, so that no query
 /// can make the reader or the search recurse without bound.

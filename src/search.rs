@@ -61,6 +61,14 @@ pub enum MatchMode {
 }
 
 impl MatchMode {
+    /// Every mode.
+    pub const ALL: [MatchMode; 3] = [MatchMode::Best, MatchMode::All, MatchMode::Any];
+
+    /// The mode named `name` (`best`, `all` or `any`).
+    pub fn from_name(name: &str) -> Option<MatchMode> {
+        MatchMode::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
     /// The name users give.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -450,45 +458,31 @@ impl Searcher {
             }
             invalid!("invalid query `{trimmed}`: it only excludes words; add a word to search for");
         }
-        let with = |occur: Occur, parts: &[Box<dyn Query>]| -> Box<dyn Query> {
-            if parts.len() == 1 && excluded.is_empty() {
-                return parts[0].box_clone();
-            }
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                parts.iter().map(|q| (occur, q.box_clone())).collect();
-            clauses.extend(excluded.iter().map(|(o, q)| (*o, q.box_clone())));
-            Box::new(BooleanQuery::new(clauses))
+        // The positive parts joined by `occur`, with the exclusions.
+        let clauses = |occur: Occur| -> Vec<(Occur, Box<dyn Query>)> {
+            let positive = positive.iter().map(|q| (occur, q.box_clone()));
+            let excluded = excluded.iter().map(|(o, q)| (*o, q.box_clone()));
+            positive.chain(excluded).collect()
         };
-        let all = with(Occur::Must, &positive);
+        let all = join(clauses(Occur::Must)).unwrap_or_else(|| Box::new(AllQuery));
         let (matching, some) = match mode {
             _ if positive.len() < 2 => (all, None),
             MatchMode::All => (all, None),
-            MatchMode::Any => (with(Occur::Should, &positive), None),
+            MatchMode::Any => (join(clauses(Occur::Should)).unwrap_or(all), None),
             MatchMode::Best => {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = positive
-                    .iter()
-                    .map(|q| (Occur::Should, q.box_clone()))
-                    .collect();
-                clauses.extend(excluded.iter().map(|(o, q)| (*o, q.box_clone())));
-                clauses.push((Occur::MustNot, all.box_clone()));
-                (
-                    all,
-                    Some(Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>),
-                )
+                let mut some = clauses(Occur::Should);
+                some.push((Occur::MustNot, all.box_clone()));
+                (all, join(some))
             }
         };
         // Any of the words in the headline: the body field holds the headline too, so
         // this clause only adds to the score of articles that already match.
-        let title_words: Vec<(Occur, Box<dyn Query>)> = read
-            .positive()
-            .filter_map(|part| self.title_query(part))
-            .map(|q| (Occur::Should, q))
-            .collect();
-        let in_title = match title_words.len() {
-            0 => None,
-            1 => title_words.into_iter().next().map(|(_, q)| q),
-            _ => Some(Box::new(BooleanQuery::new(title_words)) as Box<dyn Query>),
-        };
+        let in_title = join(
+            read.positive()
+                .filter_map(|part| self.title_query(part))
+                .map(|q| (Occur::Should, q))
+                .collect(),
+        );
         Ok(Words {
             matching,
             some,
@@ -513,18 +507,13 @@ impl Searcher {
                     _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
                 }
             }
-            Part::Any(parts) => {
-                let clauses: Vec<(Occur, Box<dyn Query>)> = parts
+            Part::Any(parts) => join(
+                parts
                     .iter()
                     .filter_map(|p| self.part_query(p, default_field))
                     .map(|q| (Occur::Should, q))
-                    .collect();
-                match clauses.len() {
-                    0 => None,
-                    1 => clauses.into_iter().next().map(|(_, q)| q),
-                    _ => Some(Box::new(BooleanQuery::new(clauses))),
-                }
-            }
+                    .collect(),
+            ),
             Part::All(clauses) => {
                 let clauses: Vec<(Occur, Box<dyn Query>)> = clauses
                     .iter()
@@ -537,10 +526,11 @@ impl Searcher {
                         Some((occur, self.part_query(&c.part, default_field)?))
                     })
                     .collect();
-                clauses
-                    .iter()
-                    .any(|(o, _)| *o == Occur::Must)
-                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+                if clauses.iter().any(|(o, _)| *o == Occur::Must) {
+                    join(clauses)
+                } else {
+                    None
+                }
             }
         }
     }
@@ -670,6 +660,16 @@ impl Words {
             }
         }
         Some(BooleanQuery::new(clauses))
+    }
+}
+
+/// The clauses as one query: `None` when there are none, the query itself when there
+/// is one that does not exclude, else their boolean query.
+fn join(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
+    match clauses.len() {
+        0 => None,
+        1 if clauses[0].0 != Occur::MustNot => clauses.pop().map(|(_, q)| q),
+        _ => Some(Box::new(BooleanQuery::new(clauses))),
     }
 }
 

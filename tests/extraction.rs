@@ -8,9 +8,9 @@ mod common;
 use common::Sandbox;
 use serde_json::Value;
 
-/// `dateline clean FILE --json` of a page written into the sandbox.
-fn clean_page(sb: &Sandbox, name: &str, html: &str) -> Value {
-    let path = sb.write(name, html);
+/// `dateline clean FILE --json` of a page or text written into the sandbox.
+fn clean_page(sb: &Sandbox, name: &str, contents: &str) -> Value {
+    let path = sb.write(name, contents);
     let run = sb.run(["clean".as_ref(), path.as_os_str(), "--json".as_ref()]);
     run.expect_code(0);
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
@@ -170,7 +170,8 @@ fn a_page_with_text_but_no_story_block_still_gives_its_text() {
 #[test]
 fn reporting_sentences_near_appeals_stay() {
     let sb = Sandbox::new();
-    let path = sb.write(
+    let page = clean_page(
+        &sb,
         "river.txt",
         "Title: River rises after three days of rain\n\n\
          KOSTANAY, Kazakhstan \u{2014} The Tobol rose two metres overnight after three days of rain.\n\n\
@@ -179,9 +180,6 @@ fn reporting_sentences_near_appeals_stay() {
          Residents should avoid the embankment until the water falls, officials told reporters.\n\n\
          Please support our journalism.\n",
     );
-    let run = sb.run(["clean".as_ref(), path.as_os_str(), "--json".as_ref()]);
-    run.expect_code(0);
-    let page: Value = serde_json::from_str(&run.stdout).unwrap();
     let text = body(&page);
     assert!(
         text.contains("check the river levels, police said."),
@@ -190,16 +188,14 @@ fn reporting_sentences_near_appeals_stay() {
     assert!(text.contains("officials told reporters"), "{text}");
     assert!(!text.contains("Please support our journalism"), "{text}");
 
-    let path = sb.write(
+    let page = clean_page(
+        &sb,
         "abstract.txt",
         "Title: Soil microbes and drought in steppe grasses\n\n\
          Methods: We sampled 120 plots across three seasons and sequenced the root microbiome.\n\n\
          Conclusions: These findings made important contributions to our knowledge of how \
          microbes help grasses survive drought.\n",
     );
-    let run = sb.run(["clean".as_ref(), path.as_os_str(), "--json".as_ref()]);
-    run.expect_code(0);
-    let page: Value = serde_json::from_str(&run.stdout).unwrap();
     assert!(
         body(&page).contains("important contributions to our knowledge"),
         "{page}"

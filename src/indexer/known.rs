@@ -40,16 +40,29 @@ pub struct KnownFile {
     pub articles: Vec<KnownArticle>,
 }
 
-/// Every file in the index, by stored path.
-pub fn load(index: &DatelineIndex) -> Result<HashMap<String, KnownFile>> {
+/// What the index holds: every file by stored path, and the sites its pages with a
+/// URL name by folder.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// Every file in the index, by stored path.
+    pub files: HashMap<String, KnownFile>,
+    /// The sites the index's articles with a URL belong to, by folder (see
+    /// [`SiteHints`]). A stored site is taken for a URL's when it reads as a
+    /// registrable domain; a folder's name or a source's seldom does.
+    pub hints: SiteHints,
+}
+
+/// Reads what the index holds, in one pass over its fast fields.
+pub fn load(index: &DatelineIndex) -> Result<Known> {
     let reader = index.index.reader().context("reading the index")?;
     let searcher = reader.searcher();
-    let mut files: HashMap<String, KnownFile> = HashMap::new();
+    let mut known = Known::default();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(paths) = fast.str(names::PATH).context("reading indexed paths")? else {
             continue;
         };
+        let sites = fast.str(names::SITE).context("reading indexed sites")?;
         let column = |name: &str| {
             fast.u64(name)
                 .with_context(|| format!("reading the index's {name} column"))
@@ -60,16 +73,16 @@ pub fn load(index: &DatelineIndex) -> Result<HashMap<String, KnownFile>> {
         let sources = column(names::SOURCE_KEY)?;
         let line_keys = column(names::LINE_KEYS)?;
         let digests = column(names::LEARNED_DIGEST)?;
-        // The segment's paths in ordinal order, read in one pass over the dictionary
-        // (looking each up by ordinal decompresses a block per document).
-        let mut by_ord = Vec::with_capacity(paths.num_terms());
-        let mut stream = paths
-            .dictionary()
-            .stream()
-            .context("reading indexed paths")?;
-        while stream.advance() {
-            by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
-        }
+        let by_ord = terms(&paths).context("reading indexed paths")?;
+        // Each site once, with whether it reads as a URL's registrable domain.
+        let domains: Vec<Option<String>> = match &sites {
+            Some(sites) => terms(sites)
+                .context("reading indexed sites")?
+                .into_iter()
+                .map(|site| (psl::domain_str(&site) == Some(site.as_str())).then_some(site))
+                .collect(),
+            None => Vec::new(),
+        };
         for doc in segment.doc_ids_alive() {
             let (Some(ord), Some(hash)) = (paths.term_ords(doc).next(), hashes.first(doc)) else {
                 continue;
@@ -77,14 +90,24 @@ pub fn load(index: &DatelineIndex) -> Result<HashMap<String, KnownFile>> {
             let Some(path) = by_ord.get(ord as usize) else {
                 continue;
             };
-            let file = files.entry(path.clone()).or_insert_with(|| KnownFile {
-                stamp: FileStamp {
-                    hash,
-                    problems: problems.first(doc).unwrap_or(0),
-                    quick: quick.first(doc).unwrap_or(0),
-                },
-                articles: Vec::new(),
-            });
+            let domain = sites
+                .as_ref()
+                .and_then(|s| s.term_ords(doc).next())
+                .and_then(|site| domains.get(site as usize)?.as_deref());
+            if let Some(domain) = domain {
+                known.hints.add(Path::new(path), domain);
+            }
+            let file = known
+                .files
+                .entry(path.clone())
+                .or_insert_with(|| KnownFile {
+                    stamp: FileStamp {
+                        hash,
+                        problems: problems.first(doc).unwrap_or(0),
+                        quick: quick.first(doc).unwrap_or(0),
+                    },
+                    articles: Vec::new(),
+                });
             file.articles.push(KnownArticle {
                 source: sources.first(doc).unwrap_or(0),
                 line_keys: sorted(line_keys.values_for_doc(doc)),
@@ -92,52 +115,18 @@ pub fn load(index: &DatelineIndex) -> Result<HashMap<String, KnownFile>> {
             });
         }
     }
-    Ok(files)
+    Ok(known)
 }
 
-/// The sites the index's articles with a URL belong to, by folder (see
-/// [`SiteHints`]). A stored site is taken for a URL's when it reads as a registrable
-/// domain; a folder's name or a source's seldom does.
-pub fn site_hints(index: &DatelineIndex) -> Result<SiteHints> {
-    let reader = index.index.reader().context("reading the index")?;
-    let searcher = reader.searcher();
-    let mut hints = SiteHints::default();
-    for segment in searcher.segment_readers() {
-        let fast = segment.fast_fields();
-        let (Some(paths), Some(sites)) = (
-            fast.str(names::PATH).context("reading indexed paths")?,
-            fast.str(names::SITE).context("reading indexed sites")?,
-        ) else {
-            continue;
-        };
-        let terms = |column: &tantivy::columnar::StrColumn| -> Result<Vec<String>> {
-            let mut terms = Vec::with_capacity(column.num_terms());
-            let mut stream = column.dictionary().stream()?;
-            while stream.advance() {
-                terms.push(String::from_utf8_lossy(stream.key()).into_owned());
-            }
-            Ok(terms)
-        };
-        let path_terms = terms(&paths).context("reading indexed paths")?;
-        let site_terms = terms(&sites).context("reading indexed sites")?;
-        let is_domain: Vec<bool> = site_terms
-            .iter()
-            .map(|site| psl::domain_str(site) == Some(site.as_str()))
-            .collect();
-        for doc in segment.doc_ids_alive() {
-            let (Some(path), Some(site)) =
-                (paths.term_ords(doc).next(), sites.term_ords(doc).next())
-            else {
-                continue;
-            };
-            if is_domain.get(site as usize) == Some(&true) {
-                if let Some(path) = path_terms.get(path as usize) {
-                    hints.add(Path::new(path), &site_terms[site as usize]);
-                }
-            }
-        }
+/// A string column's terms in ordinal order, read in one pass over its dictionary
+/// (looking each up by ordinal decompresses a block per document).
+fn terms(column: &tantivy::columnar::StrColumn) -> Result<Vec<String>> {
+    let mut terms = Vec::with_capacity(column.num_terms());
+    let mut stream = column.dictionary().stream()?;
+    while stream.advance() {
+        terms.push(String::from_utf8_lossy(stream.key()).into_owned());
     }
-    Ok(hints)
+    Ok(terms)
 }
 
 fn sorted(values: impl Iterator<Item = u64>) -> Vec<u64> {

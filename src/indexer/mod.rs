@@ -164,8 +164,10 @@ pub fn index_paths(
     };
     report_walk(&corpus, &mut stats, observer);
 
-    let known = known::load(index)?;
-    let known_hints = known::site_hints(index)?;
+    let known::Known {
+        files: known,
+        hints: known_hints,
+    } = known::load(index)?;
     let threads = options.threads.max(1);
     let writer = open_writer(index, threads, options.memory_bytes)?;
     let run = Run {
@@ -560,8 +562,10 @@ impl Run<'_> {
         let replaced = previous.is_some();
         let context = ReadContext {
             manifest,
-            hints: Some(self.hints),
-            ..ReadContext::default()
+            article: extract::Context {
+                hints: Some(self.hints),
+                ..extract::Context::default()
+            },
         };
         let mut parsed = match ingest::parse(file, &bytes, context) {
             Ok(parsed) => parsed,
@@ -588,7 +592,7 @@ impl Run<'_> {
             .iter()
             .map(|a| ArticleLines {
                 source: learned::site_hash(a.article.site.as_deref()),
-                url_site: extract::url_site(a.article.url.as_deref()),
+                url_site: a.article.site.clone().filter(|_| a.site_from_url),
                 keys: learned::line_keys(&a.article, a.title_from_text),
             })
             .collect();
@@ -720,9 +724,11 @@ impl Run<'_> {
         let manifest = self.manifests.get(&file.path);
         let context = ReadContext {
             manifest,
-            learned: Some(learned),
-            indexed: None,
-            hints: Some(self.hints),
+            article: extract::Context {
+                learned: Some(learned),
+                indexed: None,
+                hints: Some(self.hints),
+            },
         };
         let parsed = ingest::parse(file, &bytes, context).map_err(|err| format!("{err:#}"))?;
         let stamp = FileStamp {
@@ -783,7 +789,7 @@ fn for_each_parallel<T: Send, R: Send>(
 pub fn learned_from_index(index: &DatelineIndex) -> Result<Learned> {
     let known = known::load(index)?;
     let mut counts = LineCounts::default();
-    for article in known.values().flat_map(|file| &file.articles) {
+    for article in known.files.values().flat_map(|file| &file.articles) {
         if article.source != 0 {
             counts.add(article.source, &article.line_keys);
         }
@@ -1035,8 +1041,8 @@ mod tests {
 
         let reader = index.index.reader().unwrap();
         assert_eq!(reader.searcher().num_docs(), 3);
-        let files = known::load(&index).unwrap();
-        assert_eq!(files.len(), 2);
+        let known = known::load(&index).unwrap();
+        assert_eq!(known.files.len(), 2);
     }
 
     #[test]

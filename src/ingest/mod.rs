@@ -167,12 +167,9 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, bool)> {
 pub struct ReadContext<'a> {
     /// The file's entry in its folder's manifest.
     pub manifest: Option<&'a ManifestEntry>,
-    /// Boilerplate learned from the corpus, dropped like the rules' boilerplate.
-    pub learned: Option<&'a Learned>,
-    /// What an index recorded for the file, when it is read again on its own.
-    pub indexed: Option<&'a Indexed>,
-    /// The sites that articles with a URL name in each folder.
-    pub hints: Option<&'a SiteHints>,
+    /// How each of its articles is built (learned lines, site hints, the index's
+    /// record).
+    pub article: extract::Context<'a>,
 }
 
 /// Reads the articles of one file from its bytes. An error means nothing in the file
@@ -183,17 +180,12 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
         lossy,
         ..Parsed::default()
     };
-    let extract_context = extract::Context {
-        learned: context.learned,
-        indexed: context.indexed,
-        hints: context.hints,
-    };
     let add = |mut raw: RawArticle, parsed: &mut Parsed| {
         if let Some(entry) = context.manifest {
             entry.add_to(&mut raw.candidates);
         }
         let line = raw.line;
-        let (extracted, note) = extract::article(raw, file, extract_context);
+        let (extracted, note) = extract::article(raw, file, context.article);
         if let Some(note) = note {
             let at = line.map_or(String::new(), |n| format!("line {n}: "));
             parsed.notes.push(format!("{at}{note}"));
@@ -283,7 +275,7 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
 }
 
 /// Reads one file on its own, with its folder's manifest, as `dateline clean` does;
-/// `learned` and `indexed` are as in [`ReadContext`].
+/// `learned` and `indexed` are as in [`extract::Context`].
 pub fn read_one(
     path: &Path,
     learned: Option<&Learned>,
@@ -305,9 +297,11 @@ pub fn read_one(
     };
     let context = ReadContext {
         manifest: manifests.get(path),
-        learned,
-        indexed,
-        hints: None,
+        article: extract::Context {
+            learned,
+            indexed,
+            hints: None,
+        },
     };
     let mut parsed =
         parse(&file, &bytes, context).with_context(|| format!("cannot read {}", path.display()))?;

@@ -207,15 +207,10 @@ impl SearchParams {
                 )))
             }
         };
-        let matching = match none_if_empty(&self.matching).unwrap_or("best") {
-            "best" => MatchMode::Best,
-            "all" => MatchMode::All,
-            "any" => MatchMode::Any,
-            other => {
-                return Err(bad_request(format!(
-                    "`match` is best, all or any, not `{other}`"
-                )))
-            }
+        let matching = match none_if_empty(&self.matching) {
+            None => MatchMode::Best,
+            Some(name) => MatchMode::from_name(name)
+                .ok_or_else(|| bad_request(format!("`match` is best, all or any, not `{name}`")))?,
         };
         let histogram = match none_if_empty(&self.histogram) {
             None => None,
