@@ -2,6 +2,8 @@
 //! ranked by BM25 with the title boosted or sorted by date, paged, with snippets made
 //! for the hits shown only.
 
+mod exclusion;
+
 use crate::article::{Article, DateSource};
 use crate::date::{self, DateRange};
 use crate::histogram::{self, DateHistogram, Period, PeriodCount};
@@ -10,6 +12,7 @@ use crate::query::{self, Part};
 use crate::schema::{self, names, DatelineIndex, Fields};
 use crate::snippet::{Snippet, SNIPPET_CHARS};
 use anyhow::{Context, Result};
+use exclusion::exclusion;
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::postings::Postings;
@@ -444,7 +447,7 @@ impl Searcher {
         for clause in &read.clauses {
             if let Some(q) = self.part_query(&clause.part, fields.body) {
                 if clause.exclude {
-                    excluded.push((Occur::MustNot, q));
+                    excluded.push((Occur::MustNot, exclusion(q)));
                 } else {
                     positive.push(q);
                 }
@@ -471,7 +474,7 @@ impl Searcher {
             MatchMode::Any => (join(clauses(Occur::Should)).unwrap_or(all), None),
             MatchMode::Best => {
                 let mut some = clauses(Occur::Should);
-                some.push((Occur::MustNot, all.box_clone()));
+                some.push((Occur::MustNot, exclusion(all.box_clone())));
                 (all, join(some))
             }
         };
@@ -518,12 +521,12 @@ impl Searcher {
                 let clauses: Vec<(Occur, Box<dyn Query>)> = clauses
                     .iter()
                     .filter_map(|c| {
-                        let occur = if c.exclude {
-                            Occur::MustNot
+                        let query = self.part_query(&c.part, default_field)?;
+                        Some(if c.exclude {
+                            (Occur::MustNot, exclusion(query))
                         } else {
-                            Occur::Must
-                        };
-                        Some((occur, self.part_query(&c.part, default_field)?))
+                            (Occur::Must, query)
+                        })
                     })
                     .collect();
                 if clauses.iter().any(|(o, _)| *o == Occur::Must) {
@@ -993,6 +996,31 @@ mod tests {
             dates: DateRange::from_args(since, until).unwrap(),
             ..SearchRequest::new(query)
         }
+    }
+
+    #[test]
+    fn a_phrase_can_be_excluded_after_articles_it_skips_past() {
+        // The excluded phrase's words first appear after three articles with the
+        // included word, so testing the first of them carries the phrase past the
+        // next two.
+        let index = schema::create_in_ram().unwrap();
+        let articles = [
+            article("a", "One", "drought in the north", None),
+            article("b", "Two", "drought in the south", None),
+            article("c", "Three", "drought in the east", None),
+            article("d", "Four", "drought spoils the wheat harvest", None),
+        ];
+        indexer::add_articles(&index, &articles).unwrap();
+        let searcher = Searcher::new(index).unwrap();
+        let found = |query: &str| {
+            let results = searcher.search(&SearchRequest::new(query)).unwrap();
+            let mut ids: Vec<String> = ids(&results).iter().map(|id| id.to_string()).collect();
+            ids[1..].sort_unstable();
+            ids.join(" ")
+        };
+        assert_eq!(found(r#"drought -"wheat harvest""#), "a b c");
+        // The articles with some of the words but not all exclude those with all.
+        assert_eq!(found(r#"drought "wheat harvest""#), "d a b c");
     }
 
     #[test]
