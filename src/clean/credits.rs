@@ -7,9 +7,8 @@
 //! dates, times, labels and names and nothing else; a contact line pairs an address
 //! with the words of reaching someone.
 
+use super::vocabulary::{List, Marks};
 use crate::date;
-use aho_corasick::AhoCorasick;
-use std::sync::LazyLock;
 
 /// What a credit line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,38 +191,33 @@ const COPYRIGHT: &[&str] = &[
     "alle rechte vorbehalten",
     "все права защищены",
     "Все права защищены",
+    "©",
 ];
 
-/// Copyright phrases, matched in one pass with ASCII case folded.
-static COPYRIGHT_MATCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(COPYRIGHT)
-        .ok()
-});
+/// The word lists of credits, found with the rules' (see [`vocabulary`]).
+pub(super) const LISTS: &[List] = &[
+    List::phrases(COPYRIGHT, Marks::COPYRIGHT),
+    List::phrases(REACHING, Marks::REACHING),
+];
 
 /// The kind of credit a trimmed line is, if it is one. Most story lines are told
 /// apart by their length or a missing character before any word is compared.
-pub fn credit(line: &str) -> Option<Credit> {
-    let words = line.split_whitespace().count();
+/// `marks` are the lists the line holds, `words` its words between white space.
+pub fn credit(line: &str, marks: Marks, words: usize) -> Option<Credit> {
     if words == 0 || words > 80 {
         return None;
     }
-    let copyright =
-        line.contains('©') || COPYRIGHT_MATCHER.as_ref().is_some_and(|m| m.is_match(line));
-    if copyright {
+    if marks.has(Marks::COPYRIGHT) {
         return Some(Credit::Copyright);
     }
     if words > 45 {
         return None;
     }
-    if line.contains('@') {
-        let lower = line.to_lowercase();
-        if line.split_whitespace().any(is_address_word)
-            && REACHING.iter().any(|p| lower.contains(p))
-        {
-            return Some(Credit::Contact);
-        }
+    if marks.has(Marks::REACHING)
+        && line.contains('@')
+        && line.split_whitespace().any(is_address_word)
+    {
+        return Some(Credit::Contact);
     }
     if words > 25 {
         return None;
@@ -283,15 +277,16 @@ fn is_stamp(line: &str) -> bool {
         if bare.is_empty() || bare == "-" {
             continue;
         }
-        let lower = bare.to_lowercase();
         if is_numeric_stamp(bare) {
             dated = true;
-        } else if is_day_of_month(bare)
-            || date::month_number(bare).is_some()
-            || date::is_weekday(bare)
-        {
-            // Part of a written date, counted above when whole.
-        } else if STAMP_WORDS.contains(&lower.as_str()) {
+            continue;
+        }
+        if is_day_of_month(bare) || date::month_number(bare).is_some() || date::is_weekday(bare) {
+            // Part of a written date, counted below when whole.
+            continue;
+        }
+        let lower = bare.to_lowercase();
+        if STAMP_WORDS.contains(&lower.as_str()) {
             labelled |= matches!(
                 lower.as_str(),
                 "by" | "published"
@@ -379,7 +374,7 @@ mod tests {
                 Credit::Copyright,
             ),
         ] {
-            assert_eq!(credit(line), Some(kind), "{line}");
+            assert_eq!(credit(line, super::super::vocabulary::marks(line), line.split_whitespace().count()), Some(kind), "{line}");
         }
     }
 
@@ -400,7 +395,7 @@ mod tests {
             "-12.99",
             "1,000 Days",
         ] {
-            assert_eq!(credit(line), None, "{line}");
+            assert_eq!(credit(line, super::super::vocabulary::marks(line), line.split_whitespace().count()), None, "{line}");
         }
     }
 }

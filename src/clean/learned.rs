@@ -49,25 +49,47 @@ pub fn site_hash(site: Option<&str>) -> Option<u64> {
 /// share without keeping the text).
 pub fn line_key(line: &str) -> u64 {
     thread_local! {
-        static FOLDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        static FOLDED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     FOLDED.with(|folded| {
         let mut folded = folded.borrow_mut();
-        folded.clear();
-        for word in line.split_whitespace() {
-            if !folded.is_empty() {
-                folded.push(' ');
-            }
-            if word.is_ascii() {
-                folded.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            } else {
-                folded.extend(word.chars().flat_map(char::to_lowercase));
-            }
-        }
+        fold(line, &mut folded);
         let length = (folded.len() / LENGTH_UNIT).min((1 << LENGTH_BITS) - 1) as u64;
-        let hash = xxh3_64(folded.as_bytes()) >> LENGTH_BITS;
+        let hash = xxh3_64(&folded) >> LENGTH_BITS;
         (length << (64 - LENGTH_BITS)) | hash
     })
+}
+
+/// Writes `line` into `folded` lower-cased character by character, its words
+/// separated by one space.
+fn fold(line: &str, folded: &mut Vec<u8>) {
+    folded.clear();
+    let mut space = false;
+    let mut buffer = [0u8; 4];
+    for c in line.chars() {
+        let ascii = c.is_ascii();
+        // The ASCII characters `char::is_whitespace` takes, then the others.
+        let white = if ascii {
+            matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r')
+        } else {
+            c.is_whitespace()
+        };
+        if white {
+            space = !folded.is_empty();
+            continue;
+        }
+        if space {
+            folded.push(b' ');
+            space = false;
+        }
+        if ascii {
+            folded.push((c as u8).to_ascii_lowercase());
+        } else {
+            for lower in c.to_lowercase() {
+                folded.extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
+            }
+        }
+    }
 }
 
 /// How much text a line key stands for (its length bucket, at least 1).
@@ -495,6 +517,21 @@ mod tests {
             &is_learned,
         );
         assert_eq!(cleaned.body, "Site line one.\n\nSite line two.");
+    }
+
+    #[test]
+    fn lines_fold_their_case_and_white_space() {
+        let folded = |line: &str| {
+            let mut out = Vec::new();
+            fold(line, &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(folded("  Two\u{b}WORDS\t\r\n"), "two words");
+        assert_eq!(
+            folded(" Ünïcode\u{3000}Straße  İ "),
+            "ünïcode straße i\u{307}"
+        );
+        assert_eq!(folded(""), "");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod headline;
 pub mod html;
 pub mod learned;
 mod rules;
+mod vocabulary;
 
 pub use headline::{dateline_place, reads_as_headline};
 pub use rules::{classify, LineFacts, Rule};

@@ -8,8 +8,7 @@
 //! support the plan") has the vocabulary but not the address, and stays.
 
 use super::credits::Credit;
-use aho_corasick::AhoCorasick;
-use std::sync::LazyLock;
+use super::vocabulary::{self, List, Marks};
 
 /// Why a line was dropped; the name is what `dateline clean` shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,24 +368,20 @@ const RESEARCH_PHRASES: &[&str] = &[
 
 /// Whether a line is research writing: a part of an abstract, or a sentence whose
 /// "we" are its authors.
-fn writes_research(lower: &str) -> bool {
-    // Every phrase and label has one of these; most lines have none.
-    let may = lower.contains(':')
-        || lower.contains("we ")
-        || lower.contains("our ")
-        || lower.contains("study")
-        || lower.contains("paper");
-    if !may {
+fn writes_research(line: &str, marks: Marks) -> bool {
+    // Every phrase and label holds one of the hints; most lines hold none.
+    if !marks.has(Marks::RESEARCH_HINT) {
         return false;
     }
-    let labelled = lower.split_once(':').is_some_and(|(label, _)| {
-        ABSTRACT_LABELS.contains(
-            &label
-                .trim_start_matches(|c: char| !c.is_alphanumeric())
-                .trim(),
-        )
+    let labelled = line.split_once(':').is_some_and(|(label, _)| {
+        let label = label
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .trim();
+        ABSTRACT_LABELS
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(label))
     });
-    labelled || contains_any(lower, RESEARCH_PHRASES)
+    labelled || marks.has(Marks::RESEARCH)
 }
 
 /// Words that, in the lines after an appeal's opening line, mark the text as part of
@@ -431,22 +426,16 @@ pub struct LineFacts {
 
 /// Lower-cases a line and trims the punctuation around it, for comparisons.
 pub fn normalize(line: &str) -> String {
-    line.trim_matches(|c: char| !c.is_alphanumeric() && c != '$' && c != '€' && c != '£')
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-fn words(lower: &str) -> Vec<&str> {
-    lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-fn contains_any(haystack: &str, needles: &[&str]) -> bool {
-    needles.iter().any(|n| haystack.contains(n))
+    let trimmed =
+        line.trim_matches(|c: char| !c.is_alphanumeric() && c != '$' && c != '€' && c != '£');
+    let mut joined = String::with_capacity(trimmed.len());
+    for word in trimmed.split_whitespace() {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(word);
+    }
+    joined.to_lowercase()
 }
 
 /// A currency amount alone on a line: `$5`, `€10`, `25 USD`, `£3 a month`.
@@ -466,23 +455,55 @@ fn is_amount(norm: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
-/// Every word or phrase whose presence can make a longer line boilerplate, matched
-/// in one pass (ASCII case folded) so that story lines, which hold none, are judged
-/// without further work.
-static VOCABULARY: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    let words = APPEAL_WORDS
-        .iter()
-        .chain(APPEAL_BLOCK_WORDS)
-        .chain(NEWSLETTER_WORDS)
-        .chain(STRONG_WORDS)
-        .chain(ACTION_WORDS)
-        .chain(SEPARATORS)
-        .chain(&["cookie", "consent", "privacy", "terms of", "unsubscribe"]);
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(words)
-        .ok()
-});
+/// Names of a site's policies.
+const POLICIES: &[&str] = &[
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "privacy notice",
+];
+
+/// The word lists [`classify`] asks about, found in one pass by [`vocabulary::marks`].
+pub(super) const LISTS: &[List] = &[
+    List::phrases(APPEAL_WORDS, Marks::APPEAL),
+    List::phrases(APPEAL_BLOCK_WORDS, Marks::APPEAL_BLOCK),
+    List::phrases(NEWSLETTER_WORDS, Marks::NEWSLETTER),
+    List::phrases(STRONG_WORDS, Marks::STRONG),
+    List::phrases(ACTION_WORDS, Marks::ACTION),
+    List::phrases(SEPARATORS, Marks::SEPARATOR),
+    List::phrases(RESEARCH_PHRASES, Marks::RESEARCH),
+    List::phrases(
+        &[":", "we ", "our ", "study", "paper"],
+        Marks::RESEARCH_HINT,
+    ),
+    List::phrases(POLICIES, Marks::POLICY),
+    List::phrases(
+        &["agree", "accept", "by using", "read our"],
+        Marks::AGREEMENT,
+    ),
+    List::phrases(
+        &["unsubscribe", "respect your privacy"],
+        Marks::PRIVACY_NOTE,
+    ),
+    List::phrases(&["cookie"], Marks::COOKIE),
+    List::phrases(&["consent"], Marks::CONSENT),
+    List::phrases(&["preview"], Marks::PREVIEW),
+    List::words(REPORTING, Marks::REPORTING),
+    List::words(ADDRESS, Marks::ADDRESS),
+];
+
+/// The lists of which a longer line must hold a word to be boilerplate: story
+/// lines, which hold none, are judged without further work.
+const BOILERPLATE_MARKS: Marks = Marks::APPEAL
+    .or(Marks::APPEAL_BLOCK)
+    .or(Marks::NEWSLETTER)
+    .or(Marks::STRONG)
+    .or(Marks::ACTION)
+    .or(Marks::SEPARATOR)
+    .or(Marks::COOKIE)
+    .or(Marks::CONSENT)
+    .or(Marks::POLICY)
+    .or(Marks::PRIVACY_NOTE);
 
 /// Lines longer than this many words go through the vocabulary check first.
 const SHORT_LINE_WORDS: usize = 6;
@@ -506,9 +527,54 @@ fn may_open_appeal(line: &str) -> bool {
     })
 }
 
+/// Counts of one line's words, made in one pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Shape {
+    /// Words between white space.
+    spaced: usize,
+    /// Words as the rules split them (see [`vocabulary::is_word_char`]).
+    words: usize,
+    /// Words between white space once the punctuation around the line is trimmed:
+    /// those of [`normalize`]'s result.
+    normalized: usize,
+}
+
+impl Shape {
+    fn of(line: &str) -> Shape {
+        let mut shape = Shape::default();
+        let (mut in_spaced, mut in_word) = (false, false);
+        // The spaced words holding a character `normalize` keeps: the first and last.
+        let mut kept: Option<(usize, usize)> = None;
+        for c in line.chars() {
+            let space = c.is_whitespace();
+            if !space && !in_spaced {
+                shape.spaced += 1;
+            }
+            in_spaced = !space;
+            let word = vocabulary::is_word_char(c);
+            if word && !in_word {
+                shape.words += 1;
+            }
+            in_word = word;
+            if c.is_alphanumeric() || matches!(c, '$' | '€' | '£') {
+                let at = shape.spaced;
+                kept = Some(kept.map_or((at, at), |(first, _)| (first, at)));
+            }
+        }
+        shape.normalized = kept.map_or(0, |(first, last)| last - first + 1);
+        shape
+    }
+}
+
+/// Lines of more words than this are never compared whole: no interface word, list
+/// header or appeal opening is so long (gallery counters aside).
+const WHOLE_LINE_WORDS: usize = 10;
+
 /// Judges one trimmed, non-blank line.
 pub fn classify(line: &str) -> LineFacts {
-    if let Some(credit) = super::credits::credit(line) {
+    let marks = vocabulary::marks(line);
+    let shape = Shape::of(line);
+    if let Some(credit) = super::credits::credit(line, marks, shape.spaced) {
         let rule = match credit {
             Credit::Stamp => Rule::Byline,
             Credit::Attribution => Rule::Credit,
@@ -521,71 +587,60 @@ pub fn classify(line: &str) -> LineFacts {
             ..LineFacts::default()
         };
     }
-    let word_count = line
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-'))
-        .filter(|w| !w.is_empty())
-        .count();
-    if word_count > SHORT_LINE_WORDS && !may_open_appeal(line) {
-        if let Some(vocabulary) = VOCABULARY.as_ref() {
-            if !vocabulary.is_match(line) {
-                let sentence = line
-                    .trim_end()
-                    .ends_with(['.', '!', '?', '"', '\u{201d}', ')']);
-                return LineFacts {
-                    neutral: word_count <= 8 && !sentence,
-                    ..LineFacts::default()
-                };
-            }
-        }
+    let sentence = line
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '\u{201d}', ')']);
+    let neutral = shape.words <= 8 && !sentence;
+    if shape.words > SHORT_LINE_WORDS && !marks.any(BOILERPLATE_MARKS) && !may_open_appeal(line) {
+        return LineFacts {
+            neutral,
+            ..LineFacts::default()
+        };
     }
-    let norm = normalize(line);
-    let lower = line.to_lowercase();
-    let words = words(&lower);
-    let word_count = words.len();
-    let has = |set: &[&str]| words.iter().any(|w| set.contains(w));
-
+    let norm = if shape.normalized <= WHOLE_LINE_WORDS
+        || may_count(line.trim_start_matches(|c: char| !c.is_alphanumeric()))
+    {
+        normalize(line)
+    } else {
+        String::new()
+    };
     let opens_related =
         RELATED_HEADERS.contains(&norm.as_str()) || names_other_stories(&norm, line);
     // Reporting ("..., police said.") and research writing neither open an appeal nor
     // count toward one.
-    let reports = || has(REPORTING) || writes_research(&lower);
-    let appeal_vocabulary = contains_any(&lower, APPEAL_WORDS)
-        || contains_any(&lower, APPEAL_BLOCK_WORDS)
-        || PAYMENT.contains(&norm.as_str());
-    let opens_appeal = opens_appeal_block(&norm, line);
+    let reports = || marks.has(Marks::REPORTING) || writes_research(line, marks);
+    let appeal_vocabulary =
+        marks.any(Marks::APPEAL.or(Marks::APPEAL_BLOCK)) || PAYMENT.contains(&norm.as_str());
+    let opens_appeal = opens_appeal_block(&norm, line, marks);
     let (appealish, opens_appeal) = if (appeal_vocabulary || opens_appeal) && reports() {
         (false, false)
     } else {
         (appeal_vocabulary, opens_appeal)
     };
-    let rule = line_rule(line, &norm, &lower, &words, word_count, &has);
-    let sentence = line
-        .trim_end()
-        .ends_with(['.', '!', '?', '"', '\u{201d}', ')']);
+    let rule = if shape.normalized == 0 {
+        Some(Rule::Separator)
+    } else {
+        line_rule(line, &norm, shape.words, marks)
+    };
     LineFacts {
         rule,
         appealish: appealish || opens_appeal || rule.is_some(),
         opens_appeal,
         opens_related,
-        neutral: word_count <= 8 && !sentence,
+        neutral,
     }
 }
 
-fn line_rule(
-    line: &str,
-    norm: &str,
-    lower: &str,
-    words: &[&str],
-    word_count: usize,
-    has: &dyn Fn(&[&str]) -> bool,
-) -> Option<Rule> {
-    if norm.is_empty() {
-        return Some(Rule::Separator);
-    }
+/// The rule of a line with words; `norm` is empty for a line of more than
+/// [`WHOLE_LINE_WORDS`] words.
+fn line_rule(line: &str, norm: &str, word_count: usize, marks: Marks) -> Option<Rule> {
     if let Some(rule) = interface_rule(norm) {
         return Some(rule);
     }
-    if let Some(separator) = SEPARATORS.iter().find(|sep| line.contains(**sep)) {
+    if let Some(separator) = SEPARATORS
+        .iter()
+        .find(|sep| marks.has(Marks::SEPARATOR) && line.contains(**sep))
+    {
         let rules: Option<Vec<Rule>> = line
             .split(separator)
             .map(|part| interface_rule(&normalize(part)))
@@ -599,55 +654,41 @@ fn line_rule(
             });
         }
     }
-    if word_count > 60 || has(REPORTING) {
+    if word_count > 60 || marks.has(Marks::REPORTING) {
         return None;
     }
     // Research writing uses "we" and "our" for its authors: never the site's.
-    addressed_rule(line, lower, words, word_count, has).filter(|_| !writes_research(lower))
+    addressed_rule(line, word_count, marks).filter(|_| !writes_research(line, marks))
 }
 
 /// The rules for lines that address the reader: cookies, privacy, newsletters and
 /// appeals.
-fn addressed_rule(
-    line: &str,
-    lower: &str,
-    words: &[&str],
-    word_count: usize,
-    has: &dyn Fn(&[&str]) -> bool,
-) -> Option<Rule> {
+fn addressed_rule(line: &str, word_count: usize, marks: Marks) -> Option<Rule> {
     let trimmed = line.trim_end();
     let exclaims = trimmed.ends_with('!');
     let asks = trimmed.ends_with('?') && word_count <= 8;
-    let addressed = has(ADDRESS);
-    let strong = contains_any(lower, STRONG_WORDS);
-    let imperative = words.first().is_some_and(|w| IMPERATIVES.contains(w))
-        && (word_count <= 4
-            || exclaims
-            || addressed
-            || strong
-            || contains_any(lower, ACTION_WORDS));
+    let addressed = marks.has(Marks::ADDRESS);
+    let strong = marks.has(Marks::STRONG);
+    let first_word = line
+        .split(|c| !vocabulary::is_word_char(c))
+        .find(|w| !w.is_empty());
+    let imperative = first_word
+        .is_some_and(|first| IMPERATIVES.iter().any(|w| w.eq_ignore_ascii_case(first)))
+        && (word_count <= 4 || exclaims || addressed || strong || marks.has(Marks::ACTION));
     let speaks_to_reader = addressed || exclaims || asks || imperative;
 
-    if lower.contains("cookie") && (speaks_to_reader || lower.contains("consent")) {
+    if marks.has(Marks::COOKIE) && (speaks_to_reader || marks.has(Marks::CONSENT)) {
         return Some(Rule::Cookies);
     }
-    if contains_any(
-        lower,
-        &[
-            "privacy policy",
-            "terms of use",
-            "terms of service",
-            "privacy notice",
-        ],
-    ) && (speaks_to_reader || contains_any(lower, &["agree", "accept", "by using", "read our"]))
-        || contains_any(lower, &["unsubscribe", "respect your privacy"])
+    if marks.has(Marks::POLICY) && (speaks_to_reader || marks.has(Marks::AGREEMENT))
+        || marks.has(Marks::PRIVACY_NOTE)
     {
         return Some(Rule::Privacy);
     }
-    if contains_any(lower, NEWSLETTER_WORDS) && (speaks_to_reader || lower.contains("preview")) {
+    if marks.has(Marks::NEWSLETTER) && (speaks_to_reader || marks.has(Marks::PREVIEW)) {
         return Some(Rule::Newsletter);
     }
-    if contains_any(lower, APPEAL_WORDS) && (speaks_to_reader || strong && word_count <= 12) {
+    if marks.has(Marks::APPEAL) && (speaks_to_reader || strong && word_count <= 12) {
         return Some(Rule::Appeal);
     }
     None
@@ -664,8 +705,21 @@ fn interface_rule(norm: &str) -> Option<Rule> {
     }
 }
 
+/// Whether a line starts like a gallery's counter, which may run long.
+fn may_count(line: &str) -> bool {
+    ["image ", "photo ", "slide ", "picture ", "foto ", "imagen "]
+        .iter()
+        .any(|label| {
+            line.get(..label.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(label))
+        })
+}
+
 /// A gallery's counters: `image 1 of 5`, `photo 2 of 12 image 3 of 12`.
 fn is_counter(norm: &str) -> bool {
+    if !may_count(norm) {
+        return false;
+    }
     let words: Vec<&str> = norm.split(' ').collect();
     !words.is_empty()
         && words.len().is_multiple_of(4)
@@ -681,7 +735,7 @@ fn is_counter(norm: &str) -> bool {
 
 /// Lines that open a donation appeal: "A Message from The Herald:", "Dear readers,",
 /// "Before you go", "Help keep the Gazette free".
-fn opens_appeal_block(norm: &str, line: &str) -> bool {
+fn opens_appeal_block(norm: &str, line: &str, marks: Marks) -> bool {
     let short = norm.split(' ').count() <= 10;
     short
         && (norm.starts_with("a message from")
@@ -695,7 +749,9 @@ fn opens_appeal_block(norm: &str, line: &str) -> bool {
             || norm.starts_with("before you leave")
             || norm.starts_with("one more thing")
             || (norm.starts_with("help keep") || norm.starts_with("help us"))
-            || line.trim_end().ends_with(':') && norm.contains("support"))
+            || line.trim_end().ends_with(':')
+                && marks.has(Marks::APPEAL)
+                && norm.contains("support"))
 }
 
 #[cfg(test)]
