@@ -153,10 +153,29 @@ fn tokens(text: &str, notes: &mut Vec<String>) -> Vec<Token> {
             "OR" | "||" => tokens.push(Token::Or),
             "AND" | "&&" => tokens.push(Token::And),
             "NOT" => tokens.push(Token::Not),
-            _ => tokens.push(field_or_word(word, chars.get(i).map(|(_, c)| *c), notes)),
+            _ => {
+                note_wildcard(word, notes);
+                tokens.push(field_or_word(word, chars.get(i).map(|(_, c)| *c), notes));
+            }
         }
     }
     tokens
+}
+
+/// Notes a `*` in a word (not `*` alone, which matches every article): it is no
+/// wildcard, and words already match by their stem.
+fn note_wildcard(word: &str, notes: &mut Vec<String>) {
+    if word == "*" || !word.contains('*') {
+        return;
+    }
+    let searched = word.split(':').next_back().unwrap_or(word).replace('*', "");
+    if searched.chars().any(char::is_alphanumeric) {
+        notes.push(format!(
+            "`*` is not a wildcard: `{word}` was searched as the word `{searched}` (a word finds its other endings without it: `drought` finds `droughts`)"
+        ));
+    } else {
+        notes.push("`*` is not a wildcard".to_string());
+    }
 }
 
 /// `field:word` for a known field, else the word as typed (its colon is punctuation).

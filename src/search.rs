@@ -27,8 +27,10 @@ use tantivy::{
     SegmentReader, TantivyDocument, Term,
 };
 
-/// How much more a word in the title counts than one in the body.
-pub const TITLE_BOOST: f32 = 2.5;
+/// The weight of a query word's score in the headline, added to its score in the body
+/// (which holds the headline too). Chosen on the judged collections, where 0.2-0.3
+/// ranked best and 2.5 cost up to 0.05 MAP.
+pub const TITLE_BOOST: f32 = 0.3;
 
 /// The most hits one page may show.
 pub const MAX_LIMIT: usize = 1000;
@@ -454,9 +456,18 @@ impl Searcher {
             }
         }
         if positive.is_empty() {
-            if excluded.is_empty() {
+            if excluded.is_empty() && only_common_words(&read) {
                 invalid!(
-                    "invalid query `{trimmed}`: it holds no word to search for; give a word, or `*` for every article"
+                    "invalid query `{trimmed}`: its words are too common to be indexed (\"the\", \"of\", \"to\" ...); add a word that says what to look for"
+                );
+            }
+            if excluded.is_empty() {
+                let why = read
+                    .notes
+                    .first()
+                    .map_or(String::new(), |note| format!(" ({note})"));
+                invalid!(
+                    "invalid query `{trimmed}`: it holds no word to search for{why}; give a word, or `*` alone for every article"
                 );
             }
             invalid!("invalid query `{trimmed}`: it only excludes words; add a word to search for");
@@ -664,6 +675,20 @@ impl Words {
         }
         Some(BooleanQuery::new(clauses))
     }
+}
+
+/// Whether the query's words are all words the index leaves out as too common.
+fn only_common_words(read: &query::Query) -> bool {
+    let mut words = read
+        .positive()
+        .filter_map(|part| match part {
+            Part::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
+        .filter(|word| !word.is_empty())
+        .peekable();
+    words.peek().is_some() && words.all(schema::is_common_word)
 }
 
 /// The clauses as one query: `None` when there are none, the query itself when there

@@ -80,19 +80,17 @@ fn drought_ranks_title_matches_above_body_only_matches() {
 }
 
 #[test]
-fn title_match_outranks_articles_that_repeat_the_word_in_their_body() {
+fn a_word_in_the_headline_lifts_an_article_above_the_same_text_without_it() {
     let sb = Sandbox::new();
+    let story = "The wells of the upper village ran dry in July after a long drought, and families now queue each morning for water brought up the valley road by tanker.";
     sb.write(
         "c/wells.txt",
-        "Drought empties the village wells\n\nThe wells of the upper village ran dry in the last week of July, and families now queue each morning for water brought up the valley road by tanker. The council says the tanker will come daily until the autumn rains, although nobody can say when they will arrive. Older residents remember a similar summer forty years ago, when the drought lasted until October.\n",
+        format!("Drought empties the village wells\n\n{story}\n"),
     );
-    for (file, title, body) in [
-        ("square.txt", "Farmers meet in the square", "Drought, drought and more drought: the farmers in the square spoke of little else. One said the drought had cost him his barley."),
-        ("onions.txt", "Market prices climb again", "Traders blamed the drought for the price of onions. The drought, they said, would push prices higher still if the drought lasted."),
-        ("insurers.txt", "Insurers review crop policies", "Insurers said drought claims had tripled. A drought clause will be added, and drought cover will cost more."),
-    ] {
-        sb.write(format!("c/{file}"), format!("{title}\n\n{body}\n"));
-    }
+    sb.write(
+        "c/queue.txt",
+        format!("Families queue for water in the valley\n\n{story}\n"),
+    );
     for (i, topic) in ["ferry", "choir", "bakery", "library", "bridge", "orchard"]
         .iter()
         .enumerate()
@@ -104,12 +102,17 @@ fn title_match_outranks_articles_that_repeat_the_word_in_their_body() {
     }
     sb.index_ok("c");
     let results = sb.search_json(&["drought"]);
-    assert_eq!(results.total, 4);
     assert_eq!(
-        results.hits[0].title,
-        "Drought empties the village wells",
+        titles(&results.hits),
+        [
+            "Drought empties the village wells",
+            "Families queue for water in the valley"
+        ]
+    );
+    assert!(
+        results.hits[0].score > results.hits[1].score,
         "{:?}",
-        titles(&results.hits)
+        results.hits
     );
 }
 

@@ -149,9 +149,16 @@ fn clean_lines(
         paragraphs.push(paragraph);
     }
     out.body = paragraphs.join("\n\n");
-    // A text that is all one line is its own story, not a headline without one.
+    // A text that is all one line, or only its headline, is its own story, not a
+    // headline without one.
     if out.body.is_empty() {
-        if let Some(title) = out.title.take() {
+        let headline = out.title.take().or_else(|| {
+            out.dropped
+                .iter()
+                .find(|d| d.rule == Rule::Title.name())
+                .map(|d| d.line.clone())
+        });
+        if let Some(title) = headline {
             out.dropped
                 .retain(|d| d.line != title || d.rule != Rule::Title.name());
             out.body = title;

@@ -26,12 +26,24 @@ pub fn record(value: &Value) -> Result<(Candidates, String), String> {
     let Value::Object(object) = value else {
         return Err(format!("expected a JSON object, found {}", kind(value)));
     };
-    let text = first_string(object, TEXT).ok_or_else(|| {
+    let no_text = || {
         format!(
             "no article text: expected a string field named one of {}",
             TEXT.join(", ")
         )
-    })?;
+    };
+    // A record with a headline and no text (absent, empty or null) is its headline; a
+    // text of another type is a mistake to report.
+    let mistyped = TEXT.iter().any(|name| {
+        object
+            .get(*name)
+            .is_some_and(|v| !v.is_string() && !v.is_null())
+    });
+    let text = match first_string(object, TEXT) {
+        Some(text) => text,
+        None if mistyped => return Err(no_text()),
+        None => first_string(object, TITLE).ok_or_else(no_text)?,
+    };
     let mut meta = Candidates::default();
     for (field, names) in [
         (Field::Title, TITLE),
@@ -106,6 +118,12 @@ mod tests {
         assert!(record(&json!([1])).unwrap_err().contains("found an array"));
         let err = record(&json!({"title": "x", "text": ["not", "text"]})).unwrap_err();
         assert!(err.contains("no article text"), "{err}");
+        for record_ in [
+            json!({"title": "Ferry resumes", "text": ""}),
+            json!({"title": "Ferry resumes"}),
+        ] {
+            assert_eq!(record(&record_).unwrap().1, "Ferry resumes");
+        }
         let (meta, _) = record(&json!({"title": ["a"], "text": "t", "date": 20110331})).unwrap();
         assert!(meta.titles.is_empty());
         assert_eq!(meta.dates[0].value, "20110331");

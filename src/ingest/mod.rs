@@ -195,12 +195,15 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
     match file.format {
         Format::Text => {
             let (candidates, body) = split_header(&text);
-            if body.trim().is_empty() {
-                bail!("empty article: no text");
-            }
+            // A header with a title and no text below is its headline.
+            let text = match candidates.titles.first() {
+                _ if !body.trim().is_empty() => body.to_string(),
+                Some(title) => title.value.clone(),
+                None => bail!("empty article: no text"),
+            };
             let raw = RawArticle {
                 candidates,
-                text: body.to_string(),
+                text,
                 line: None,
             };
             add(raw, &mut parsed);

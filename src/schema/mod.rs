@@ -3,7 +3,7 @@
 
 mod analyzer;
 
-pub use analyzer::{is_unspaced, news_analyzer, NewsTokenizer};
+pub use analyzer::{is_common_word, is_unspaced, news_analyzer, NewsTokenizer, COMMON_WORDS};
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ use tantivy::schema::{
 use tantivy::Index;
 
 /// The version of the index layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
