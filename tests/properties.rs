@@ -236,3 +236,52 @@ proptest! {
         prop_assert!(!shown.contains(['\u{202e}', '\u{2066}']), "{shown:?}");
     }
 }
+
+/// An index of the sample corpus, made once by the real binary for the command-line
+/// property.
+fn sample_index() -> &'static std::path::Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus");
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
+            .arg("index")
+            .arg(&corpus)
+            .arg("--index")
+            .arg(dir.path().join("index"))
+            .arg("-q")
+            .status()
+            .expect("running dateline index");
+        assert!(status.success(), "indexing the sample corpus: {status}");
+        dir
+    })
+    .path()
+}
+
+proptest! {
+    // Each case runs the binary: fewer cases than the in-process properties.
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn any_typed_query_finds_nothing_or_something_or_says_why_in_one_line(
+        query in any_text(8).prop_filter("a command-line argument holds no NUL", |q| !q.contains('\0')),
+    ) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
+            .args(["search", &query, "--index"])
+            .arg(sample_index().join("index"))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("running dateline search");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        prop_assert!(!stderr.contains("panicked"), "{query:?}: {stderr}");
+        match output.status.code() {
+            Some(0 | 1) => {}
+            Some(2) => {
+                let lines: Vec<&str> = stderr.lines().collect();
+                prop_assert_eq!(lines.len(), 1, "{:?}: {}", query, stderr);
+                prop_assert!(lines[0].starts_with("dateline: "), "{:?}: {}", query, stderr);
+            }
+            other => prop_assert!(false, "{query:?}: exit {other:?}: {stderr}"),
+        }
+    }
+}

@@ -894,8 +894,11 @@ pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDo
     doc.add_text(fields.title, &article.title);
     doc.add_text(fields.body, &article.body);
     // The headline's words are the article's words too: one posting list per word
-    // answers every query, and the title field only adds to the score.
-    doc.add_text(fields.body, &article.title);
+    // answers every query, and the title field only adds to the score. A story that
+    // is only its headline holds them already.
+    if article.body != article.title {
+        doc.add_text(fields.body, &article.title);
+    }
     doc.add_text(fields.path, &article.path);
     doc.add_u64(fields.file_hash, file.hash);
     doc.add_u64(fields.file_problems, file.problems);
