@@ -17,7 +17,8 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::postings::Postings;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
+    Query, TermQuery,
 };
 use tantivy::schema::Field;
 use tantivy::schema::{IndexRecordOption, Value};
@@ -509,16 +510,24 @@ impl Searcher {
     /// when its text holds no word the analyzer keeps.
     fn part_query(&self, part: &Part, default_field: Field) -> Option<Box<dyn Query>> {
         match part {
-            Part::Text { field, text, .. } => {
+            Part::Text {
+                field,
+                text,
+                phrase,
+            } => {
                 let field = field.map_or(Some(default_field), |name| self.field(name))?;
-                let terms = self.terms(field, text);
-                match terms.len() {
-                    0 => None,
-                    1 => {
-                        let (_, term) = terms.into_iter().next()?;
-                        Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+                let words = words_query(self.terms(field, text));
+                // A typed hyphenated word is its parts in a row, or the word written
+                // whole (`e-mail` finds `email`), scored by the better of the two.
+                let joined = (!*phrase).then(|| self.joined_term(field, text)).flatten();
+                match (joined, *phrase) {
+                    (Some(whole), false) => {
+                        let whole = TermQuery::new(whole, IndexRecordOption::WithFreqs);
+                        let alternatives: Vec<Box<dyn Query>> =
+                            words.into_iter().chain([Box::new(whole) as _]).collect();
+                        Some(Box::new(DisjunctionMaxQuery::new(alternatives)))
                     }
-                    _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+                    _ => words,
                 }
             }
             Part::Any(parts) => join(
@@ -567,6 +576,24 @@ impl Searcher {
             names::BODY => Some(fields.body),
             names::PLACE => Some(fields.place),
             names::SOURCE => Some(fields.source),
+            _ => None,
+        }
+    }
+
+    /// The one term a typed hyphenated word makes without its hyphens, if `text` is
+    /// one (`e-mail`: `email`).
+    fn joined_term(&self, field: Field, text: &str) -> Option<Term> {
+        let hyphen = |c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}');
+        let chars: Vec<char> = text.chars().collect();
+        let joins = chars
+            .windows(3)
+            .any(|w| w[0].is_alphanumeric() && hyphen(w[1]) && w[2].is_alphanumeric());
+        if !joins {
+            return None;
+        }
+        let whole: String = text.chars().filter(|c| !hyphen(*c)).collect();
+        match self.terms(field, &whole).as_slice() {
+            [(_, term)] => Some(term.clone()),
             _ => None,
         }
     }
@@ -674,6 +701,18 @@ impl Words {
             }
         }
         Some(BooleanQuery::new(clauses))
+    }
+}
+
+/// One term, or the phrase of several at their positions; `None` for none.
+fn words_query(mut terms: Vec<(usize, Term)>) -> Option<Box<dyn Query>> {
+    match terms.len() {
+        0 => None,
+        1 => {
+            let (_, term) = terms.pop()?;
+            Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+        }
+        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
     }
 }
 

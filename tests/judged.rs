@@ -202,3 +202,32 @@ fn a_record_with_a_headline_and_no_text_is_indexed_as_its_headline() {
         assert_eq!(results.hits[0].snippet, title);
     }
 }
+
+#[test]
+fn a_typed_hyphenated_word_finds_its_parts_in_a_row_and_the_word_written_whole() {
+    let sb = Sandbox::new();
+    sb.write(
+        "c/feed.jsonl",
+        "{\"title\": \"Voters get ballots by e-mail\", \"text\": \"Officials sent ballots by e-mail.\", \"source\": \"a\"}\n\
+         {\"title\": \"Council answers every email\", \"text\": \"Each email gets a reply.\", \"source\": \"b\"}\n\
+         {\"title\": \"Mail and e-books\", \"text\": \"The post office sells e-books and takes mail.\", \"source\": \"c\"}\n",
+    );
+    sb.index_ok("c");
+    let mut found = titles(&sb.search_json(&["e-mail"]).hits)
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        [
+            "Council answers every email",
+            "Voters get ballots by e-mail"
+        ]
+    );
+    // Quoted, it is the parts in a row only.
+    let quoted = sb.search_json(&["\"e-mail\""]);
+    assert_eq!(titles(&quoted.hits), ["Voters get ballots by e-mail"]);
+    // The parts still match as words of their own.
+    assert_eq!(sb.search_json(&["mail"]).total, 2);
+}
