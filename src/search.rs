@@ -263,14 +263,16 @@ impl Searcher {
             let offset = request.offset.saturating_sub(total_all);
             let room = request.limit - addresses.len();
             if room > 0 {
-                let (more, total_some) = self.page(&list(&**some), offset, room)?;
+                let (more, total_some) = self.page(&list(&*some.some), offset, room)?;
                 addresses.extend(more);
                 total += total_some;
             } else {
-                let count = words.filtered(&**some, filter.as_deref());
-                total += searcher
-                    .search(&count, &Count)
-                    .context("counting matches")?;
+                // The page is full: only the count of the second list is needed, the
+                // articles with any part less those with all, without testing each
+                // one against the all-parts query.
+                let any = words.filtered(&*some.any, filter.as_deref());
+                let listed = searcher.search(&any, &Count).context("counting matches")?;
+                total = listed.max(total_all);
             }
         }
         let undated_left_out = if request.dates.is_bounded() {
@@ -293,9 +295,7 @@ impl Searcher {
             None
         };
 
-        let mut snippets = SnippetGenerator::create(&searcher, &*words.matching, fields.body)
-            .context("preparing snippets")?;
-        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let snippets = snippet_generator(&searcher, &*words.matching, fields.body)?;
         let mut body_terms = std::collections::HashSet::new();
         words.matching.query_terms(&mut |term, _| {
             if term.field() == fields.body {
@@ -443,6 +443,8 @@ impl Searcher {
                 notes: Vec::new(),
             });
         }
+        // The query as one line in a message, its control characters escaped.
+        let shown = crate::output::sanitize(trimmed);
         let read = query::read(trimmed);
         let fields = self.index.fields;
         let mut positive = Vec::new();
@@ -459,7 +461,7 @@ impl Searcher {
         if positive.is_empty() {
             if excluded.is_empty() && only_common_words(&read) {
                 invalid!(
-                    "invalid query `{trimmed}`: its words are too common to be indexed (\"the\", \"of\", \"to\" ...); add a word that says what to look for"
+                    "invalid query `{shown}`: its words are too common to be indexed (\"the\", \"of\", \"to\" ...); add a word that says what to look for"
                 );
             }
             if excluded.is_empty() {
@@ -468,10 +470,10 @@ impl Searcher {
                     .first()
                     .map_or(String::new(), |note| format!(" ({note})"));
                 invalid!(
-                    "invalid query `{trimmed}`: it holds no word to search for{why}; give a word, or `*` alone for every article"
+                    "invalid query `{shown}`: it holds no word to search for{why}; give a word, or `*` alone for every article"
                 );
             }
-            invalid!("invalid query `{trimmed}`: it only excludes words; add a word to search for");
+            invalid!("invalid query `{shown}`: it only excludes words; add a word to search for");
         }
         // The positive parts joined by `occur`, with the exclusions.
         let clauses = |occur: Occur| -> Vec<(Occur, Box<dyn Query>)> {
@@ -485,9 +487,12 @@ impl Searcher {
             MatchMode::All => (all, None),
             MatchMode::Any => (join(clauses(Occur::Should)).unwrap_or(all), None),
             MatchMode::Best => {
-                let mut some = clauses(Occur::Should);
-                some.push((Occur::MustNot, exclusion(all.box_clone())));
-                (all, join(some))
+                let any = join(clauses(Occur::Should)).unwrap_or_else(|| all.box_clone());
+                let some: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, any.box_clone()),
+                    (Occur::MustNot, exclusion(all.box_clone())),
+                ]));
+                (all, Some(SomeWords { any, some }))
             }
         };
         // Any of the words in the headline: the body field holds the headline too, so
@@ -636,21 +641,26 @@ struct Words {
     /// The articles listed first: with all the query's parts (or any, by the mode).
     matching: Box<dyn Query>,
     /// The articles listed after them, with some of the parts but not all.
-    some: Option<Box<dyn Query>>,
+    some: Option<SomeWords>,
     /// Any of the query's words in the headline, scored [`TITLE_BOOST`] times higher.
     in_title: Option<Box<dyn Query>>,
     /// What was read as text rather than as syntax.
     notes: Vec<String>,
 }
 
+/// The second list of a query of several parts.
+struct SomeWords {
+    /// The articles with any of the parts: both lists.
+    any: Box<dyn Query>,
+    /// Those of them without all the parts.
+    some: Box<dyn Query>,
+}
+
 impl Words {
     /// Every article listed: the first list and the second.
     fn listed(&self) -> Box<dyn Query> {
         match &self.some {
-            Some(some) => Box::new(BooleanQuery::new(vec![
-                (Occur::Should, self.matching.box_clone()),
-                (Occur::Should, some.box_clone()),
-            ])),
+            Some(some) => some.any.box_clone(),
             None => self.matching.box_clone(),
         }
     }
@@ -754,6 +764,38 @@ fn term_alternatives(query: &dyn Query) -> Option<Vec<Box<dyn Query>>> {
                 .then(|| clause.box_clone())
         })
         .collect()
+}
+
+/// The snippet generator of `query`'s words in `field`, as tantivy's
+/// `SnippetGenerator::create` makes it (rarer words weigh more) but with
+/// [`schema::snippet_analyzer`].
+fn snippet_generator(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    field: Field,
+) -> Result<SnippetGenerator> {
+    let mut terms = std::collections::BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term.clone());
+        }
+    });
+    let mut weights = std::collections::BTreeMap::new();
+    for term in terms {
+        let Some(text) = term.value().as_str().map(str::to_string) else {
+            continue;
+        };
+        let doc_freq = searcher.doc_freq(&term).context("preparing snippets")?;
+        if doc_freq > 0 {
+            weights.insert(text, 1.0 / (1.0 + doc_freq as Score));
+        }
+    }
+    Ok(SnippetGenerator::new(
+        weights,
+        schema::snippet_analyzer(),
+        field,
+        SNIPPET_CHARS,
+    ))
 }
 
 /// How much of a body is searched for the snippet first; the rest only when the

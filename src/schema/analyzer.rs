@@ -28,6 +28,18 @@ pub fn is_common_word(word: &str) -> bool {
         .any(|common| common.eq_ignore_ascii_case(word))
 }
 
+/// The analyzer without [`COMMON_WORDS`] left out, for snippets: a common word
+/// never matches a query term, so the snippet of a text finds the same words
+/// without looking each one up.
+pub fn snippet_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(NewsTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(ScriptStemmer)
+        .build()
+}
+
 /// Builds the analyzer.
 pub fn news_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(NewsTokenizer::default())

@@ -3,7 +3,9 @@
 
 mod analyzer;
 
-pub use analyzer::{is_common_word, is_unspaced, news_analyzer, NewsTokenizer, COMMON_WORDS};
+pub use analyzer::{
+    is_common_word, is_unspaced, news_analyzer, snippet_analyzer, NewsTokenizer, COMMON_WORDS,
+};
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
