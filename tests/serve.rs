@@ -162,6 +162,12 @@ fn bad_requests_are_json_errors_with_status_400() {
     for (path, says) in [
         ("/api/search?q=-drought", "only excludes"),
         ("/api/search?q=%22%28%29", "no word to search for"),
+        ("/api/search?q=body:*", "`*` is not a wildcard"),
+        ("/api/search?q=place:*", "`*` is not a wildcard"),
+        (
+            "/api/search?q=to%20be%20or%20not",
+            "too common to be indexed",
+        ),
         ("/api/search?q=drought&match=some", "`match`"),
         ("/api/search", "give a query"),
         ("/api/search?q=%20", "give a query"),
