@@ -270,8 +270,15 @@ impl Searcher {
                 // The page is full: only the count of the second list is needed, the
                 // articles with any part less those with all, without testing each
                 // one against the all-parts query.
-                let any = words.filtered(&*some.any, filter.as_deref());
-                let listed = searcher.search(&any, &Count).context("counting matches")?;
+                let listed = match (&some.pair, &filter) {
+                    (Some(pair), None) if !has_deletions(&searcher) => {
+                        pair_union(&searcher, pair, total_all)?
+                    }
+                    _ => {
+                        let any = words.filtered(&*some.any, filter.as_deref());
+                        searcher.search(&any, &Count).context("counting matches")?
+                    }
+                };
                 total = listed.max(total_all);
             }
         }
@@ -492,7 +499,16 @@ impl Searcher {
                     (Occur::Must, any.box_clone()),
                     (Occur::MustNot, exclusion(all.box_clone())),
                 ]));
-                (all, Some(SomeWords { any, some }))
+                // Two words and nothing else: the union's size follows from their
+                // document frequencies and the size of their intersection.
+                let pair = match (positive.as_slice(), excluded.is_empty()) {
+                    ([a, b], true) => a
+                        .downcast_ref::<TermQuery>()
+                        .zip(b.downcast_ref::<TermQuery>())
+                        .map(|(a, b)| [a.term().clone(), b.term().clone()]),
+                    _ => None,
+                };
+                (all, Some(SomeWords { any, some, pair }))
             }
         };
         // Any of the words in the headline: the body field holds the headline too, so
@@ -654,6 +670,8 @@ struct SomeWords {
     any: Box<dyn Query>,
     /// Those of them without all the parts.
     some: Box<dyn Query>,
+    /// The two words, when the query is two words and nothing else.
+    pair: Option<[Term; 2]>,
 }
 
 impl Words {
@@ -764,6 +782,27 @@ fn term_alternatives(query: &dyn Query) -> Option<Vec<Box<dyn Query>>> {
                 .then(|| clause.box_clone())
         })
         .collect()
+}
+
+/// Whether any segment holds deleted articles, which document frequencies still
+/// count.
+fn has_deletions(searcher: &tantivy::Searcher) -> bool {
+    searcher
+        .segment_readers()
+        .iter()
+        .any(|segment| segment.num_deleted_docs() > 0)
+}
+
+/// How many articles hold either of two words, from their document frequencies
+/// and `both`, how many hold the two: |A ∪ B| = |A| + |B| − |A ∩ B|.
+fn pair_union(searcher: &tantivy::Searcher, [a, b]: &[Term; 2], both: usize) -> Result<usize> {
+    let frequency = |term: &Term| {
+        searcher
+            .doc_freq(term)
+            .context("counting the articles of a word")
+    };
+    let sum = usize::try_from(frequency(a)? + frequency(b)?).unwrap_or(usize::MAX);
+    Ok(sum.saturating_sub(both))
 }
 
 /// The snippet generator of `query`'s words in `field`, as tantivy's

@@ -231,3 +231,25 @@ fn a_typed_hyphenated_word_finds_its_parts_in_a_row_and_the_word_written_whole()
     // The parts still match as words of their own.
     assert_eq!(sb.search_json(&["mail"]).total, 2);
 }
+
+#[test]
+fn the_count_of_articles_with_some_words_holds_after_articles_are_replaced() {
+    let (sb, _) = judged();
+    let count = |args: &[&str]| {
+        let results = sb.search_json(args);
+        (results.total, results.total_all)
+    };
+    let any = count(&["copper pay", "--match", "any"]).0;
+    assert_eq!(count(&["copper pay", "--limit", "1"]), (any, 2));
+    // Re-indexing a changed file deletes its old articles from the index's segments.
+    let path = sb.join("c/articles.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("Copper price climbs", "Copper price and pay climb"),
+    )
+    .unwrap();
+    sb.index_ok("c");
+    let any = count(&["copper pay", "--match", "any"]).0;
+    assert_eq!(count(&["copper pay", "--limit", "1"]), (any, 3));
+}
