@@ -302,14 +302,14 @@ impl Searcher {
             None
         };
 
-        let snippets = snippet_generator(&searcher, &*words.matching, fields.body)?;
-        let mut body_terms = std::collections::HashSet::new();
+        let mut body_terms = std::collections::BTreeSet::new();
         words.matching.query_terms(&mut |term, _| {
             if term.field() == fields.body {
                 body_terms.insert(term.clone());
             }
         });
         let body_terms: Vec<Term> = body_terms.into_iter().collect();
+        let snippets = snippet_generator(&searcher, &body_terms, fields.body)?;
         let mut hits = Vec::with_capacity(addresses.len());
         for (i, (score, address)) in addresses.into_iter().enumerate() {
             let doc: TantivyDocument = searcher
@@ -541,14 +541,14 @@ impl Searcher {
                 // A typed hyphenated word is its parts in a row, or the word written
                 // whole (`e-mail` finds `email`), scored by the better of the two.
                 let joined = (!*phrase).then(|| self.joined_term(field, text)).flatten();
-                match (joined, *phrase) {
-                    (Some(whole), false) => {
+                match joined {
+                    Some(whole) => {
                         let whole = TermQuery::new(whole, IndexRecordOption::WithFreqs);
                         let alternatives: Vec<Box<dyn Query>> =
                             words.into_iter().chain([Box::new(whole) as _]).collect();
                         Some(Box::new(DisjunctionMaxQuery::new(alternatives)))
                     }
-                    _ => words,
+                    None => words,
                 }
             }
             Part::Any(parts) => join(
@@ -805,26 +805,20 @@ fn pair_union(searcher: &tantivy::Searcher, [a, b]: &[Term; 2], both: usize) -> 
     Ok(sum.saturating_sub(both))
 }
 
-/// The snippet generator of `query`'s words in `field`, as tantivy's
+/// The snippet generator of a query's `terms` in `field`, as tantivy's
 /// `SnippetGenerator::create` makes it (rarer words weigh more) but with
 /// [`schema::snippet_analyzer`].
 fn snippet_generator(
     searcher: &tantivy::Searcher,
-    query: &dyn Query,
+    terms: &[Term],
     field: Field,
 ) -> Result<SnippetGenerator> {
-    let mut terms = std::collections::BTreeSet::new();
-    query.query_terms(&mut |term, _| {
-        if term.field() == field {
-            terms.insert(term.clone());
-        }
-    });
     let mut weights = std::collections::BTreeMap::new();
     for term in terms {
         let Some(text) = term.value().as_str().map(str::to_string) else {
             continue;
         };
-        let doc_freq = searcher.doc_freq(&term).context("preparing snippets")?;
+        let doc_freq = searcher.doc_freq(term).context("preparing snippets")?;
         if doc_freq > 0 {
             weights.insert(text, 1.0 / (1.0 + doc_freq as Score));
         }

@@ -8,7 +8,7 @@ mod common;
 
 use common::{titles, Sandbox};
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
 struct Article {
@@ -33,9 +33,14 @@ fn lines<T: for<'de> Deserialize<'de>>(path: &Path) -> Vec<T> {
         .collect()
 }
 
+/// The folder of the judged set.
+fn judged_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/judged")
+}
+
 /// A sandbox holding the indexed judged articles, and their ids by line.
 fn judged() -> (Sandbox, Vec<String>) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/judged");
+    let root = judged_dir();
     let sb = Sandbox::new();
     sb.write(
         "c/articles.jsonl",
@@ -51,7 +56,7 @@ fn judged() -> (Sandbox, Vec<String>) {
 
 #[test]
 fn every_judged_question_lists_its_articles_first() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/judged");
+    let root = judged_dir();
     let (sb, ids) = judged();
     let questions = lines::<Question>(&root.join("questions.jsonl"));
     assert!(questions.len() >= 16);

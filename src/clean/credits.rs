@@ -347,6 +347,12 @@ fn is_day_of_month(token: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The credit of a line, with the word lists and counts `classify` gives.
+    fn credit_of(line: &str) -> Option<Credit> {
+        let marks = super::super::vocabulary::marks(line);
+        credit(line, marks, line.split_whitespace().count())
+    }
+
     #[test]
     fn credits_of_many_sites() {
         for (line, kind) in [
@@ -374,7 +380,7 @@ mod tests {
                 Credit::Copyright,
             ),
         ] {
-            assert_eq!(credit(line, super::super::vocabulary::marks(line), line.split_whitespace().count()), Some(kind), "{line}");
+            assert_eq!(credit_of(line), Some(kind), "{line}");
         }
     }
 
@@ -395,7 +401,7 @@ mod tests {
             "-12.99",
             "1,000 Days",
         ] {
-            assert_eq!(credit(line, super::super::vocabulary::marks(line), line.split_whitespace().count()), None, "{line}");
+            assert_eq!(credit_of(line), None, "{line}");
         }
     }
 }

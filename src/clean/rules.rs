@@ -591,7 +591,7 @@ pub fn classify(line: &str) -> LineFacts {
         .trim_end()
         .ends_with(['.', '!', '?', '"', '\u{201d}', ')']);
     let neutral = shape.words <= 8 && !sentence;
-    if shape.words > SHORT_LINE_WORDS && !marks.any(BOILERPLATE_MARKS) && !may_open_appeal(line) {
+    if shape.words > SHORT_LINE_WORDS && !marks.has(BOILERPLATE_MARKS) && !may_open_appeal(line) {
         return LineFacts {
             neutral,
             ..LineFacts::default()
@@ -610,7 +610,7 @@ pub fn classify(line: &str) -> LineFacts {
     // count toward one.
     let reports = || marks.has(Marks::REPORTING) || writes_research(line, marks);
     let appeal_vocabulary =
-        marks.any(Marks::APPEAL.or(Marks::APPEAL_BLOCK)) || PAYMENT.contains(&norm.as_str());
+        marks.has(Marks::APPEAL.or(Marks::APPEAL_BLOCK)) || PAYMENT.contains(&norm.as_str());
     let opens_appeal = opens_appeal_block(&norm, line, marks);
     let (appealish, opens_appeal) = if (appeal_vocabulary || opens_appeal) && reports() {
         (false, false)
@@ -637,10 +637,11 @@ fn line_rule(line: &str, norm: &str, word_count: usize, marks: Marks) -> Option<
     if let Some(rule) = interface_rule(norm) {
         return Some(rule);
     }
-    if let Some(separator) = SEPARATORS
-        .iter()
-        .find(|sep| marks.has(Marks::SEPARATOR) && line.contains(**sep))
-    {
+    let separator = marks
+        .has(Marks::SEPARATOR)
+        .then(|| SEPARATORS.iter().find(|sep| line.contains(**sep)))
+        .flatten();
+    if let Some(separator) = separator {
         let rules: Option<Vec<Rule>> = line
             .split(separator)
             .map(|part| interface_rule(&normalize(part)))

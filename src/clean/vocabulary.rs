@@ -50,13 +50,8 @@ impl Marks {
     pub const ADDRESS: Marks = Marks(1 << 17);
 
     /// Whether any of `other`'s lists is in this set.
-    pub fn any(self, other: Marks) -> bool {
-        self.0 & other.0 != 0
-    }
-
-    /// Whether `other`'s list is in this set.
     pub fn has(self, other: Marks) -> bool {
-        self.any(other)
+        self.0 & other.0 != 0
     }
 
     /// The lists of both sets.

@@ -34,14 +34,16 @@ pub fn record(value: &Value) -> Result<(Candidates, String), String> {
     };
     // A record with a headline and no text (absent, empty or null) is its headline; a
     // text of another type is a mistake to report.
-    let mistyped = TEXT.iter().any(|name| {
-        object
-            .get(*name)
-            .is_some_and(|v| !v.is_string() && !v.is_null())
-    });
+    let mistyped = || {
+        TEXT.iter().any(|name| {
+            object
+                .get(*name)
+                .is_some_and(|v| !v.is_string() && !v.is_null())
+        })
+    };
     let text = match first_string(object, TEXT) {
         Some(text) => text,
-        None if mistyped => return Err(no_text()),
+        None if mistyped() => return Err(no_text()),
         None => first_string(object, TITLE).ok_or_else(no_text)?,
     };
     let mut meta = Candidates::default();

@@ -196,10 +196,12 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
         Format::Text => {
             let (candidates, body) = split_header(&text);
             // A header with a title and no text below is its headline.
-            let text = match candidates.titles.first() {
-                _ if !body.trim().is_empty() => body.to_string(),
-                Some(title) => title.value.clone(),
-                None => bail!("empty article: no text"),
+            let text = if !body.trim().is_empty() {
+                body.to_string()
+            } else if let Some(title) = candidates.titles.first() {
+                title.value.clone()
+            } else {
+                bail!("empty article: no text");
             };
             let raw = RawArticle {
                 candidates,

@@ -7,8 +7,8 @@
 use frostem::{Algorithm, Stemmer};
 use std::borrow::Cow;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer,
+    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// English words so common that they say nothing of what an article is about
@@ -32,25 +32,26 @@ pub fn is_common_word(word: &str) -> bool {
 /// never matches a query term, so the snippet of a text finds the same words
 /// without looking each one up.
 pub fn snippet_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(NewsTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(ScriptStemmer)
-        .build()
+    folded_words().filter(ScriptStemmer).build()
 }
 
 /// Builds the analyzer.
 pub fn news_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(NewsTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+    folded_words()
         .filter(StopWordFilter::remove(
             COMMON_WORDS.iter().map(|w| w.to_string()),
         ))
         .filter(ScriptStemmer)
         .build()
+}
+
+/// Words (or character pairs) lower-cased and accent-folded, the start of both
+/// analyzers.
+fn folded_words() -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(NewsTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
 }
 
 /// Whether `c` belongs to a script written without spaces between words (Chinese,
