@@ -231,10 +231,11 @@ impl Searcher {
         let fields = self.index.fields;
         let words = self.parse(&request.query, request.matching)?;
         let searcher = self.reader.searcher();
-        let filter = date_range_query(fields, &request.dates, &searcher);
+        let date_filter = date_range_query(fields, &request.dates, &searcher)?;
+        let filter = date_filter.as_ref().map(|f| &*f.query);
         let histogram = match request.histogram {
             Some(period) => {
-                let matches = words.filtered(&*words.listed(), filter.as_deref());
+                let matches = words.filtered(&*words.listed(), filter);
                 let counts = searcher
                     .search(&matches, &DateHistogram(period))
                     .context("counting matches per period")?;
@@ -253,7 +254,7 @@ impl Searcher {
             searcher: &searcher,
             words: &words,
             matching,
-            filter: filter.as_deref(),
+            filter,
             sort,
         };
         let (mut addresses, total_all) =
@@ -270,12 +271,15 @@ impl Searcher {
                 // The page is full: only the count of the second list is needed, the
                 // articles with any part less those with all, without testing each
                 // one against the all-parts query.
-                let listed = match (&some.pair, &filter) {
-                    (Some(pair), None) if !has_deletions(&searcher) => {
+                let listed = match (some.words.as_deref(), &date_filter) {
+                    (Some(pair @ [_, _]), None) if !has_deletions(&searcher) => {
                         pair_union(&searcher, pair, total_all)?
                     }
+                    (Some(words), Some(dates)) if dates.size < union_bound(&searcher, words)? => {
+                        count_any_within(&searcher, words, &*dates.query)?
+                    }
                     _ => {
-                        let any = words.filtered(&*some.any, filter.as_deref());
+                        let any = words.filtered(&*some.any, filter);
                         searcher.search(&any, &Count).context("counting matches")?
                     }
                 };
@@ -499,16 +503,17 @@ impl Searcher {
                     (Occur::Must, any.box_clone()),
                     (Occur::MustNot, exclusion(all.box_clone())),
                 ]));
-                // Two words and nothing else: the union's size follows from their
-                // document frequencies and the size of their intersection.
-                let pair = match (positive.as_slice(), excluded.is_empty()) {
-                    ([a, b], true) => a
-                        .downcast_ref::<TermQuery>()
-                        .zip(b.downcast_ref::<TermQuery>())
-                        .map(|(a, b)| [a.term().clone(), b.term().clone()]),
-                    _ => None,
-                };
-                (all, Some(SomeWords { any, some, pair }))
+                // Words and nothing else can be counted from their posting lists.
+                let words = excluded
+                    .is_empty()
+                    .then(|| {
+                        positive
+                            .iter()
+                            .map(|q| q.downcast_ref::<TermQuery>().map(|t| t.term().clone()))
+                            .collect::<Option<Vec<Term>>>()
+                    })
+                    .flatten();
+                (all, Some(SomeWords { any, some, words }))
             }
         };
         // Any of the words in the headline: the body field holds the headline too, so
@@ -537,18 +542,30 @@ impl Searcher {
                 phrase,
             } => {
                 let field = field.map_or(Some(default_field), |name| self.field(name))?;
-                let words = words_query(self.terms(field, text));
+                let terms = self.terms(field, text);
+                // A word also finds its hyphenated spelling (`email` finds `e-mail`),
+                // where the index has one.
+                let hyphenated = match terms.as_slice() {
+                    [(_, term)] if !*phrase && field == self.index.fields.body => {
+                        self.hyphenated_spelling(term)
+                    }
+                    _ => None,
+                };
+                let words = words_query(terms);
                 // A typed hyphenated word is its parts in a row, or the word written
                 // whole (`e-mail` finds `email`), scored by the better of the two.
                 let joined = (!*phrase).then(|| self.joined_term(field, text)).flatten();
-                match joined {
-                    Some(whole) => {
-                        let whole = TermQuery::new(whole, IndexRecordOption::WithFreqs);
-                        let alternatives: Vec<Box<dyn Query>> =
-                            words.into_iter().chain([Box::new(whole) as _]).collect();
-                        Some(Box::new(DisjunctionMaxQuery::new(alternatives)))
-                    }
-                    None => words,
+                let alternatives: Vec<Box<dyn Query>> = [joined, hyphenated]
+                    .into_iter()
+                    .flatten()
+                    .map(|term| Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as _)
+                    .collect();
+                if alternatives.is_empty() {
+                    words
+                } else {
+                    Some(Box::new(DisjunctionMaxQuery::new(
+                        words.into_iter().chain(alternatives).collect(),
+                    )))
                 }
             }
             Part::Any(parts) => join(
@@ -619,6 +636,14 @@ impl Searcher {
         }
     }
 
+    /// The term of a body word's hyphenated spelling, when an article has one.
+    fn hyphenated_spelling(&self, term: &Term) -> Option<Term> {
+        let value = term.value();
+        let joined = Term::from_field_text(self.index.fields.joined, value.as_str()?);
+        let frequency = self.reader.searcher().doc_freq(&joined);
+        frequency.is_ok_and(|n| n > 0).then_some(joined)
+    }
+
     /// The terms the field's analyzer makes of `text`, with their positions.
     fn terms(&self, field: Field, text: &str) -> Vec<(usize, Term)> {
         let Ok(mut analyzer) = self.index.index.tokenizer_for_field(field) else {
@@ -670,8 +695,8 @@ struct SomeWords {
     any: Box<dyn Query>,
     /// Those of them without all the parts.
     some: Box<dyn Query>,
-    /// The two words, when the query is two words and nothing else.
-    pair: Option<[Term; 2]>,
+    /// The words, when the query is words and nothing else.
+    words: Option<Vec<Term>>,
 }
 
 impl Words {
@@ -795,14 +820,66 @@ fn has_deletions(searcher: &tantivy::Searcher) -> bool {
 
 /// How many articles hold either of two words, from their document frequencies
 /// and `both`, how many hold the two: |A ∪ B| = |A| + |B| − |A ∩ B|.
-fn pair_union(searcher: &tantivy::Searcher, [a, b]: &[Term; 2], both: usize) -> Result<usize> {
-    let frequency = |term: &Term| {
-        searcher
-            .doc_freq(term)
-            .context("counting the articles of a word")
-    };
-    let sum = usize::try_from(frequency(a)? + frequency(b)?).unwrap_or(usize::MAX);
+fn pair_union(searcher: &tantivy::Searcher, pair: &[Term], both: usize) -> Result<usize> {
+    let sum = usize::try_from(union_bound(searcher, pair)?).unwrap_or(usize::MAX);
     Ok(sum.saturating_sub(both))
+}
+
+/// The sum of the words' document frequencies: at least the size of their union.
+fn union_bound(searcher: &tantivy::Searcher, words: &[Term]) -> Result<u64> {
+    words.iter().try_fold(0, |sum, term| {
+        let frequency = searcher
+            .doc_freq(term)
+            .context("counting the articles of a word")?;
+        Ok(sum + frequency)
+    })
+}
+
+/// How many live articles of `within` hold any of `words`, walking `within` and
+/// looking each of its articles up in the words' posting lists. Where `within` is
+/// the smaller, this is far less work than walking the union of the words.
+fn count_any_within(
+    searcher: &tantivy::Searcher,
+    words: &[Term],
+    within: &dyn Query,
+) -> Result<usize> {
+    let weight = within
+        .weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            searcher,
+        ))
+        .context("counting matches")?;
+    let mut count = 0;
+    for segment in searcher.segment_readers() {
+        let mut postings = Vec::with_capacity(words.len());
+        for term in words {
+            let index = segment
+                .inverted_index(term.field())
+                .context("opening the word index")?;
+            let list = index
+                .read_postings(term, IndexRecordOption::Basic)
+                .context("reading the articles of a word")?;
+            postings.extend(list);
+        }
+        if postings.is_empty() {
+            continue;
+        }
+        let alive = segment.alive_bitset();
+        let mut candidates = weight.scorer(segment, 1.0).context("counting matches")?;
+        let mut doc = candidates.doc();
+        while doc != tantivy::TERMINATED {
+            let live = alive.is_none_or(|bits| bits.is_alive(doc));
+            // Posting lists only move forward: one already past `doc` lacks it.
+            if live
+                && postings
+                    .iter_mut()
+                    .any(|list| list.doc() <= doc && list.seek(doc) == doc)
+            {
+                count += 1;
+            }
+            doc = candidates.advance();
+        }
+    }
+    Ok(count)
 }
 
 /// The snippet generator of a query's `terms` in `field`, as tantivy's
@@ -893,7 +970,8 @@ fn beyond_headline(
             return Ok(true);
         };
         let in_title = Term::from_field_text(fields.title, word);
-        if frequency(term)? > frequency(&in_title)? {
+        let hyphenated = Term::from_field_text(fields.joined, word);
+        if frequency(term)? > frequency(&in_title)? || frequency(&hyphenated)? > 0 {
             return Ok(true);
         }
     }
@@ -947,6 +1025,12 @@ pub fn search(index: &DatelineIndex, request: &SearchRequest) -> Result<SearchRe
     Searcher::new(index.clone())?.search(request)
 }
 
+/// A date range as a query, and how many articles it holds at most.
+struct DateFilter {
+    query: Box<dyn Query>,
+    size: u64,
+}
+
 /// The date range as a filter: the union of the few period terms that cover it
 /// exactly (whole years, months, then days), so that its matches come from exact
 /// posting lists. Open ends are clamped to the dates the index holds.
@@ -954,25 +1038,35 @@ fn date_range_query(
     fields: Fields,
     dates: &DateRange,
     searcher: &tantivy::Searcher,
-) -> Option<Box<dyn Query>> {
+) -> Result<Option<DateFilter>> {
     if !dates.is_bounded() {
-        return None;
+        return Ok(None);
     }
-    let (first, last) = indexed_span(searcher).unwrap_or((
-        date::day(date::FIRST_YEAR, 1, 1)?,
-        date::day(date::LAST_YEAR, 12, 31)?,
-    ));
+    let known = || {
+        Some((
+            date::day(date::FIRST_YEAR, 1, 1)?,
+            date::day(date::LAST_YEAR, 12, 31)?,
+        ))
+    };
+    let Some((first, last)) = indexed_span(searcher).or_else(known) else {
+        return Ok(None);
+    };
     let since = dates.since.map_or(first, |d| d.max(first));
     let until = dates.until.map_or(last, |d| d.min(last));
-    let terms: Vec<Box<dyn Query>> = date::cover(since, until)
+    let periods: Vec<Term> = date::cover(since, until)
         .into_iter()
-        .map(|period| {
-            let term = Term::from_field_text(fields.flags, &period);
-            Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>
-        })
+        .map(|period| Term::from_field_text(fields.flags, &period))
+        .collect();
+    let size = union_bound(searcher, &periods)?;
+    let terms = periods
+        .into_iter()
+        .map(|term| Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
         .collect();
     let union = BooleanQuery::union(terms);
-    Some(Box::new(ConstScoreQuery::new(Box::new(union), 0.0)))
+    Ok(Some(DateFilter {
+        query: Box::new(ConstScoreQuery::new(Box::new(union), 0.0)),
+        size,
+    }))
 }
 
 /// The first and last publication day in the index, from the date column's bounds.
@@ -1161,6 +1255,43 @@ mod tests {
         assert_eq!(found(r#"drought -"wheat harvest""#, 0), "a b c");
         // The articles with some of the words but not all exclude those with all.
         assert_eq!(found(r#"drought "wheat harvest""#, 1), "d a b c");
+    }
+
+    #[test]
+    fn articles_with_some_words_are_counted_within_a_date_range() {
+        let index = schema::create_in_ram().unwrap();
+        let dated = |id: &str, body: &str, date: &str| article(id, id, body, Some(date));
+        indexer::add_articles(
+            &index,
+            &[
+                dated("both-1", "Wheat went by rail.", "2014-03-02"),
+                dated("both-2", "Rail freight of wheat.", "2014-03-20"),
+                dated("wheat-1", "Wheat prices rose.", "2014-03-05"),
+                dated("wheat-2", "Wheat exports fell.", "2014-03-31"),
+                dated("rail-1", "A rail strike.", "2014-03-11"),
+                dated("none", "Nothing of either.", "2014-03-12"),
+                dated("later-1", "Wheat went by rail.", "2015-03-02"),
+                dated("later-2", "Wheat and rail.", "2015-04-02"),
+                dated("later-3", "Wheat harvest.", "2016-03-02"),
+                dated("later-4", "Rail line.", "2016-03-03"),
+            ],
+        )
+        .unwrap();
+        let searcher = Searcher::new(index).unwrap();
+        let count = |matching: MatchMode, limit: usize| {
+            let request = SearchRequest {
+                dates: DateRange::from_args(Some("2014-03"), Some("2014-03")).unwrap(),
+                matching,
+                limit,
+                ..SearchRequest::new("wheat rail")
+            };
+            let results = searcher.search(&request).unwrap();
+            (results.total, results.total_all)
+        };
+        // A full page of articles with both words: the others are only counted.
+        assert_eq!(count(MatchMode::Best, 1), (5, 2));
+        assert_eq!(count(MatchMode::Best, 10), (5, 2));
+        assert_eq!(count(MatchMode::Any, 10).0, 5);
     }
 
     #[test]

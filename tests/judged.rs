@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{titles, Sandbox};
+use common::{hit_titled, titles, Sandbox};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -209,7 +209,7 @@ fn a_record_with_a_headline_and_no_text_is_indexed_as_its_headline() {
 }
 
 #[test]
-fn a_typed_hyphenated_word_finds_its_parts_in_a_row_and_the_word_written_whole() {
+fn a_hyphenated_word_finds_and_is_found_by_its_parts_in_a_row_and_the_word_written_whole() {
     let sb = Sandbox::new();
     sb.write(
         "c/feed.jsonl",
@@ -230,11 +230,18 @@ fn a_typed_hyphenated_word_finds_its_parts_in_a_row_and_the_word_written_whole()
             "Voters get ballots by e-mail"
         ]
     );
+    // The word written whole finds the hyphenated one, and its snippet shows it.
+    let email = sb.search_json(&["email"]);
+    assert_eq!(email.total, 2);
+    let hyphenated = hit_titled(&email.hits, "Voters get ballots by e-mail");
+    assert_eq!(hyphenated.highlighted(), ["e-mail"]);
+    assert_eq!(sb.search_json(&["ebooks"]).total, 1);
     // Quoted, it is the parts in a row only.
     let quoted = sb.search_json(&["\"e-mail\""]);
     assert_eq!(titles(&quoted.hits), ["Voters get ballots by e-mail"]);
-    // The parts still match as words of their own.
+    // The parts still match as words of their own, and nothing else is joined.
     assert_eq!(sb.search_json(&["mail"]).total, 2);
+    assert_eq!(sb.search_json(&["officialssent"]).total, 0);
 }
 
 #[test]
@@ -257,4 +264,35 @@ fn the_count_of_articles_with_some_words_holds_after_articles_are_replaced() {
     sb.index_ok("c");
     let any = count(&["copper pay", "--match", "any"]).0;
     assert_eq!(count(&["copper pay", "--limit", "1"]), (any, 3));
+}
+
+#[test]
+fn the_count_of_articles_with_some_words_in_a_date_range_leaves_replaced_ones_out() {
+    let sb = Sandbox::new();
+    let record = |title: &str| {
+        format!("{{\"title\": \"{title}\", \"text\": \"{title}.\", \"date\": \"2021-02-09\"}}\n")
+    };
+    let both = record("Wheat goes by rail");
+    sb.write(
+        "c/a.jsonl",
+        [both.clone(), both.clone(), record("Rail strike")].concat(),
+    );
+    sb.write(
+        "c/b.jsonl",
+        [record("Wheat prices"), record("Wheat exports")].concat(),
+    );
+    sb.index_ok("c");
+    let count = |args: &[&str]| {
+        let day = ["--since", "2021-02-09", "--until", "2021-02-09"];
+        let results = sb.search_json(&[&["wheat rail"], args, &day[..]].concat());
+        (results.total, results.total_all)
+    };
+    assert_eq!(count(&["--limit", "1"]), (5, 2));
+    // The old versions of a changed file's articles stay in the posting lists of their
+    // words and day, beside the other file's articles, until a merge: they are not
+    // counted.
+    sb.write("c/b.jsonl", record("Wheat prices"));
+    sb.index_ok("c");
+    assert_eq!(count(&["--limit", "1"]), (4, 2));
+    assert_eq!(count(&["--match", "any"]).0, 4);
 }

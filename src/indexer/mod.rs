@@ -898,7 +898,9 @@ pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDo
     // is only its headline holds them already.
     if article.body != article.title {
         doc.add_text(fields.body, &article.title);
+        doc.add_text(fields.joined, &article.title);
     }
+    doc.add_text(fields.joined, &article.body);
     doc.add_text(fields.path, &article.path);
     doc.add_u64(fields.file_hash, file.hash);
     doc.add_u64(fields.file_problems, file.problems);

@@ -30,9 +30,24 @@ pub fn is_common_word(word: &str) -> bool {
 
 /// The analyzer without [`COMMON_WORDS`] left out, for snippets: a common word
 /// never matches a query term, so the snippet of a text finds the same words
-/// without looking each one up.
+/// without looking each one up. A hyphenated word is also its joined word, spanning
+/// it whole, so that `email` shows `e-mail`.
 pub fn snippet_analyzer() -> TextAnalyzer {
-    folded_words().filter(ScriptStemmer).build()
+    folded(NewsTokenizer {
+        joined: true,
+        ..NewsTokenizer::default()
+    })
+    .filter(ScriptStemmer)
+    .build()
+}
+
+/// The analyzer of hyphenated words written whole: `e-mail` is `email` and nothing
+/// else is a token. Indexed beside the words, it lets `email` find `e-mail` without
+/// changing the words' own statistics.
+pub fn joined_analyzer() -> TextAnalyzer {
+    folded(JoinedTokenizer::default())
+        .filter(ScriptStemmer)
+        .build()
 }
 
 /// Builds the analyzer.
@@ -48,10 +63,114 @@ pub fn news_analyzer() -> TextAnalyzer {
 /// Words (or character pairs) lower-cased and accent-folded, the start of both
 /// analyzers.
 fn folded_words() -> TextAnalyzerBuilder<impl Tokenizer> {
-    TextAnalyzer::builder(NewsTokenizer::default())
+    folded(NewsTokenizer::default())
+}
+
+/// The tokens of `tokenizer`, too long ones dropped, lower-cased and accent-folded.
+fn folded<T: Tokenizer>(tokenizer: T) -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+}
+
+/// Whether `c` joins the parts of a hyphenated word.
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// The next hyphenated word of `text` at or after `from` (`e-mail`, `mother-in-law`:
+/// words of a spaced script joined by single hyphens), as its byte range.
+fn next_hyphenated(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
+    let spaced = |c: char| is_word_char(c) && !is_unspaced(c);
+    let mut at = from;
+    loop {
+        let rest = text.get(at..)?;
+        let hyphen = at + rest.find(is_hyphen)?;
+        let hyphen_len = text[hyphen..].chars().next().map_or(1, char::len_utf8);
+        let before = text[..hyphen].chars().next_back();
+        let after = text[hyphen + hyphen_len..].chars().next();
+        if !(before.is_some_and(spaced) && after.is_some_and(spaced)) {
+            at = hyphen + hyphen_len;
+            continue;
+        }
+        let start = text[..hyphen]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !spaced(*c))
+            .map_or(0, |(i, c)| i + c.len_utf8())
+            .max(from);
+        // `Russia's-best` is no word `sbest`.
+        if text[..start].ends_with(['\'', '\u{2019}']) {
+            at = hyphen + hyphen_len;
+            continue;
+        }
+        let mut end = hyphen;
+        let mut chars = text[hyphen..].char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if spaced(c) {
+                end = hyphen + i + c.len_utf8();
+            } else if !(is_hyphen(c) && chars.peek().is_some_and(|(_, next)| spaced(*next))) {
+                break;
+            }
+        }
+        return Some(start..end);
+    }
+}
+
+/// Emits each hyphenated word of a text as one token without its hyphens.
+#[derive(Clone, Default)]
+pub struct JoinedTokenizer {
+    token: Token,
+}
+
+/// The token stream of [`JoinedTokenizer`].
+pub struct JoinedTokenStream<'a> {
+    text: &'a str,
+    offset: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for JoinedTokenizer {
+    type TokenStream<'a> = JoinedTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> JoinedTokenStream<'a> {
+        self.token.reset();
+        JoinedTokenStream {
+            text,
+            offset: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for JoinedTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(span) = next_hyphenated(self.text, self.offset) else {
+            self.offset = self.text.len();
+            return false;
+        };
+        self.offset = span.end;
+        set_joined(self.token, &self.text[span.clone()], span);
+        self.token.position = self.token.position.wrapping_add(1);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Makes `token` the hyphenated `word` at `span` written whole.
+fn set_joined(token: &mut Token, word: &str, span: std::ops::Range<usize>) {
+    token.text.clear();
+    token.text.extend(word.chars().filter(|c| !is_hyphen(*c)));
+    token.offset_from = span.start;
+    token.offset_to = span.end;
 }
 
 /// Whether `c` belongs to a script written without spaces between words (Chinese,
@@ -99,6 +218,8 @@ fn is_word_char(c: char) -> bool {
 #[derive(Clone, Default)]
 pub struct NewsTokenizer {
     token: Token,
+    /// Whether a hyphenated word is also emitted whole, before its parts.
+    joined: bool,
 }
 
 /// The token stream of [`NewsTokenizer`].
@@ -109,6 +230,10 @@ pub struct NewsTokenStream<'a> {
     /// Within a run of unspaced characters: where the next pair starts, and where the
     /// run ends.
     run: Option<(usize, usize)>,
+    /// The next hyphenated word to emit whole, when asked to.
+    hyphenated: Option<std::ops::Range<usize>>,
+    /// Whether that word was emitted whole.
+    emitted_whole: bool,
     token: &'a mut Token,
 }
 
@@ -121,6 +246,12 @@ impl Tokenizer for NewsTokenizer {
             text,
             offset: 0,
             run: None,
+            hyphenated: if self.joined {
+                next_hyphenated(text, 0)
+            } else {
+                None
+            },
+            emitted_whole: false,
             token: &mut self.token,
         }
     }
@@ -161,6 +292,21 @@ impl TokenStream for NewsTokenStream<'_> {
         self.token.position = self.token.position.wrapping_add(1);
         if self.next_pair() {
             return true;
+        }
+        // A hyphenated word whole comes just before its first part.
+        while let Some(span) = self.hyphenated.clone() {
+            if self.offset < span.end {
+                let next_word_starts_it = self.offset <= span.start
+                    && !self.text[self.offset..span.start].contains(is_word_char);
+                if !self.emitted_whole && next_word_starts_it {
+                    self.emitted_whole = true;
+                    set_joined(self.token, &self.text[span.clone()], span);
+                    return true;
+                }
+                break;
+            }
+            self.hyphenated = next_hyphenated(self.text, span.end);
+            self.emitted_whole = false;
         }
         let rest = &self.text[self.offset..];
         let Some((start, first)) = rest
@@ -395,6 +541,51 @@ mod tests {
         );
         assert!(texts("").is_empty());
         assert!(texts(" ,.!? ").is_empty());
+    }
+
+    fn analyzed(mut analyzer: TextAnalyzer, text: &str) -> Vec<(String, &str)> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), &text[t.offset_from..t.offset_to]));
+        }
+        out
+    }
+
+    #[test]
+    fn hyphenated_words_are_also_indexed_whole() {
+        let joined = |text| analyzed(joined_analyzer(), text);
+        assert_eq!(
+            joined("Send e-mails to the mother-in-law; a - b, x- y, -z, 東京-e-book 5-4"),
+            [
+                ("email".to_string(), "e-mails"),
+                ("motherinlaw".to_string(), "mother-in-law"),
+                ("ebook".to_string(), "e-book"),
+                ("54".to_string(), "5-4"),
+            ]
+        );
+        assert_eq!(
+            joined("Co\u{2011}operation x--y Russia's-best"),
+            [("cooper".to_string(), "Co\u{2011}operation")]
+        );
+        assert!(joined("no hyphens here").is_empty());
+    }
+
+    #[test]
+    fn snippets_see_a_hyphenated_word_whole_before_its_parts() {
+        let words = analyzed(
+            snippet_analyzer(),
+            "By e-mail, or a re-run of Russia's-best.",
+        );
+        let words: Vec<&str> = words.iter().map(|(_, at)| *at).collect();
+        assert_eq!(
+            words,
+            [
+                "By", "e-mail", "e", "mail", "or", "a", "re-run", "re", "run", "of", "Russia",
+                "best"
+            ]
+        );
     }
 
     #[test]

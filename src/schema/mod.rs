@@ -4,7 +4,8 @@
 mod analyzer;
 
 pub use analyzer::{
-    is_common_word, is_unspaced, news_analyzer, snippet_analyzer, NewsTokenizer, COMMON_WORDS,
+    is_common_word, is_unspaced, joined_analyzer, news_analyzer, snippet_analyzer, NewsTokenizer,
+    COMMON_WORDS,
 };
 
 use anyhow::{bail, Context, Result};
@@ -17,7 +18,7 @@ use tantivy::schema::{
 use tantivy::Index;
 
 /// The version of the index layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
@@ -27,6 +28,9 @@ const MARKER_DRAFT: &str = "dateline-index.json.new";
 
 /// The analyzer of titles and bodies (see [`news_analyzer`]).
 pub const NEWS: &str = "dateline_news";
+
+/// The analyzer of hyphenated words written whole (see [`joined_analyzer`]).
+pub const JOINED: &str = "dateline_joined";
 
 /// The fields of the index, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +43,10 @@ pub struct Fields {
     /// value so that one posting list per word finds every article using it; readers
     /// take the first value as the body.
     pub body: Field,
+    /// The hyphenated words of the headline and story written whole (`e-mail` is
+    /// `email`; indexed with frequencies, not stored), so that a word finds its
+    /// hyphenated spelling while the body's statistics stay those of its words.
+    pub joined: Field,
     /// Dateline place (words, stored).
     pub place: Field,
     /// Publishing site (words, stored, and exact as a fast column for statistics).
@@ -90,6 +98,8 @@ pub mod names {
     pub const TITLE: &str = "title";
     /// See [`super::Fields::body`].
     pub const BODY: &str = "body";
+    /// See [`super::Fields::joined`].
+    pub const JOINED: &str = "joined";
     /// See [`super::Fields::place`].
     pub const PLACE: &str = "place";
     /// See [`super::Fields::source`].
@@ -142,6 +152,14 @@ pub fn schema() -> Schema {
     builder.add_text_field(names::ID, STRING | STORED);
     builder.add_text_field(names::TITLE, news.clone());
     builder.add_text_field(names::BODY, news);
+    builder.add_text_field(
+        names::JOINED,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(JOINED)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
     builder.add_text_field(names::PLACE, words.clone());
     builder.add_text_field(names::SOURCE, words.set_fast("raw"));
     builder.add_text_field(names::URL, STORED);
@@ -187,6 +205,7 @@ impl Fields {
             id: field(names::ID)?,
             title: field(names::TITLE)?,
             body: field(names::BODY)?,
+            joined: field(names::JOINED)?,
             place: field(names::PLACE)?,
             source: field(names::SOURCE)?,
             url: field(names::URL)?,
@@ -308,6 +327,7 @@ fn finish_open(index: Index, dir: &Path) -> Result<DatelineIndex> {
         );
     }
     index.tokenizers().register(NEWS, news_analyzer());
+    index.tokenizers().register(JOINED, joined_analyzer());
     let fields = Fields::new(&index.schema())?;
     Ok(DatelineIndex {
         index,
