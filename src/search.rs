@@ -229,9 +229,9 @@ impl Searcher {
             );
         }
         let fields = self.index.fields;
-        let words = self.parse(&request.query, request.matching)?;
         let searcher = self.reader.searcher();
-        let date_filter = date_range_query(fields, &request.dates, &searcher)?;
+        let words = self.parse(&searcher, &request.query, request.matching)?;
+        let date_filter = date_range_query(fields, &request.dates, &searcher);
         let filter = date_filter.as_ref().map(|f| &*f.query);
         let histogram = match request.histogram {
             Some(period) => {
@@ -275,7 +275,10 @@ impl Searcher {
                     (Some(pair @ [_, _]), None) if !has_deletions(&searcher) => {
                         pair_union(&searcher, pair, total_all)?
                     }
-                    (Some(words), Some(dates)) if dates.size < union_bound(&searcher, words)? => {
+                    (Some(words), Some(dates))
+                        if union_bound(&searcher, &dates.periods)?
+                            < union_bound(&searcher, words)? =>
+                    {
                         count_any_within(&searcher, words, &*dates.query)?
                     }
                     _ => {
@@ -441,7 +444,7 @@ impl Searcher {
 
     /// Reads the query as typed (see [`crate::query`]); `*` alone matches every
     /// article. Only a query with nothing to search for is refused.
-    fn parse(&self, text: &str, mode: MatchMode) -> Result<Words> {
+    fn parse(&self, searcher: &tantivy::Searcher, text: &str, mode: MatchMode) -> Result<Words> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             invalid!("empty query: give words to search for, or `*` for every article");
@@ -461,7 +464,7 @@ impl Searcher {
         let mut positive = Vec::new();
         let mut excluded = Vec::new();
         for clause in &read.clauses {
-            if let Some(q) = self.part_query(&clause.part, fields.body) {
+            if let Some(q) = self.part_query(searcher, &clause.part, fields.body) {
                 if clause.exclude {
                     excluded.push((Occur::MustNot, exclusion(q)));
                 } else {
@@ -520,7 +523,7 @@ impl Searcher {
         // this clause only adds to the score of articles that already match.
         let in_title = join(
             read.positive()
-                .filter_map(|part| self.title_query(part))
+                .filter_map(|part| self.title_query(searcher, part))
                 .map(|q| (Occur::Should, q))
                 .collect(),
         );
@@ -534,7 +537,12 @@ impl Searcher {
 
     /// The query of one part over `default_field` (or the field it names); `None`
     /// when its text holds no word the analyzer keeps.
-    fn part_query(&self, part: &Part, default_field: Field) -> Option<Box<dyn Query>> {
+    fn part_query(
+        &self,
+        searcher: &tantivy::Searcher,
+        part: &Part,
+        default_field: Field,
+    ) -> Option<Box<dyn Query>> {
         match part {
             Part::Text {
                 field,
@@ -547,7 +555,7 @@ impl Searcher {
                 // where the index has one.
                 let hyphenated = match terms.as_slice() {
                     [(_, term)] if !*phrase && field == self.index.fields.body => {
-                        self.hyphenated_spelling(term)
+                        self.hyphenated_spelling(searcher, term)
                     }
                     _ => None,
                 };
@@ -571,7 +579,7 @@ impl Searcher {
             Part::Any(parts) => join(
                 parts
                     .iter()
-                    .filter_map(|p| self.part_query(p, default_field))
+                    .filter_map(|p| self.part_query(searcher, p, default_field))
                     .map(|q| (Occur::Should, q))
                     .collect(),
             ),
@@ -579,7 +587,7 @@ impl Searcher {
                 let clauses: Vec<(Occur, Box<dyn Query>)> = clauses
                     .iter()
                     .filter_map(|c| {
-                        let query = self.part_query(&c.part, default_field)?;
+                        let query = self.part_query(searcher, &c.part, default_field)?;
                         Some(if c.exclude {
                             (Occur::MustNot, exclusion(query))
                         } else {
@@ -597,10 +605,10 @@ impl Searcher {
     }
 
     /// The headline query of a part that searches the article's text.
-    fn title_query(&self, part: &Part) -> Option<Box<dyn Query>> {
+    fn title_query(&self, searcher: &tantivy::Searcher, part: &Part) -> Option<Box<dyn Query>> {
         match part {
             Part::Text { field: None, .. } | Part::Any(_) => {
-                self.part_query(part, self.index.fields.title)
+                self.part_query(searcher, part, self.index.fields.title)
             }
             _ => None,
         }
@@ -621,15 +629,7 @@ impl Searcher {
     /// The one term a typed hyphenated word makes without its hyphens, if `text` is
     /// one (`e-mail`: `email`).
     fn joined_term(&self, field: Field, text: &str) -> Option<Term> {
-        let hyphen = |c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}');
-        let chars: Vec<char> = text.chars().collect();
-        let joins = chars
-            .windows(3)
-            .any(|w| w[0].is_alphanumeric() && hyphen(w[1]) && w[2].is_alphanumeric());
-        if !joins {
-            return None;
-        }
-        let whole: String = text.chars().filter(|c| !hyphen(*c)).collect();
+        let whole = schema::joined_word(text)?;
         match self.terms(field, &whole).as_slice() {
             [(_, term)] => Some(term.clone()),
             _ => None,
@@ -637,10 +637,10 @@ impl Searcher {
     }
 
     /// The term of a body word's hyphenated spelling, when an article has one.
-    fn hyphenated_spelling(&self, term: &Term) -> Option<Term> {
+    fn hyphenated_spelling(&self, searcher: &tantivy::Searcher, term: &Term) -> Option<Term> {
         let value = term.value();
         let joined = Term::from_field_text(self.index.fields.joined, value.as_str()?);
-        let frequency = self.reader.searcher().doc_freq(&joined);
+        let frequency = searcher.doc_freq(&joined);
         frequency.is_ok_and(|n| n > 0).then_some(joined)
     }
 
@@ -1025,10 +1025,10 @@ pub fn search(index: &DatelineIndex, request: &SearchRequest) -> Result<SearchRe
     Searcher::new(index.clone())?.search(request)
 }
 
-/// A date range as a query, and how many articles it holds at most.
+/// A date range as a query, and the period terms it is the union of.
 struct DateFilter {
     query: Box<dyn Query>,
-    size: u64,
+    periods: Vec<Term>,
 }
 
 /// The date range as a filter: the union of the few period terms that cover it
@@ -1038,9 +1038,9 @@ fn date_range_query(
     fields: Fields,
     dates: &DateRange,
     searcher: &tantivy::Searcher,
-) -> Result<Option<DateFilter>> {
+) -> Option<DateFilter> {
     if !dates.is_bounded() {
-        return Ok(None);
+        return None;
     }
     let known = || {
         Some((
@@ -1048,25 +1048,24 @@ fn date_range_query(
             date::day(date::LAST_YEAR, 12, 31)?,
         ))
     };
-    let Some((first, last)) = indexed_span(searcher).or_else(known) else {
-        return Ok(None);
-    };
+    let (first, last) = indexed_span(searcher).or_else(known)?;
     let since = dates.since.map_or(first, |d| d.max(first));
     let until = dates.until.map_or(last, |d| d.min(last));
     let periods: Vec<Term> = date::cover(since, until)
         .into_iter()
         .map(|period| Term::from_field_text(fields.flags, &period))
         .collect();
-    let size = union_bound(searcher, &periods)?;
     let terms = periods
-        .into_iter()
-        .map(|term| Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+        .iter()
+        .map(|term| {
+            Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)) as Box<dyn Query>
+        })
         .collect();
     let union = BooleanQuery::union(terms);
-    Ok(Some(DateFilter {
+    Some(DateFilter {
         query: Box::new(ConstScoreQuery::new(Box::new(union), 0.0)),
-        size,
-    }))
+        periods,
+    })
 }
 
 /// The first and last publication day in the index, from the date column's bounds.
@@ -1311,7 +1310,7 @@ mod tests {
         let s = searcher();
         let searcher = s.reader.searcher();
         for query in ["drought", "drought OR railway", "rain OR rivers OR notes"] {
-            let words = s.parse(query, MatchMode::Best).unwrap();
+            let words = s.parse(&searcher, query, MatchMode::Best).unwrap();
             let union = words
                 .prunable_union(&*words.matching, false)
                 .expect("a union of words");
@@ -1326,9 +1325,11 @@ mod tests {
             let general = words.scored(&*words.matching, None);
             assert_eq!(scored(&union), scored(&*general), "{query}");
         }
-        let phrase = s.parse("\"wheat harvest\"", MatchMode::Best).unwrap();
+        let phrase = s
+            .parse(&searcher, "\"wheat harvest\"", MatchMode::Best)
+            .unwrap();
         assert!(phrase.prunable_union(&*phrase.matching, false).is_none());
-        let word = s.parse("drought", MatchMode::Best).unwrap();
+        let word = s.parse(&searcher, "drought", MatchMode::Best).unwrap();
         assert!(word.prunable_union(&*word.matching, true).is_none());
     }
 

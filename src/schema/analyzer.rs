@@ -33,19 +33,16 @@ pub fn is_common_word(word: &str) -> bool {
 /// without looking each one up. A hyphenated word is also its joined word, spanning
 /// it whole, so that `email` shows `e-mail`.
 pub fn snippet_analyzer() -> TextAnalyzer {
-    folded(NewsTokenizer {
-        joined: true,
-        ..NewsTokenizer::default()
-    })
-    .filter(ScriptStemmer)
-    .build()
+    folded(NewsTokenizer::new(Hyphenated::PartsAndWhole))
+        .filter(ScriptStemmer)
+        .build()
 }
 
 /// The analyzer of hyphenated words written whole: `e-mail` is `email` and nothing
 /// else is a token. Indexed beside the words, it lets `email` find `e-mail` without
 /// changing the words' own statistics.
 pub fn joined_analyzer() -> TextAnalyzer {
-    folded(JoinedTokenizer::default())
+    folded(NewsTokenizer::new(Hyphenated::WholeOnly))
         .filter(ScriptStemmer)
         .build()
 }
@@ -79,19 +76,35 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// The byte offset of the next hyphen in `text` at or after `from`. Only the bytes
+/// that can start one are looked at: `-`, and the lead byte of U+2010 and U+2011.
+fn next_hyphen(text: &str, from: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    loop {
+        at += bytes
+            .get(at..)?
+            .iter()
+            .position(|&b| b == b'-' || b == 0xe2)?;
+        let c = text[at..].chars().next()?;
+        if is_hyphen(c) {
+            return Some((at, c.len_utf8()));
+        }
+        at += c.len_utf8();
+    }
+}
+
 /// The next hyphenated word of `text` at or after `from` (`e-mail`, `mother-in-law`:
 /// words of a spaced script joined by single hyphens), as its byte range.
 fn next_hyphenated(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
     let spaced = |c: char| is_word_char(c) && !is_unspaced(c);
     let mut at = from;
     loop {
-        let rest = text.get(at..)?;
-        let hyphen = at + rest.find(is_hyphen)?;
-        let hyphen_len = text[hyphen..].chars().next().map_or(1, char::len_utf8);
+        let (hyphen, hyphen_len) = next_hyphen(text, at)?;
+        at = hyphen + hyphen_len;
         let before = text[..hyphen].chars().next_back();
-        let after = text[hyphen + hyphen_len..].chars().next();
+        let after = text[at..].chars().next();
         if !(before.is_some_and(spaced) && after.is_some_and(spaced)) {
-            at = hyphen + hyphen_len;
             continue;
         }
         let start = text[..hyphen]
@@ -102,7 +115,6 @@ fn next_hyphenated(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
             .max(from);
         // `Russia's-best` is no word `sbest`.
         if text[..start].ends_with(['\'', '\u{2019}']) {
-            at = hyphen + hyphen_len;
             continue;
         }
         let mut end = hyphen;
@@ -118,59 +130,13 @@ fn next_hyphenated(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
     }
 }
 
-/// Emits each hyphenated word of a text as one token without its hyphens.
-#[derive(Clone, Default)]
-pub struct JoinedTokenizer {
-    token: Token,
-}
-
-/// The token stream of [`JoinedTokenizer`].
-pub struct JoinedTokenStream<'a> {
-    text: &'a str,
-    offset: usize,
-    token: &'a mut Token,
-}
-
-impl Tokenizer for JoinedTokenizer {
-    type TokenStream<'a> = JoinedTokenStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> JoinedTokenStream<'a> {
-        self.token.reset();
-        JoinedTokenStream {
-            text,
-            offset: 0,
-            token: &mut self.token,
-        }
-    }
-}
-
-impl TokenStream for JoinedTokenStream<'_> {
-    fn advance(&mut self) -> bool {
-        let Some(span) = next_hyphenated(self.text, self.offset) else {
-            self.offset = self.text.len();
-            return false;
-        };
-        self.offset = span.end;
-        set_joined(self.token, &self.text[span.clone()], span);
-        self.token.position = self.token.position.wrapping_add(1);
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.token
-    }
-}
-
-/// Makes `token` the hyphenated `word` at `span` written whole.
-fn set_joined(token: &mut Token, word: &str, span: std::ops::Range<usize>) {
-    token.text.clear();
-    token.text.extend(word.chars().filter(|c| !is_hyphen(*c)));
-    token.offset_from = span.start;
-    token.offset_to = span.end;
+/// A typed word written without its hyphens, when it is one hyphenated word
+/// (`e-mail`: `email`), the punctuation around it aside.
+pub fn joined_word(text: &str) -> Option<String> {
+    let span = next_hyphenated(text, 0)?;
+    let alone = |rest: &str| !rest.contains(is_word_char);
+    (alone(&text[..span.start]) && alone(&text[span.end..]))
+        .then(|| text[span].chars().filter(|c| !is_hyphen(*c)).collect())
 }
 
 /// Whether `c` belongs to a script written without spaces between words (Chinese,
@@ -214,12 +180,33 @@ fn is_word_char(c: char) -> bool {
         )
 }
 
+/// What a [`NewsTokenizer`] makes of a hyphenated word (`e-mail`).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum Hyphenated {
+    /// Its parts (`e`, `mail`), like any words.
+    #[default]
+    Parts,
+    /// The word written whole (`email`, spanning `e-mail`), then its parts.
+    PartsAndWhole,
+    /// The word written whole, and no other token of the text.
+    WholeOnly,
+}
+
 /// Splits text into words and, in unspaced scripts, overlapping character pairs.
 #[derive(Clone, Default)]
 pub struct NewsTokenizer {
     token: Token,
-    /// Whether a hyphenated word is also emitted whole, before its parts.
-    joined: bool,
+    hyphenated: Hyphenated,
+}
+
+impl NewsTokenizer {
+    /// A tokenizer that makes `hyphenated` of hyphenated words.
+    pub fn new(hyphenated: Hyphenated) -> NewsTokenizer {
+        NewsTokenizer {
+            token: Token::default(),
+            hyphenated,
+        }
+    }
 }
 
 /// The token stream of [`NewsTokenizer`].
@@ -230,7 +217,8 @@ pub struct NewsTokenStream<'a> {
     /// Within a run of unspaced characters: where the next pair starts, and where the
     /// run ends.
     run: Option<(usize, usize)>,
-    /// The next hyphenated word to emit whole, when asked to.
+    mode: Hyphenated,
+    /// The next hyphenated word to emit whole, unless the mode is `Parts`.
     hyphenated: Option<std::ops::Range<usize>>,
     /// Whether that word was emitted whole.
     emitted_whole: bool,
@@ -246,10 +234,10 @@ impl Tokenizer for NewsTokenizer {
             text,
             offset: 0,
             run: None,
-            hyphenated: if self.joined {
-                next_hyphenated(text, 0)
-            } else {
-                None
+            mode: self.hyphenated,
+            hyphenated: match self.hyphenated {
+                Hyphenated::Parts => None,
+                _ => next_hyphenated(text, 0),
             },
             emitted_whole: false,
             token: &mut self.token,
@@ -263,6 +251,34 @@ impl NewsTokenStream<'_> {
         self.token.offset_to = to;
         self.token.text.push_str(&self.text[from..to]);
         true
+    }
+
+    /// Emits the hyphenated word at `span` whole.
+    fn emit_whole(&mut self, span: std::ops::Range<usize>) -> bool {
+        self.token.offset_from = span.start;
+        self.token.offset_to = span.end;
+        let word = &self.text[span];
+        self.token
+            .text
+            .extend(word.chars().filter(|c| !is_hyphen(*c)));
+        true
+    }
+
+    /// The hyphenated word starting at `start`, if it is yet to be emitted whole;
+    /// the words passed before `start` are left behind.
+    fn whole_at(&mut self, start: usize) -> Option<std::ops::Range<usize>> {
+        while let Some(span) = self.hyphenated.clone() {
+            if span.end > start {
+                break;
+            }
+            self.hyphenated = next_hyphenated(self.text, span.end);
+            self.emitted_whole = false;
+        }
+        let span = self.hyphenated.clone()?;
+        (span.start == start && !self.emitted_whole).then(|| {
+            self.emitted_whole = true;
+            span
+        })
     }
 
     /// The byte offset just after the character at `at`.
@@ -293,20 +309,12 @@ impl TokenStream for NewsTokenStream<'_> {
         if self.next_pair() {
             return true;
         }
-        // A hyphenated word whole comes just before its first part.
-        while let Some(span) = self.hyphenated.clone() {
-            if self.offset < span.end {
-                let next_word_starts_it = self.offset <= span.start
-                    && !self.text[self.offset..span.start].contains(is_word_char);
-                if !self.emitted_whole && next_word_starts_it {
-                    self.emitted_whole = true;
-                    set_joined(self.token, &self.text[span.clone()], span);
-                    return true;
-                }
-                break;
-            }
+        if self.mode == Hyphenated::WholeOnly {
+            let Some(span) = self.hyphenated.take() else {
+                return false;
+            };
             self.hyphenated = next_hyphenated(self.text, span.end);
-            self.emitted_whole = false;
+            return self.emit_whole(span);
         }
         let rest = &self.text[self.offset..];
         let Some((start, first)) = rest
@@ -322,6 +330,12 @@ impl TokenStream for NewsTokenStream<'_> {
             .char_indices()
             .find(|(_, c)| !is_word_char(*c) || is_unspaced(*c) != unspaced)
             .map_or(self.text.len(), |(i, _)| start + i);
+        // A hyphenated word whole comes just before its first part, which the next
+        // call emits from the same place.
+        if let Some(span) = self.whole_at(start) {
+            self.offset = start;
+            return self.emit_whole(span);
+        }
         self.offset = end;
         if !unspaced {
             // A possessive's `'s` belongs to its word: `Russia's` is `Russia`.

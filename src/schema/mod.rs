@@ -4,8 +4,8 @@
 mod analyzer;
 
 pub use analyzer::{
-    is_common_word, is_unspaced, joined_analyzer, news_analyzer, snippet_analyzer, NewsTokenizer,
-    COMMON_WORDS,
+    is_common_word, is_unspaced, joined_analyzer, joined_word, news_analyzer, snippet_analyzer,
+    Hyphenated, NewsTokenizer, COMMON_WORDS,
 };
 
 use anyhow::{bail, Context, Result};
