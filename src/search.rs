@@ -10,19 +10,17 @@ use crate::histogram::{self, DateHistogram, Period, PeriodCount};
 use crate::indexer::datetime_to_day;
 use crate::query::{self, Part};
 use crate::schema::{self, names, DatelineIndex, Fields};
-use crate::snippet::{Snippet, SNIPPET_CHARS};
+use crate::snippet::{Highlighter, Snippet};
 use anyhow::{Context, Result};
 use exclusion::exclusion;
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::postings::Postings;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
     Query, TermQuery,
 };
 use tantivy::schema::Field;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{
     DateTime, DocAddress, DocId, DocSet, IndexReader, Order, ReloadPolicy, Score, SegmentOrdinal,
     SegmentReader, TantivyDocument, Term,
@@ -316,20 +314,14 @@ impl Searcher {
             }
         });
         let body_terms: Vec<Term> = body_terms.into_iter().collect();
-        let snippets = snippet_generator(&searcher, &body_terms, fields.body)?;
+        let mut highlighter = Highlighter::new(&searcher, fields, &body_terms)?;
         let mut hits = Vec::with_capacity(addresses.len());
         for (i, (score, address)) in addresses.into_iter().enumerate() {
             let doc: TantivyDocument = searcher
                 .doc(address)
                 .context("reading a hit from the index")?;
             let body = text(&doc, fields.body).unwrap_or_default();
-            let snippet = if body_terms.is_empty()
-                || beyond_headline(&searcher, fields, address, &body_terms)?
-            {
-                snippet_of(&snippets, body.trim(), body_terms.len())
-            } else {
-                Snippet::lead(body.trim())
-            };
+            let snippet = highlighter.snippet(&searcher, address, body.trim())?;
             hits.push(hit(fields, &doc, request.offset + i + 1, score, snippet));
         }
         Ok(SearchResults {
@@ -880,102 +872,6 @@ fn count_any_within(
         }
     }
     Ok(count)
-}
-
-/// The snippet generator of a query's `terms` in `field`, as tantivy's
-/// `SnippetGenerator::create` makes it (rarer words weigh more) but with
-/// [`schema::snippet_analyzer`].
-fn snippet_generator(
-    searcher: &tantivy::Searcher,
-    terms: &[Term],
-    field: Field,
-) -> Result<SnippetGenerator> {
-    let mut weights = std::collections::BTreeMap::new();
-    for term in terms {
-        let Some(text) = term.value().as_str().map(str::to_string) else {
-            continue;
-        };
-        let doc_freq = searcher.doc_freq(term).context("preparing snippets")?;
-        if doc_freq > 0 {
-            weights.insert(text, 1.0 / (1.0 + doc_freq as Score));
-        }
-    }
-    Ok(SnippetGenerator::new(
-        weights,
-        schema::snippet_analyzer(),
-        field,
-        SNIPPET_CHARS,
-    ))
-}
-
-/// How much of a body is searched for the snippet first; the rest only when the
-/// query's words are not in it. Most hits show their words early, and tokenizing a
-/// whole long body for each shown hit is most of a search's work.
-const SNIPPET_SCAN_BYTES: usize = 800;
-
-/// The snippet of one hit: a passage showing the query's words, else the lead. The
-/// start of the body is enough when its passage shows all `terms` distinct query
-/// words of the body.
-fn snippet_of(generator: &SnippetGenerator, body: &str, terms: usize) -> Snippet {
-    let mut cut = body.len().min(SNIPPET_SCAN_BYTES);
-    while !body.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    if cut < body.len() {
-        let found = generator.snippet(&body[..cut]);
-        let shown: std::collections::HashSet<String> = found
-            .highlighted()
-            .iter()
-            .map(|r| found.fragment()[r.clone()].to_lowercase())
-            .collect();
-        if !found.is_empty() && shown.len() >= terms {
-            return Snippet::in_text(body, found.fragment_range(), found.highlighted());
-        }
-    }
-    let found = generator.snippet(body);
-    if found.is_empty() {
-        Snippet::lead(body)
-    } else {
-        Snippet::in_text(body, found.fragment_range(), found.highlighted())
-    }
-}
-
-/// Whether any of the query's body `terms` occurs in the story itself and not only in
-/// the headline indexed with it: the body field counts both, the title field one.
-/// Without this, a hit found by its headline alone tokenizes its whole body in vain.
-fn beyond_headline(
-    searcher: &tantivy::Searcher,
-    fields: Fields,
-    address: DocAddress,
-    terms: &[Term],
-) -> Result<bool> {
-    let segment = searcher.segment_reader(address.segment_ord);
-    let frequency = |term: &Term| -> Result<u32> {
-        let postings = segment
-            .inverted_index(term.field())
-            .context("opening the word index")?
-            .read_postings(term, IndexRecordOption::WithFreqs)
-            .context("reading the frequency of a query word")?;
-        let Some(mut postings) = postings else {
-            return Ok(0);
-        };
-        // A posting list starts on its first document, which may lie past the hit.
-        let found =
-            postings.doc() <= address.doc_id && postings.seek(address.doc_id) == address.doc_id;
-        Ok(if found { postings.term_freq() } else { 0 })
-    };
-    for term in terms {
-        let value = term.value();
-        let Some(word) = value.as_str() else {
-            return Ok(true);
-        };
-        let in_title = Term::from_field_text(fields.title, word);
-        let hyphenated = Term::from_field_text(fields.joined, word);
-        if frequency(term)? > frequency(&in_title)? || frequency(&hyphenated)? > 0 {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 /// Counts matches by walking them. tantivy's `Count` fills a bitset of every clause of

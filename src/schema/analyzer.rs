@@ -28,14 +28,13 @@ pub fn is_common_word(word: &str) -> bool {
         .any(|common| common.eq_ignore_ascii_case(word))
 }
 
-/// The analyzer without [`COMMON_WORDS`] left out, for snippets: a common word
-/// never matches a query term, so the snippet of a text finds the same words
-/// without looking each one up. A hyphenated word is also its joined word, spanning
-/// it whole, so that `email` shows `e-mail`.
+/// The words of a text as its snippet looks for the query's words: as the index reads
+/// them, with each hyphenated word also whole, spanning it (so that `email` shows
+/// `e-mail`), but neither stemmed nor without [`COMMON_WORDS`]: a common word never
+/// matches a query word, and a snippet stems only the words that could (see
+/// [`WordStemmer::stem`]).
 pub fn snippet_analyzer() -> TextAnalyzer {
-    folded(NewsTokenizer::new(Hyphenated::PartsAndWhole))
-        .filter(ScriptStemmer)
-        .build()
+    folded(NewsTokenizer::new(Hyphenated::PartsAndWhole)).build()
 }
 
 /// The analyzer of hyphenated words written whole: `e-mail` is `email` and nothing
@@ -82,10 +81,7 @@ fn next_hyphen(text: &str, from: usize) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut at = from;
     loop {
-        at += bytes
-            .get(at..)?
-            .iter()
-            .position(|&b| b == b'-' || b == 0xe2)?;
+        at += memchr::memchr2(b'-', 0xe2, bytes.get(at..)?)?;
         let c = text[at..].chars().next()?;
         if is_hyphen(c) {
             return Some((at, c.len_utf8()));
@@ -316,20 +312,12 @@ impl TokenStream for NewsTokenStream<'_> {
             self.hyphenated = next_hyphenated(self.text, span.end);
             return self.emit_whole(span);
         }
-        let rest = &self.text[self.offset..];
-        let Some((start, first)) = rest
-            .char_indices()
-            .find(|(_, c)| is_word_char(*c))
-            .map(|(i, c)| (self.offset + i, c))
-        else {
+        let Some((start, first)) = word_start(self.text, self.offset) else {
             self.offset = self.text.len();
             return false;
         };
         let unspaced = is_unspaced(first);
-        let end = self.text[start..]
-            .char_indices()
-            .find(|(_, c)| !is_word_char(*c) || is_unspaced(*c) != unspaced)
-            .map_or(self.text.len(), |(i, _)| start + i);
+        let end = word_end(self.text, start, unspaced);
         // A hyphenated word whole comes just before its first part, which the next
         // call emits from the same place.
         if let Some(span) = self.whole_at(start) {
@@ -356,6 +344,53 @@ impl TokenStream for NewsTokenStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         self.token
     }
+}
+
+/// The first word character of `text` at or after `from`, and where it is. ASCII,
+/// most of any text, is judged a byte at a time.
+fn word_start(text: &str, from: usize) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            if byte.is_ascii_alphanumeric() {
+                return Some((at, char::from(byte)));
+            }
+            at += 1;
+        } else {
+            let c = text[at..].chars().next()?;
+            if is_word_char(c) {
+                return Some((at, c));
+            }
+            at += c.len_utf8();
+        }
+    }
+    None
+}
+
+/// Where the word starting at `start` ends: at the first character that is no word
+/// character, or that is of the other kind of script (`unspaced` or not).
+fn word_end(text: &str, start: usize, unspaced: bool) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = start;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            // No ASCII character belongs to an unspaced script.
+            if unspaced || !byte.is_ascii_alphanumeric() {
+                return at;
+            }
+            at += 1;
+        } else {
+            let Some(c) = text[at..].chars().next() else {
+                return at;
+            };
+            if !is_word_char(c) || is_unspaced(c) != unspaced {
+                return at;
+            }
+            at += c.len_utf8();
+        }
+    }
+    at
 }
 
 /// The length of a possessive ending (`'s`, `’s`) at the start of `rest`, when no
@@ -388,16 +423,17 @@ pub struct ScriptStemmerFilter<T> {
     inner: T,
 }
 
-/// The stemmers of one token stream, made when first needed.
+/// Stems words with the stemmer of their script's main language, made when first
+/// needed, through a per-thread cache of the words seen.
 #[derive(Default)]
-struct Stemmers {
+pub struct WordStemmer {
     english: Option<Stemmer>,
     russian: Option<Stemmer>,
     greek: Option<Stemmer>,
     arabic: Option<Stemmer>,
 }
 
-impl Stemmers {
+impl WordStemmer {
     fn for_word(&mut self, word: &str) -> Option<&Stemmer> {
         let first = word.chars().next()?;
         let (slot, algorithm) = match first {
@@ -409,6 +445,36 @@ impl Stemmers {
         };
         Some(slot.get_or_insert_with(|| Stemmer::new(algorithm)))
     }
+
+    /// Replaces `word` (lower-cased and folded) by its stem. A word that starts with
+    /// an ASCII character keeps it: English stems only cut and change endings.
+    pub fn stem(&mut self, word: &mut String) {
+        STEMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(stem) = cache.get(word.as_str()) {
+                if let Some(stem) = stem {
+                    word.clear();
+                    word.push_str(stem);
+                }
+                return;
+            }
+            let Some(stemmer) = self.for_word(word) else {
+                return;
+            };
+            let stem = match stemmer.stem(word) {
+                Cow::Owned(stemmed) => Some(stemmed),
+                Cow::Borrowed(stemmed) if stemmed != word => Some(stemmed.to_string()),
+                Cow::Borrowed(_) => None,
+            };
+            if cache.len() >= STEM_CACHE_WORDS {
+                cache.clear();
+            }
+            cache.insert(word.clone(), stem.clone());
+            if let Some(stem) = stem {
+                *word = stem;
+            }
+        });
+    }
 }
 
 impl<T: Tokenizer> Tokenizer for ScriptStemmerFilter<T> {
@@ -417,7 +483,7 @@ impl<T: Tokenizer> Tokenizer for ScriptStemmerFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         ScriptStemmerStream {
             tail: self.inner.token_stream(text),
-            stemmers: Stemmers::default(),
+            stemmer: WordStemmer::default(),
         }
     }
 }
@@ -425,7 +491,7 @@ impl<T: Tokenizer> Tokenizer for ScriptStemmerFilter<T> {
 /// The token stream of [`ScriptStemmerFilter`].
 pub struct ScriptStemmerStream<T> {
     tail: T,
-    stemmers: Stemmers,
+    stemmer: WordStemmer,
 }
 
 /// How many words the stem cache of a thread holds before it starts afresh.
@@ -444,33 +510,7 @@ impl<T: TokenStream> TokenStream for ScriptStemmerStream<T> {
         if !self.tail.advance() {
             return false;
         }
-        let token = self.tail.token_mut();
-        let stemmers = &mut self.stemmers;
-        STEMS.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if let Some(stem) = cache.get(token.text.as_str()) {
-                if let Some(stem) = stem {
-                    token.text.clear();
-                    token.text.push_str(stem);
-                }
-                return;
-            }
-            let Some(stemmer) = stemmers.for_word(&token.text) else {
-                return;
-            };
-            let stem = match stemmer.stem(&token.text) {
-                Cow::Owned(stemmed) => Some(stemmed),
-                Cow::Borrowed(stemmed) if stemmed != token.text => Some(stemmed.to_string()),
-                Cow::Borrowed(_) => None,
-            };
-            if cache.len() >= STEM_CACHE_WORDS {
-                cache.clear();
-            }
-            cache.insert(token.text.clone(), stem.clone());
-            if let Some(stem) = stem {
-                token.text = stem;
-            }
-        });
+        self.stemmer.stem(&mut self.tail.token_mut().text);
         true
     }
 

@@ -5,7 +5,7 @@ mod analyzer;
 
 pub use analyzer::{
     is_common_word, is_unspaced, joined_analyzer, joined_word, news_analyzer, snippet_analyzer,
-    Hyphenated, NewsTokenizer, COMMON_WORDS,
+    Hyphenated, NewsTokenizer, WordStemmer, COMMON_WORDS,
 };
 
 use anyhow::{bail, Context, Result};
