@@ -3,6 +3,7 @@
 //! for the hits shown only.
 
 mod exclusion;
+mod union;
 
 use crate::article::{Article, DateSource};
 use crate::date::{self, DateRange};
@@ -25,6 +26,7 @@ use tantivy::{
     DateTime, DocAddress, DocId, DocSet, IndexReader, Order, ReloadPolicy, Score, SegmentOrdinal,
     SegmentReader, TantivyDocument, Term,
 };
+use union::SeekingUnion;
 
 /// The weight of a query word's score in the headline, added to its score in the body
 /// (which holds the headline too). Chosen on the judged collections, where 0.2-0.3
@@ -228,8 +230,13 @@ impl Searcher {
         }
         let fields = self.index.fields;
         let searcher = self.reader.searcher();
-        let words = self.parse(&searcher, &request.query, request.matching)?;
         let date_filter = date_range_query(fields, &request.dates, &searcher);
+        let words = self.parse(
+            &searcher,
+            &request.query,
+            request.matching,
+            date_filter.is_some(),
+        )?;
         let filter = date_filter.as_ref().map(|f| &*f.query);
         let histogram = match request.histogram {
             Some(period) => {
@@ -435,8 +442,16 @@ impl Searcher {
     }
 
     /// Reads the query as typed (see [`crate::query`]); `*` alone matches every
-    /// article. Only a query with nothing to search for is refused.
-    fn parse(&self, searcher: &tantivy::Searcher, text: &str, mode: MatchMode) -> Result<Words> {
+    /// article. Only a query with nothing to search for is refused. Under a date
+    /// `filter`, the filter leads and a union of the parts is only asked about the
+    /// articles it holds.
+    fn parse(
+        &self,
+        searcher: &tantivy::Searcher,
+        text: &str,
+        mode: MatchMode,
+        filtered: bool,
+    ) -> Result<Words> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             invalid!("empty query: give words to search for, or `*` for every article");
@@ -483,9 +498,14 @@ impl Searcher {
         }
         // The positive parts joined by `occur`, with the exclusions.
         let clauses = |occur: Occur| -> Vec<(Occur, Box<dyn Query>)> {
-            let positive = positive.iter().map(|q| (occur, q.box_clone()));
+            let positive: Vec<(Occur, Box<dyn Query>)> = if filtered && occur == Occur::Should {
+                let parts = positive.iter().map(|q| q.box_clone()).collect();
+                vec![(Occur::Must, Box::new(SeekingUnion::new(parts)))]
+            } else {
+                positive.iter().map(|q| (occur, q.box_clone())).collect()
+            };
             let excluded = excluded.iter().map(|(o, q)| (*o, q.box_clone()));
-            positive.chain(excluded).collect()
+            positive.into_iter().chain(excluded).collect()
         };
         let all = join(clauses(Occur::Must)).unwrap_or_else(|| Box::new(AllQuery));
         let (matching, some) = match mode {
@@ -513,12 +533,15 @@ impl Searcher {
         };
         // Any of the words in the headline: the body field holds the headline too, so
         // this clause only adds to the score of articles that already match.
-        let in_title = join(
-            read.positive()
-                .filter_map(|part| self.title_query(searcher, part))
-                .map(|q| (Occur::Should, q))
-                .collect(),
-        );
+        // It is only asked about those articles, so its union seeks.
+        let mut in_title: Vec<Box<dyn Query>> = read
+            .positive()
+            .filter_map(|part| self.title_query(searcher, part))
+            .collect();
+        let in_title = match in_title.len() {
+            0 | 1 => in_title.pop(),
+            _ => Some(Box::new(SeekingUnion::new(in_title)) as Box<dyn Query>),
+        };
         Ok(Words {
             matching,
             some,
@@ -790,13 +813,20 @@ fn term_alternatives(query: &dyn Query) -> Option<Vec<Box<dyn Query>>> {
     if query.downcast_ref::<TermQuery>().is_some() {
         return Some(vec![query.box_clone()]);
     }
+    let is_term = |clause: &dyn Query| clause.downcast_ref::<TermQuery>().is_some();
+    if let Some(union) = query.downcast_ref::<SeekingUnion>() {
+        return union
+            .parts()
+            .iter()
+            .map(|part| is_term(&**part).then(|| part.box_clone()))
+            .collect();
+    }
     let boolean = query.downcast_ref::<BooleanQuery>()?;
     boolean
         .clauses()
         .iter()
         .map(|(occur, clause)| {
-            (*occur == Occur::Should && clause.downcast_ref::<TermQuery>().is_some())
-                .then(|| clause.box_clone())
+            (*occur == Occur::Should && is_term(&**clause)).then(|| clause.box_clone())
         })
         .collect()
 }
@@ -1206,7 +1236,7 @@ mod tests {
         let s = searcher();
         let searcher = s.reader.searcher();
         for query in ["drought", "drought OR railway", "rain OR rivers OR notes"] {
-            let words = s.parse(&searcher, query, MatchMode::Best).unwrap();
+            let words = s.parse(&searcher, query, MatchMode::Best, false).unwrap();
             let union = words
                 .prunable_union(&*words.matching, false)
                 .expect("a union of words");
@@ -1222,10 +1252,12 @@ mod tests {
             assert_eq!(scored(&union), scored(&*general), "{query}");
         }
         let phrase = s
-            .parse(&searcher, "\"wheat harvest\"", MatchMode::Best)
+            .parse(&searcher, "\"wheat harvest\"", MatchMode::Best, false)
             .unwrap();
         assert!(phrase.prunable_union(&*phrase.matching, false).is_none());
-        let word = s.parse(&searcher, "drought", MatchMode::Best).unwrap();
+        let word = s
+            .parse(&searcher, "drought", MatchMode::Best, false)
+            .unwrap();
         assert!(word.prunable_union(&*word.matching, true).is_none());
     }
 

@@ -504,7 +504,10 @@ mod tests {
             marked(&hit.snippet)
         };
         let shown = snippet("kostanay", "deep");
-        assert!(shown.starts_with("… ") && shown.contains(". Then the [Kostanay]"), "{shown}");
+        assert!(
+            shown.starts_with("… ") && shown.contains(". Then the [Kostanay]"),
+            "{shown}"
+        );
         // Found by its headline alone: the story's lead.
         assert!(snippet("kostanay", "headline").starts_with("The council met on Tuesday"));
         // Of two words, the one the story holds.
