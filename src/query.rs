@@ -284,6 +284,11 @@ impl Reader {
         clauses
     }
 
+    fn note_dangling_exclusion(&mut self) {
+        self.notes
+            .push("a `-` or NOT with nothing after it was left out".into());
+    }
+
     /// One clause: an optional `-`, `+` or `NOT`, then a word, phrase, field or group.
     fn clause(&mut self, depth: usize) -> Option<Clause> {
         let mut exclude = false;
@@ -297,7 +302,13 @@ impl Reader {
                 _ => break,
             }
         }
-        let part = match self.next()? {
+        let Some(token) = self.next() else {
+            if exclude {
+                self.note_dangling_exclusion();
+            }
+            return None;
+        };
+        let part = match token {
             Token::Word(text) => Part::Text {
                 field: None,
                 text,
@@ -339,8 +350,7 @@ impl Reader {
                 // An operator where a word should be: nothing to exclude or require.
                 self.at -= 1;
                 if exclude {
-                    self.notes
-                        .push("a `-` or NOT with nothing after it was left out".into());
+                    self.note_dangling_exclusion();
                 }
                 return None;
             }
@@ -450,6 +460,8 @@ mod tests {
             [must(word("unclosed")), must(word("phrase"))]
         );
         assert_eq!(read("flow AND").clauses, [must(word("flow"))]);
+        assert_eq!(read("flow NOT").clauses, [must(word("flow"))]);
+        assert!(read("flow NOT").notes[0].contains("nothing after it"));
         assert_eq!(read("a OR").clauses, [must(word("a"))]);
     }
 
