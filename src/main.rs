@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("dateline: {err:#}");
+            eprintln!("dateline: {}", output::message(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }
@@ -81,7 +81,10 @@ fn usage_error(err: clap::Error) -> ExitCode {
         }
         message.push_str(part);
     }
-    eprintln!("dateline: {message} (see dateline --help)");
+    eprintln!(
+        "dateline: {} (see dateline --help)",
+        output::message(&message)
+    );
     ExitCode::from(2)
 }
 
@@ -279,16 +282,14 @@ fn run_clean(args: CleanArgs) -> Result<ExitCode> {
     let parsed = ingest::read_one(&args.file, learned.as_ref(), indexed.as_ref())?;
     for problem in &parsed.problems {
         eprintln!(
-            "dateline: {}: {}",
-            args.file.display(),
-            output::sanitize(problem)
+            "dateline: {}",
+            output::message(&format!("{}: {problem}", args.file.display()))
         );
     }
     for note in &parsed.notes {
         eprintln!(
-            "dateline: note: {}: {}",
-            args.file.display(),
-            output::sanitize(note)
+            "dateline: note: {}",
+            output::message(&format!("{}: {note}", args.file.display()))
         );
     }
     let several = matches!(

@@ -57,6 +57,27 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// The longest message the command line prints, in characters.
+const MESSAGE_CHARS: usize = 600;
+
+/// A message for the terminal, on one line: [`sanitize`]d (a file name, a query or a
+/// damaged file quoted in it cannot reach the terminal raw) and, past
+/// [`MESSAGE_CHARS`], cut in the middle so that both the start and the cause at the
+/// end stay in view.
+pub fn message(text: &str) -> String {
+    let text = sanitize(text);
+    let chars = text.chars().count();
+    if chars <= MESSAGE_CHARS {
+        return text.into_owned();
+    }
+    let head: String = text.chars().take(MESSAGE_CHARS * 2 / 3).collect();
+    let tail: String = text.chars().skip(chars - MESSAGE_CHARS / 3).collect();
+    format!(
+        "{head} … ({} characters left out) … {tail}",
+        chars - MESSAGE_CHARS
+    )
+}
+
 /// Like [`sanitize`], but keeps line breaks and tabs, for multi-line text such as a body.
 pub fn sanitize_block(text: &str) -> Cow<'_, str> {
     if !text.contains(['\n', '\t']) {

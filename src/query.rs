@@ -1,17 +1,42 @@
-//! What a person typed, read as a query without ever refusing it: words,
-//! `"phrases"`, `-exclusions`, `OR`, `field:words` and parentheses where they are
-//! well formed, and everything else as the text it is. An apostrophe inside a word,
-//! a lone quote, a slash, `word:` where `word` is no field, or an operator with
-//! nothing to join are searched as words, and a note says so.
+//! What a person typed, read as a query: words, `"phrases"`, `-exclusions`, `OR`,
+//! `field:words` and parentheses where they are well formed, and everything else as
+//! the text it is. An apostrophe inside a word, a lone quote, a slash, `word:` where
+//! `word` is no field, or an operator with nothing to join are searched as words,
+//! and a note says so. Only what no person types is refused: a query longer than
+//! [`MAX_CHARS`] or with parentheses nested deeper than [`MAX_DEPTH`], so that no
+//! query can make the reader or the search work or recurse without bound.
 
 use crate::schema::names;
 
 /// The fields a query may name, as `field:word`.
 pub const FIELDS: &[&str] = &[names::TITLE, names::BODY, names::PLACE, names::SOURCE];
 
-/// How deeply parentheses may nest; deeper ones are read as text, so that no query
-/// can make the reader or the search recurse without bound.
-const MAX_DEPTH: usize = 16;
+/// How deeply parentheses may nest.
+pub const MAX_DEPTH: usize = 16;
+
+/// The most characters a query may have.
+pub const MAX_CHARS: usize = 10_000;
+
+/// Why a query cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// It has this many characters, more than [`MAX_CHARS`].
+    TooLong(usize),
+    /// Its parentheses nest deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::TooLong(chars) => write!(
+                f,
+                "it is {chars} characters long, and a query may have {MAX_CHARS}"
+            ),
+            Unreadable::TooDeep => write!(f, "its parentheses nest deeper than {MAX_DEPTH} levels"),
+        }
+    }
+}
 
 /// How many parts a query may have; the rest is left out, with a note.
 const MAX_PARTS: usize = 256;
@@ -77,7 +102,11 @@ enum Token {
 }
 
 /// Reads a query as typed.
-pub fn read(text: &str) -> Query {
+pub fn read(text: &str) -> Result<Query, Unreadable> {
+    let chars = text.chars().count();
+    if chars > MAX_CHARS {
+        return Err(Unreadable::TooLong(chars));
+    }
     let mut notes = Vec::new();
     let tokens = tokens(text, &mut notes);
     let mut reader = Reader {
@@ -85,11 +114,15 @@ pub fn read(text: &str) -> Query {
         at: 0,
         notes,
         parts: 0,
+        too_deep: false,
     };
     let clauses = reader.sequence(0);
+    if reader.too_deep {
+        return Err(Unreadable::TooDeep);
+    }
     let mut notes = reader.notes;
     notes.dedup();
-    Query { clauses, notes }
+    Ok(Query { clauses, notes })
 }
 
 /// Splits the text into words, phrases, fields and operators.
@@ -208,6 +241,8 @@ struct Reader {
     at: usize,
     notes: Vec<String>,
     parts: usize,
+    /// Whether parentheses nest deeper than [`MAX_DEPTH`]; the reading then stops.
+    too_deep: bool,
 }
 
 impl Reader {
@@ -341,9 +376,8 @@ impl Reader {
                 }
             }
             Token::Open => {
-                self.notes.push(format!(
-                    "parentheses nested deeper than {MAX_DEPTH} were left out"
-                ));
+                self.too_deep = true;
+                self.at = self.tokens.len();
                 return None;
             }
             Token::Or | Token::And | Token::Close | Token::Not | Token::Minus | Token::Plus => {
@@ -362,6 +396,11 @@ impl Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A query that must be readable, read.
+    fn read(text: &str) -> Query {
+        super::read(text).unwrap()
+    }
 
     fn word(text: &str) -> Part {
         Part::Text {
@@ -467,18 +506,28 @@ mod tests {
 
     #[test]
     fn nesting_and_length_are_bounded() {
-        let deep = format!("{}drought{}", "(".repeat(5000), ")".repeat(5000));
-        let q = read(&deep);
-        assert!(
-            q.notes.iter().any(|n| n.contains("nested deeper")),
-            "{:?}",
-            q.notes
+        let nested = |depth: usize| format!("{}drought{}", "(".repeat(depth), ")".repeat(depth));
+        assert_eq!(read(&nested(MAX_DEPTH)).clauses, [must(word("drought"))]);
+        assert_eq!(
+            super::read(&nested(MAX_DEPTH + 1)),
+            Err(Unreadable::TooDeep)
         );
-        let nots = "NOT ".repeat(10_000) + "x";
-        let q = read(&nots);
-        assert_eq!(q.clauses.len(), 1);
-        let many = "w ".repeat(10_000);
-        let q = read(&many);
-        assert_eq!(q.clauses.len(), MAX_PARTS);
+        assert_eq!(
+            super::read(&nested(10_000)),
+            Err(Unreadable::TooLong(20_007))
+        );
+        assert_eq!(super::read(&nested(4_000)), Err(Unreadable::TooDeep));
+        let nots = "NOT ".repeat(2_000) + "x";
+        assert_eq!(read(&nots).clauses.len(), 1);
+        assert!(matches!(
+            super::read(&"NOT ".repeat(20_000)),
+            Err(Unreadable::TooLong(80_000))
+        ));
+        let many = "w ".repeat(2_000);
+        assert_eq!(read(&many).clauses.len(), MAX_PARTS);
+        assert!(super::read(&nested(MAX_DEPTH + 1))
+            .unwrap_err()
+            .to_string()
+            .contains("nest deeper than 16"));
     }
 }

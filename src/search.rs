@@ -465,8 +465,11 @@ impl Searcher {
             });
         }
         // The query as one line in a message, its control characters escaped.
-        let shown = crate::output::sanitize(trimmed);
-        let read = query::read(trimmed);
+        let shown = quoted(trimmed);
+        let read = match query::read(trimmed) {
+            Ok(read) => read,
+            Err(why) => invalid!("invalid query `{shown}`: {why}"),
+        };
         let fields = self.index.fields;
         let mut positive = Vec::new();
         let mut excluded = Vec::new();
@@ -939,6 +942,19 @@ impl SegmentCollector for WalkCountSegment {
     fn harvest(self) -> usize {
         self.0
     }
+}
+
+/// The characters of a query quoted in a message, before it is cut.
+const QUOTED_CHARS: usize = 80;
+
+/// A query as a message quotes it: on one line, its control characters escaped,
+/// and cut with `…` past [`QUOTED_CHARS`].
+fn quoted(query: &str) -> String {
+    let mut shown: String = query.chars().take(QUOTED_CHARS).collect();
+    if shown.len() < query.len() {
+        shown.push('…');
+    }
+    crate::output::sanitize(&shown).into_owned()
 }
 
 /// Whether the query asks for every article.

@@ -1,0 +1,89 @@
+//! Input made to break dateline rather than found in archives: queries no person
+//! types, file names that carry terminal escapes, links and manifests that reach out
+//! of the corpus, paths given twice, damaged indexes. Each gets a clear one-line
+//! answer, and no run loses, forges or duplicates data.
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)] // tests fail by panicking
+
+mod common;
+
+use common::{titles, Run, Sandbox};
+
+/// A small corpus of two stories.
+fn corpus(sb: &Sandbox) {
+    sb.write(
+        "corpus/a.txt",
+        "Title: Drought in the south\nDate: 2020-05-04\n\nThe drought cut the wheat harvest.\n",
+    );
+    sb.write(
+        "corpus/b/b.txt",
+        "Title: Rail line opens\nDate: 2021-06-01\n\nThe new rail line carries wheat north.\n",
+    );
+}
+
+#[track_caller]
+fn assert_no_escape(run: &Run) {
+    for (name, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{name} carries a raw escape: {run:#?}"
+        );
+    }
+}
+
+#[test]
+fn queries_no_person_types_are_refused_in_one_line() {
+    let sb = Sandbox::new();
+    corpus(&sb);
+    sb.index_ok("corpus");
+    let deep = format!("{}drought{}", "(".repeat(10_000), ")".repeat(10_000));
+    let nots = "NOT ".repeat(20_000) + "drought";
+    let seventeen = format!("{}drought{}", "(".repeat(17), ")".repeat(17));
+    for (query, why) in [
+        (deep.as_str(), "20007 characters long"),
+        (nots.as_str(), "80007 characters long"),
+        (seventeen.as_str(), "nest deeper than 16"),
+    ] {
+        let run = sb.search([query]);
+        run.expect_code(2);
+        let line = run.single_error_line();
+        assert!(
+            line.contains("invalid query") && line.contains(why),
+            "{line}"
+        );
+        assert!(line.len() < 300, "the query is quoted whole: {line}");
+    }
+    // Sixteen levels are still a query.
+    let sixteen = format!("{}drought{}", "(".repeat(16), ")".repeat(16));
+    let run = sb.search([sixteen.as_str()]);
+    run.expect_code(0);
+}
+
+#[test]
+fn names_queries_and_dates_reach_the_terminal_escaped() {
+    let sb = Sandbox::new();
+    corpus(&sb);
+    let evil = "\u{1b}]0;PWNED\u{7}\u{1b}[2J";
+    let file = format!("corpus/{evil}.txt");
+    sb.write(&file, "Title: Evil\n\nA story with an evil name.\n");
+    let runs = [
+        sb.run(["clean".to_string(), sb.join(&file).display().to_string()]),
+        sb.run(["index", &format!("missing{evil}"), "--index", "idx"]),
+        sb.run(["search", "x", "--index", &format!("nowhere{evil}")]),
+        sb.index(format!("corpus/{evil}.txt")),
+        sb.search([format!("{}{evil}", "(".repeat(17))]),
+        sb.search(["drought", "--since", &format!("2020{evil}")]),
+        sb.run_with_index("export", ["--out", &format!("{evil}/out.jsonl")]),
+        sb.run([
+            "evaluate",
+            &format!("corpus{evil}"),
+            "--expected",
+            "expected.jsonl",
+        ]),
+    ];
+    for run in &runs {
+        assert_no_escape(run);
+        assert!(run.stderr.lines().count() <= 2, "{run:#?}");
+    }
+    assert!(runs[1].stderr.contains("\\u{1b}]0;PWNED"), "{:#?}", runs[1]);
+    assert_eq!(titles(&sb.all_articles()).len(), 1);
+}
