@@ -50,6 +50,16 @@ struct Line {
     entry: ManifestEntry,
 }
 
+/// Whether `file` is the plain name of a file in the manifest's folder: a manifest
+/// describes its own folder only, never a path elsewhere (`/abs/x`, `../x`, `sub/x`).
+fn is_plain_name(file: &str) -> bool {
+    let mut parts = Path::new(file).components();
+    matches!(
+        (parts.next(), parts.next()),
+        (Some(std::path::Component::Normal(_)), None)
+    ) && !file.contains(['/', '\\'])
+}
+
 /// Reads a string field, treating numbers, arrays and other wrong types as absent.
 fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let value = serde_json::Value::deserialize(d)?;
@@ -80,9 +90,13 @@ impl Manifests {
                 continue;
             }
             match serde_json::from_str::<Line>(line) {
-                Ok(Line { file, entry }) => {
+                Ok(Line { file, entry }) if is_plain_name(&file) => {
                     self.entries.insert(folder.join(file), entry);
                 }
+                Ok(Line { file, .. }) => problems.push(format!(
+                    "line {}: `file` must name a file of the manifest's own folder, not `{file}`",
+                    n + 1
+                )),
                 Err(err) => problems.push(format!("line {}: {err}", n + 1)),
             }
         }
@@ -128,5 +142,28 @@ mod tests {
         assert_eq!(a.title, None);
         assert!(manifests.get(&dir.path().join("b.txt")).is_some());
         assert!(manifests.get(&dir.path().join("c.txt")).is_none());
+    }
+
+    #[test]
+    fn a_manifest_describes_only_its_own_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("evil").join(MANIFEST_NAME);
+        std::fs::create_dir(manifest.parent().unwrap()).unwrap();
+        let good = dir.path().join("good").join("story.txt");
+        let lines = [
+            format!("{{\"file\": {:?}, \"title\": \"FORGED\"}}", good.display()),
+            "{\"file\": \"../good/story.txt\", \"title\": \"FORGED\"}".to_string(),
+            "{\"file\": \"sub/story.txt\", \"title\": \"FORGED\"}".to_string(),
+            "{\"file\": \"..\", \"title\": \"FORGED\"}".to_string(),
+            "{\"file\": \"own.txt\", \"title\": \"Own\"}".to_string(),
+        ];
+        std::fs::write(&manifest, lines.join("\n")).unwrap();
+        let mut manifests = Manifests::default();
+        let problems = manifests.load(&manifest).unwrap();
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems[0].contains("own folder"), "{problems:?}");
+        assert!(manifests.get(&good).is_none());
+        let own = manifests.get(&dir.path().join("evil").join("own.txt"));
+        assert_eq!(own.unwrap().title.as_deref(), Some("Own"));
     }
 }
