@@ -101,6 +101,9 @@ pub struct IndexArgs {
     /// Worker threads [default: number of cores]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
+    /// Follow symbolic links (by default they are skipped, and listed with --verbose).
+    #[arg(long)]
+    pub follow_links: bool,
     /// Memory budget of the run in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(64..=65536))]
     pub memory: u64,

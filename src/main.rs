@@ -103,6 +103,7 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
     let options = IndexOptions {
         threads: args.threads.map_or(defaults.threads, usize::from),
         memory_bytes: usize::try_from(args.memory << 20).unwrap_or(usize::MAX),
+        follow_links: args.follow_links,
     };
     let show_progress = !args.quiet && io::stderr().is_terminal();
     let mut bar: Option<ProgressBar> = None;

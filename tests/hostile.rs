@@ -87,3 +87,51 @@ fn names_queries_and_dates_reach_the_terminal_escaped() {
     assert!(runs[1].stderr.contains("\\u{1b}]0;PWNED"), "{:#?}", runs[1]);
     assert_eq!(titles(&sb.all_articles()).len(), 1);
 }
+
+#[test]
+fn a_path_given_twice_or_inside_another_is_read_once() {
+    let sb = Sandbox::new();
+    corpus(&sb);
+    let corpus_dir = sb.join("corpus");
+    let inner = sb.join("corpus/b");
+    let run = sb.run_with_index("index", [&corpus_dir, &corpus_dir, &inner]);
+    run.expect_code(0);
+    assert_eq!((run.summary().files, run.summary().articles), (2, 2));
+    assert_eq!(sb.all_articles().len(), 2);
+    for again in [vec![&inner, &corpus_dir], vec![&corpus_dir]] {
+        let summary = sb.run_with_index("index", again).summary();
+        assert_eq!((summary.new, summary.updated, summary.unchanged), (0, 0, 2));
+    }
+    assert_eq!(sb.all_articles().len(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_skipped_unless_asked_for() {
+    use std::os::unix::fs::symlink;
+    let sb = Sandbox::new();
+    corpus(&sb);
+    sb.write(
+        "outside/secret.txt",
+        "Title: Private notes\n\nNot part of the archive.\n",
+    );
+    symlink(sb.join("outside"), sb.join("corpus/out")).unwrap();
+    symlink(sb.join("outside/secret.txt"), sb.join("corpus/secret.txt")).unwrap();
+    let run = sb.run_with_index("index", [sb.join("corpus"), "--verbose".into()]);
+    run.expect_code(0);
+    assert_eq!((run.summary().articles, run.summary().skipped), (2, 2));
+    assert!(
+        run.stderr.contains("symbolic link, not followed"),
+        "{run:#?}"
+    );
+    assert!(!titles(&sb.all_articles()).contains(&"Private notes"));
+
+    // Followed when asked, but never into the index itself.
+    symlink(sb.index_dir(), sb.join("corpus/index-link")).unwrap();
+    let run = sb.run_with_index("index", [sb.join("corpus"), "--follow-links".into()]);
+    run.expect_code(0);
+    assert_eq!(run.summary().failed, 0, "{run:#?}");
+    let shown = sb.all_articles();
+    assert_eq!(titles(&shown).len(), 4, "{:?}", titles(&shown));
+    assert!(titles(&shown).contains(&"Private notes"));
+}

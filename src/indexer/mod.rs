@@ -40,6 +40,8 @@ pub struct IndexOptions {
     /// Memory budget of the whole run, in bytes: 40% for tantivy's writer, 12.5% for
     /// cleaned articles kept between the two phases (beyond it they are read again).
     pub memory_bytes: usize,
+    /// Whether symbolic links are followed (by default they are listed and skipped).
+    pub follow_links: bool,
 }
 
 impl Default for IndexOptions {
@@ -47,6 +49,7 @@ impl Default for IndexOptions {
         IndexOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             memory_bytes: 1 << 30,
+            follow_links: false,
         }
     }
 }
@@ -110,13 +113,18 @@ impl RunStats {
 /// that names it. Call it before opening an index, so that a mistyped path changes
 /// nothing.
 pub fn resolve_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    roots
+    let mut resolved = roots
         .iter()
         .map(|root| {
             root.canonicalize()
                 .with_context(|| format!("cannot index {}", root.display()))
         })
-        .collect()
+        .collect::<Result<Vec<PathBuf>>>()?;
+    // A path given twice, or inside another path given, is read once, under the
+    // outer one: every file has one root, so later runs see the same articles.
+    resolved.sort();
+    resolved.dedup_by(|inner, outer| inner.starts_with(outer));
+    Ok(resolved)
 }
 
 /// The line keys of one article, for counting.
@@ -156,10 +164,10 @@ pub fn index_paths(
     let started = Instant::now();
     let roots = resolve_roots(roots)?;
     let exclude = index.dir.canonicalize().ok();
-    let corpus = ingest::walk(&roots, exclude.as_deref());
+    let corpus = ingest::walk(&roots, exclude.as_deref(), options.follow_links);
 
     let mut stats = RunStats {
-        skipped: corpus.skipped.len(),
+        skipped: corpus.skipped.len() + corpus.links.len(),
         ..RunStats::default()
     };
     report_walk(&corpus, &mut stats, observer);
@@ -243,6 +251,12 @@ fn writer_failure(mut writer: IndexWriter, err: anyhow::Error, dir: &Path) -> an
 fn report_walk(corpus: &ingest::Corpus, stats: &mut RunStats, observer: &mut dyn FnMut(Event)) {
     for path in &corpus.skipped {
         observer(Event::Skipped(path));
+    }
+    for path in &corpus.links {
+        observer(Event::Note(
+            path,
+            "a symbolic link, not followed (--follow-links follows links)",
+        ));
     }
     for (path, reason) in &corpus.unwalkable {
         stats.failed += 1;

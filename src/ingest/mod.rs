@@ -69,6 +69,8 @@ pub struct Corpus {
     pub manifests: Manifests,
     /// Files that are not articles.
     pub skipped: Vec<PathBuf>,
+    /// Symbolic links not followed.
+    pub links: Vec<PathBuf>,
     /// Paths that could not be walked (unreadable folders, link loops), with why.
     pub unwalkable: Vec<(PathBuf, String)>,
     /// Manifests, or lines of them, that could not be read, with why.
@@ -77,12 +79,14 @@ pub struct Corpus {
 
 /// Finds the article files under `roots`, skipping hidden folders and `exclude` (the
 /// index itself, when it lies inside the corpus), and loads every manifest on the way.
-pub fn walk(roots: &[PathBuf], exclude: Option<&Path>) -> Corpus {
+/// Symbolic links are listed and not followed unless `follow_links`: a link can lead
+/// anywhere (`/etc`), and one that stays in the corpus leads to files read anyway.
+pub fn walk(roots: &[PathBuf], exclude: Option<&Path>, follow_links: bool) -> Corpus {
     let mut corpus = Corpus::default();
     for root in roots {
         let shared_root: Arc<Path> = Arc::from(root.as_path());
         let entries = WalkDir::new(root)
-            .follow_links(true)
+            .follow_links(follow_links)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|entry| {
@@ -91,7 +95,7 @@ pub fn walk(roots: &[PathBuf], exclude: Option<&Path>) -> Corpus {
                         .file_name()
                         .to_str()
                         .is_some_and(|n| n.starts_with('.'));
-                !hidden && exclude.is_none_or(|ex| entry.path() != ex)
+                !hidden && exclude.is_none_or(|ex| !leads_to(entry, ex))
             });
         for entry in entries {
             let entry = match entry {
@@ -108,6 +112,10 @@ pub fn walk(roots: &[PathBuf], exclude: Option<&Path>) -> Corpus {
                     continue;
                 }
             };
+            if entry.path_is_symlink() && !follow_links {
+                corpus.links.push(entry.into_path());
+                continue;
+            }
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -132,6 +140,13 @@ pub fn walk(roots: &[PathBuf], exclude: Option<&Path>) -> Corpus {
         }
     }
     corpus
+}
+
+/// Whether the walk's `entry` is the folder `target` (canonical), under its own name
+/// or through a link.
+fn leads_to(entry: &walkdir::DirEntry, target: &Path) -> bool {
+    entry.path() == target
+        || (entry.path_is_symlink() && entry.path().canonicalize().is_ok_and(|p| p == target))
 }
 
 /// What one file gave: its articles, and problems with parts of it that were skipped
