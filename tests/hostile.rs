@@ -135,3 +135,41 @@ fn symbolic_links_are_skipped_unless_asked_for() {
     assert_eq!(titles(&shown).len(), 4, "{:?}", titles(&shown));
     assert!(titles(&shown).contains(&"Private notes"));
 }
+
+#[cfg(unix)]
+#[test]
+fn an_edit_that_keeps_size_and_modification_time_is_seen() {
+    use std::time::{Duration, SystemTime};
+    let sb = Sandbox::new();
+    let path = sb.write(
+        "corpus/a.txt",
+        "Title: Harbor news\n\nThe harbor reopened on Monday.\n",
+    );
+    let yesterday = SystemTime::now() - Duration::from_secs(86_400);
+    let set_modified = |path: &std::path::Path| {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(yesterday).unwrap();
+    };
+    // Older than the two seconds within which a file may still be being written.
+    let settle = || std::thread::sleep(Duration::from_millis(2_100));
+    set_modified(&path);
+    settle();
+    sb.index_ok("corpus");
+    // The same size and modification time, as `cp -p` or `rsync -t` leave them.
+    std::fs::write(
+        &path,
+        "Title: Harbor news\n\nThe harbor reclosed on Monday.\n",
+    )
+    .unwrap();
+    set_modified(&path);
+    settle();
+    let summary = sb.index_ok("corpus");
+    assert_eq!(
+        (summary.updated, summary.unchanged),
+        (1, 0),
+        "{}",
+        summary.line
+    );
+    let found = sb.search_json(&["reclosed"]);
+    assert_eq!(found.total, 1);
+}

@@ -856,9 +856,12 @@ fn content_hash(bytes: &[u8], manifest: Option<&ingest::ManifestEntry>, root: &P
     hasher.digest()
 }
 
-/// A hash of a file's size and modification time with what else its articles depend
-/// on, to skip reading it when none changed; 0 (never equal) when the time is not
-/// known or so recent that the file may still be written within the same tick.
+/// A hash of a file's size, modification and change times and identity (device and
+/// inode) with what else its articles depend on, to skip reading it when none
+/// changed: an edit that keeps the size and puts the modification time back (`cp
+/// -p`, `rsync -t`, `touch -r`) still changes the change time. 0 (never equal) when
+/// a time is not known or so recent that the file may still be written within the
+/// same tick.
 fn quick_stamp(path: &Path, manifest: Option<&ingest::ManifestEntry>, root: &Path) -> u64 {
     let Ok(meta) = std::fs::metadata(path) else {
         return 0;
@@ -866,19 +869,36 @@ fn quick_stamp(path: &Path, manifest: Option<&ingest::ManifestEntry>, root: &Pat
     let Ok(modified) = meta.modified() else {
         return 0;
     };
-    let recent = modified
-        .elapsed()
-        .map_or(true, |age| age < Duration::from_secs(2));
+    let recent = |time: std::time::SystemTime| {
+        time.elapsed()
+            .map_or(true, |age| age < Duration::from_secs(2))
+    };
     let Ok(since_epoch) = modified.duration_since(std::time::UNIX_EPOCH) else {
         return 0;
     };
-    if recent {
+    if recent(modified) {
         return 0;
     }
     let mut hasher = stamp_hasher(manifest, root);
     hasher.update(b"quick");
     hasher.update(&meta.len().to_le_bytes());
     hasher.update(&since_epoch.as_nanos().to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let changed = u64::try_from(meta.ctime()).ok().map(|secs| {
+            std::time::UNIX_EPOCH
+                + Duration::new(secs, meta.ctime_nsec().clamp(0, 999_999_999) as u32)
+        });
+        if changed.is_none_or(recent) {
+            return 0;
+        }
+        for part in [meta.dev(), meta.ino()] {
+            hasher.update(&part.to_le_bytes());
+        }
+        hasher.update(&meta.ctime().to_le_bytes());
+        hasher.update(&meta.ctime_nsec().to_le_bytes());
+    }
     hasher.digest().max(1)
 }
 
