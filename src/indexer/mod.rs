@@ -176,7 +176,7 @@ pub fn index_paths(
         files: known,
         hints: known_hints,
     } = known::load(index)?;
-    let threads = options.threads.max(1);
+    let threads = threads_within(options.threads, options.memory_bytes);
     let writer = open_writer(index, threads, options.memory_bytes)?;
     let run = Run {
         fields: index.fields,
@@ -268,10 +268,21 @@ fn report_walk(corpus: &ingest::Corpus, stats: &mut RunStats, observer: &mut dyn
     }
 }
 
+/// The memory each of tantivy's writer threads needs at least.
+const WRITER_THREAD_BYTES: usize = 20 << 20;
+
+/// How many of the `threads` asked for the memory budget runs: tantivy's writer gets
+/// 40% of it and each of its threads needs [`WRITER_THREAD_BYTES`], so a small budget
+/// runs fewer threads rather than exceeding itself.
+fn threads_within(threads: usize, memory_bytes: usize) -> usize {
+    let writer_memory = memory_bytes / 10 * 4;
+    threads.clamp(1, (writer_memory / WRITER_THREAD_BYTES).max(1))
+}
+
 /// Opens tantivy's writer with 40% of the memory budget, after removing what an
 /// interrupted run left; a second run on the same index is told the index is in use.
 fn open_writer(index: &DatelineIndex, threads: usize, memory_bytes: usize) -> Result<IndexWriter> {
-    let writer_memory = (memory_bytes / 10 * 4).max((threads * 20) << 20);
+    let writer_memory = (memory_bytes / 10 * 4).max(threads * WRITER_THREAD_BYTES);
     let writer: IndexWriter = index
         .index
         .writer_with_num_threads(threads, writer_memory)
@@ -1035,6 +1046,19 @@ mod tests {
             &mut |_| {},
         )
         .unwrap()
+    }
+
+    #[test]
+    fn the_memory_budget_bounds_the_threads() {
+        let mib = |n: usize| n << 20;
+        assert_eq!(threads_within(256, mib(64)), 1);
+        assert_eq!(threads_within(256, mib(1024)), 20);
+        assert_eq!(threads_within(2, mib(1024)), 2);
+        assert_eq!(threads_within(0, mib(1024)), 1);
+        for memory in [64, 100, 512, 4096] {
+            let threads = threads_within(256, mib(memory));
+            assert!(threads * WRITER_THREAD_BYTES <= mib(memory) * 4 / 10 || threads == 1);
+        }
     }
 
     fn counts(s: &RunStats) -> [usize; 6] {
