@@ -689,6 +689,11 @@ fn run_out_of_disk(sb: &Sandbox) -> Run {
         .difference(&files_before)
         .cloned()
         .collect();
+    // The failed run removed what it wrote, so a disk it filled is not left full.
+    assert!(
+        left_behind.iter().all(|name| name.ends_with(".lock")),
+        "the failed run left its files behind: {left_behind:?}"
+    );
 
     index_ok(sb, &index_dir, &[&a, &b]);
     assert_eq!(

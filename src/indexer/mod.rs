@@ -172,15 +172,64 @@ pub fn index_paths(
     };
     report_walk(&corpus, &mut stats, observer);
 
+    let threads = threads_within(options.threads, options.memory_bytes);
+    let writer = open_writer(index, threads, options.memory_bytes)?;
+    let budget = Budget {
+        threads,
+        kept_bytes: options.memory_bytes / 8,
+    };
+    let mut writer = writer;
+    let written = write_run(
+        index,
+        &mut writer,
+        &corpus,
+        &roots,
+        budget,
+        &mut stats,
+        observer,
+    );
+    // Every thread of the writer done, merges included, before anything is removed.
+    let finished = writer
+        .wait_merging_threads()
+        .context("finishing the index's background merges");
+    if written.is_err() || finished.is_err() {
+        remove_uncommitted_files(index);
+    }
+    written.and(finished)?;
+    stats.elapsed = started.elapsed();
+    Ok(stats)
+}
+
+/// What a run may use besides its writer.
+#[derive(Clone, Copy)]
+struct Budget {
+    /// Worker threads.
+    threads: usize,
+    /// Bytes of cleaned articles kept between the two phases.
+    kept_bytes: usize,
+}
+
+/// The two phases of a run over the files `corpus` found, with `writer`, up to the
+/// commit.
+fn write_run(
+    index: &DatelineIndex,
+    writer: &mut IndexWriter,
+    corpus: &ingest::Corpus,
+    roots: &[PathBuf],
+    Budget {
+        threads,
+        kept_bytes,
+    }: Budget,
+    stats: &mut RunStats,
+    observer: &mut dyn FnMut(Event),
+) -> Result<()> {
     let known::Known {
         files: known,
         hints: known_hints,
     } = known::load(index)?;
-    let threads = threads_within(options.threads, options.memory_bytes);
-    let writer = open_writer(index, threads, options.memory_bytes)?;
     let run = Run {
         fields: index.fields,
-        writer: &writer,
+        writer,
         manifests: &corpus.manifests,
         known: &known,
         hints: &known_hints,
@@ -189,13 +238,7 @@ pub fn index_paths(
 
     // Phase one: read what changed.
     observer(Event::Phase("reading", corpus.files.len()));
-    let reads = run.read_all(
-        &corpus.files,
-        options.memory_bytes / 8,
-        &mut stats,
-        observer,
-    )?;
-    let mut reads = reads;
+    let mut reads = run.read_all(&corpus.files, kept_bytes, stats, observer)?;
     let hints = give_folder_sites(&corpus.files, &mut reads, known_hints.clone());
     let run = Run {
         hints: &hints,
@@ -204,18 +247,17 @@ pub fn index_paths(
 
     // Learn from the lines of every article the index will hold.
     let seen: HashSet<Cow<str>> = corpus.files.iter().map(|f| path_key(&f.path)).collect();
-    let learned = count_lines(&known, &corpus.files, &reads, &seen, &roots).learned();
+    let learned = count_lines(&known, &corpus.files, &reads, &seen, roots).learned();
     stats.learned_lines = learned.len();
 
     // Phase two: index the changed files and the ones whose learned lines changed.
-    let work = plan_writes(&corpus.files, reads, &known, &learned, &mut stats);
+    let work = plan_writes(&corpus.files, reads, &known, &learned, stats);
     observer(Event::Phase("indexing", work.len()));
-    if let Err(err) = run.write_all(work, &learned, &mut stats, observer) {
+    let written = run.write_all(work, &learned, stats, observer);
+    if let Err(err) = written {
         return Err(writer_failure(writer, err, &index.dir));
     }
-    stats.removed += remove_vanished(index.fields, &writer, &known, &seen, &roots);
-
-    let mut writer = writer;
+    stats.removed += remove_vanished(index.fields, writer, &known, &seen, roots);
     if stats.new + stats.updated + stats.removed + stats.recleaned > 0 || stats.failed > 0 {
         writer.commit().with_context(|| {
             format!(
@@ -224,17 +266,30 @@ pub fn index_paths(
             )
         })?;
     }
-    writer
-        .wait_merging_threads()
-        .context("finishing the index's background merges")?;
-    stats.elapsed = started.elapsed();
-    Ok(stats)
+    Ok(())
+}
+
+/// Removes the files a failed run wrote, so that a disk it filled does not stay
+/// full: with the run's writer gone, a fresh one (holding the lock again) collects
+/// every file of the index that no commit refers to. tantivy only ever collects
+/// files it wrote itself.
+fn remove_uncommitted_files(index: &DatelineIndex) {
+    // Opened afresh, the index reads from disk the list of files tantivy wrote.
+    if let Ok(reopened) = crate::schema::open(&index.dir) {
+        let writer: tantivy::Result<IndexWriter> = reopened
+            .index
+            .writer_with_num_threads(1, WRITER_THREAD_BYTES);
+        if let Ok(writer) = writer {
+            let _ = writer.garbage_collect_files().wait();
+        }
+    }
+    remove_stale_temporary_files(&index.dir);
 }
 
 /// The error of a run whose writer failed. tantivy tells `add_document` only that its
 /// worker died; the cause (a full disk, say) is in the worker's result, which
 /// preparing a commit collects. The prepared commit, if any, is abandoned.
-fn writer_failure(mut writer: IndexWriter, err: anyhow::Error, dir: &Path) -> anyhow::Error {
+fn writer_failure(writer: &mut IndexWriter, err: anyhow::Error, dir: &Path) -> anyhow::Error {
     match writer.prepare_commit() {
         Err(cause) => anyhow::Error::new(cause).context(format!(
             "writing the index at {} (it keeps its previous commit)",
