@@ -173,3 +173,46 @@ fn an_edit_that_keeps_size_and_modification_time_is_seen() {
     let found = sb.search_json(&["reclosed"]);
     assert_eq!(found.total, 1);
 }
+
+#[test]
+fn two_first_runs_on_a_new_folder_race_cleanly() {
+    let sb = Sandbox::new();
+    corpus(&sb);
+    for round in 0..8 {
+        let index = sb.join(format!("index-{round}"));
+        let start = || {
+            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"));
+            cmd.arg("index")
+                .arg(sb.join("corpus"))
+                .arg("--index")
+                .arg(&index)
+                .env_clear()
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            cmd.spawn().unwrap()
+        };
+        let (a, b) = (start(), start());
+        let outcomes: Vec<(i32, String)> = [a, b]
+            .into_iter()
+            .map(|child| {
+                let out = child.wait_with_output().unwrap();
+                let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+                (out.status.code().unwrap_or(-1), stderr)
+            })
+            .collect();
+        assert!(outcomes.iter().any(|(code, _)| *code == 0), "{outcomes:?}");
+        for (code, stderr) in &outcomes {
+            assert!(
+                *code == 0 || (*code == 2 && stderr.contains("in use")),
+                "round {round}: {outcomes:?}"
+            );
+        }
+        let run = sb.run(
+            ["search", "wheat", "--index"]
+                .map(String::from)
+                .into_iter()
+                .chain([index.display().to_string()]),
+        );
+        run.expect_code(0);
+    }
+}

@@ -18,7 +18,7 @@ use crate::clean::learned::{self, Learned, LineCounts};
 use crate::date;
 use crate::extract;
 use crate::ingest::{self, CorpusFile, Extracted, Manifests, Parsed, ReadContext, SiteHints};
-use crate::schema::{DatelineIndex, Fields};
+use crate::schema::{self, DatelineIndex, Fields};
 use anyhow::{Context, Result};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -275,7 +275,7 @@ fn write_run(
 /// files it wrote itself.
 fn remove_uncommitted_files(index: &DatelineIndex) {
     // Opened afresh, the index reads from disk the list of files tantivy wrote.
-    if let Ok(reopened) = crate::schema::open(&index.dir) {
+    if let Ok(reopened) = schema::open(&index.dir) {
         let writer: tantivy::Result<IndexWriter> = reopened
             .index
             .writer_with_num_threads(1, WRITER_THREAD_BYTES);
@@ -342,10 +342,7 @@ fn open_writer(index: &DatelineIndex, threads: usize, memory_bytes: usize) -> Re
         .index
         .writer_with_num_threads(threads, writer_memory)
         .map_err(|err| match err {
-            tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
-                "the index at {} is in use by another `dateline index`; wait for it to finish",
-                index.dir.display()
-            ),
+            tantivy::TantivyError::LockFailure(..) => schema::in_use(&index.dir),
             other => anyhow::Error::new(other).context("opening the index for writing"),
         })?;
     // Segments stop growing by merges at MAX_MERGED_DOCS documents: merging ever larger

@@ -10,7 +10,7 @@ pub use analyzer::{
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, FAST, STORED, STRING,
@@ -23,7 +23,7 @@ pub const FORMAT_VERSION: u32 = 8;
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
 
-/// The marker while it is being written.
+/// The start of the name of a marker being written (each run writes its own).
 const MARKER_DRAFT: &str = "dateline-index.json.new";
 
 /// The analyzer of titles and bodies (see [`news_analyzer`]).
@@ -276,41 +276,32 @@ pub fn open(dir: &Path) -> Result<DatelineIndex> {
 /// Refuses a folder that holds anything but a dateline index, so that a mistyped
 /// `--index` never writes into a user's files.
 pub fn open_or_create(dir: &Path) -> Result<DatelineIndex> {
-    let has_marker = dir.join(MARKER_FILE).is_file();
-    if has_marker {
-        check_marker(dir)?;
-    } else if dir.exists() {
-        let entries = std::fs::read_dir(dir)
-            .with_context(|| format!("reading index folder {}", dir.display()))?;
-        // A marker half-written by a run killed at its start does not count.
-        let mut foreign = entries
-            .filter_map(|entry| entry.ok())
-            .filter(|entry| entry.file_name() != MARKER_DRAFT);
-        if foreign.next().is_some() {
-            bail!(
-                "{} exists and is not a dateline index; choose another --index or empty that folder",
-                dir.display()
-            );
-        }
+    if !dir.join(MARKER_FILE).is_file() {
+        claim_folder(dir)?;
     }
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("creating index folder {}", dir.display()))?;
-    if !has_marker {
-        let marker = serde_json::to_string(&Marker {
-            format: FORMAT_VERSION,
-        })?;
-        // Written beside and renamed into place, so that a marker is never half there.
-        let draft = dir.join(MARKER_DRAFT);
-        std::fs::write(&draft, marker + "\n")
-            .with_context(|| format!("writing {}", draft.display()))?;
-        std::fs::rename(&draft, dir.join(MARKER_FILE))
-            .with_context(|| format!("writing {}", dir.join(MARKER_FILE).display()))?;
-    }
+    check_marker(dir)?;
     let directory = MmapDirectory::open(dir)
         .with_context(|| format!("opening index folder {}", dir.display()))?;
-    let index = Index::open_or_create(directory, schema())
-        .with_context(|| format!("opening index {}", dir.display()))?;
+    let opening = || format!("opening index {}", dir.display());
+    let index = if Index::exists(&directory).with_context(opening)? {
+        Index::open(directory).with_context(opening)?
+    } else {
+        // Two first runs: the writer lock decides which one creates the index, as
+        // it decides which one writes.
+        let _lock = directory
+            .acquire_lock(&INDEX_WRITER_LOCK)
+            .map_err(|_| in_use(dir))?;
+        Index::open_or_create(directory.clone(), schema()).with_context(opening)?
+    };
     finish_open(index, dir)
+}
+
+/// The error of a run that finds another run writing the index in `dir`.
+pub fn in_use(dir: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the index at {} is in use by another `dateline index`; wait for it to finish",
+        dir.display()
+    )
 }
 
 /// Builds an index in memory, for examples and tests.
@@ -334,6 +325,50 @@ fn finish_open(index: Index, dir: &Path) -> Result<DatelineIndex> {
         fields,
         dir: dir.to_path_buf(),
     })
+}
+
+/// Makes `dir` (absent or empty) a dateline index by writing its marker. Two first
+/// runs may race here: each writes a draft of its own and links it into place,
+/// which only one can do; the other finds the marker and goes on to be refused by
+/// the index's writer lock as a second run always is.
+fn claim_folder(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating index folder {}", dir.display()))?;
+    let entries: Vec<std::ffi::OsString> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading index folder {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.file_name()))
+        .collect();
+    if entries.iter().any(|name| name == MARKER_FILE) {
+        return Ok(());
+    }
+    // Drafts of markers, of this run or of one killed at its start, do not count.
+    let foreign = entries
+        .iter()
+        .any(|name| !name.to_string_lossy().starts_with(MARKER_DRAFT));
+    if foreign {
+        bail!(
+            "{} exists and is not a dateline index; choose another --index or empty that folder",
+            dir.display()
+        );
+    }
+    let marker = serde_json::to_string(&Marker {
+        format: FORMAT_VERSION,
+    })?;
+    let draft = dir.join(format!("{MARKER_DRAFT}.{}", std::process::id()));
+    std::fs::write(&draft, marker + "\n")
+        .with_context(|| format!("writing {}", draft.display()))?;
+    let marker_path = dir.join(MARKER_FILE);
+    // A link is made whole or not at all, and never replaces a marker there.
+    let placed = match std::fs::hard_link(&draft, &marker_path) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // A file system without hard links: a rename, which may replace the same
+        // text written by a racing run.
+        Err(_) => std::fs::rename(&draft, &marker_path)
+            .with_context(|| format!("writing {}", marker_path.display())),
+    };
+    let _ = std::fs::remove_file(&draft);
+    placed
 }
 
 fn check_marker(dir: &Path) -> Result<()> {
