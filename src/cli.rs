@@ -101,6 +101,10 @@ pub struct IndexArgs {
     /// Worker threads [default: number of cores]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
+    /// Remove the index's own files first and build it afresh (for a damaged index;
+    /// other files in its folder are left alone).
+    #[arg(long)]
+    pub rebuild: bool,
     /// Follow symbolic links (by default they are skipped, and listed with --verbose).
     #[arg(long)]
     pub follow_links: bool,

@@ -23,6 +23,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const PROGRESS_FROM_FILES: usize = 200;
 
 fn main() -> ExitCode {
+    // A panic while reading a damaged index is caught and reported as damage, in one
+    // line; any other keeps Rust's report.
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !schema::guarding() {
+            report(info);
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(err),
@@ -98,6 +106,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run_index(args: IndexArgs) -> Result<ExitCode> {
     dateline::indexer::resolve_roots(&args.paths)?;
+    if args.rebuild {
+        schema::clear(&args.location.index)?;
+    }
     let index = schema::open_or_create(&args.location.index)?;
     let defaults = IndexOptions::default();
     let options = IndexOptions {
@@ -346,7 +357,19 @@ fn run_export(args: dateline::cli::ExportArgs) -> Result<ExitCode> {
     if args.out.is_some() && args.out == args.mapping {
         anyhow::bail!("--out and --mapping name the same file: give each its own");
     }
-    let searcher = Searcher::new(schema::open(&args.location.index)?)?;
+    let index = schema::open(&args.location.index)?;
+    for path in [&args.out, &args.mapping].into_iter().flatten() {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let folder = folder.unwrap_or(std::path::Path::new(".")).canonicalize();
+        if folder.is_ok_and(|f| index.dir.canonicalize().is_ok_and(|dir| dir == f)) {
+            anyhow::bail!(
+                "{} is in the index folder {}: write the export elsewhere",
+                path.display(),
+                index.dir.display()
+            );
+        }
+    }
+    let searcher = Searcher::new(index)?;
     let shown = |path: &std::path::Path| output::sanitize(&path.to_string_lossy()).into_owned();
     let mut settings = args
         .mapping

@@ -205,17 +205,23 @@ pub struct Searcher {
 impl Searcher {
     /// Prepares searches over `index`; later commits are picked up on the next search.
     pub fn new(index: DatelineIndex) -> Result<Searcher> {
-        let reader = index
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()
-            .context("opening the index for reading")?;
+        let reader = schema::guard(&index.dir, || {
+            index
+                .index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::OnCommitWithDelay)
+                .try_into()
+                .context("opening the index for reading")
+        })?;
         Ok(Searcher { index, reader })
     }
 
     /// Runs one search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        schema::guard(&self.index.dir, || self.run(request))
+    }
+
+    fn run(&self, request: &SearchRequest) -> Result<SearchResults> {
         if request.limit == 0 || request.limit > MAX_LIMIT {
             invalid!(
                 "--limit must be between 1 and {MAX_LIMIT}, not {}",
@@ -356,6 +362,10 @@ impl Searcher {
     /// Calls `each` with every article in the index, one at a time and in index order,
     /// so that an export of any size holds one article in memory; returns how many.
     pub fn for_each_article(&self, mut each: impl FnMut(Article) -> Result<()>) -> Result<usize> {
+        schema::guard(&self.index.dir, || self.walk_articles(&mut each))
+    }
+
+    fn walk_articles(&self, each: &mut dyn FnMut(Article) -> Result<()>) -> Result<usize> {
         let searcher = self.reader.searcher();
         let fields = self.index.fields;
         let mut count = 0;
@@ -375,6 +385,10 @@ impl Searcher {
     /// The article stored under `id`, looked up in the exact `id` field; `None` when the
     /// index holds no such article.
     pub fn article(&self, id: &str) -> Result<Option<Article>> {
+        schema::guard(&self.index.dir, || self.look_up(id))
+    }
+
+    fn look_up(&self, id: &str) -> Result<Option<Article>> {
         let searcher = self.reader.searcher();
         let fields = self.index.fields;
         let query = TermQuery::new(

@@ -34,6 +34,10 @@ pub const NO_SOURCE: &str = "(none)";
 
 /// Reads the statistics of `index`.
 pub fn collect(index: &DatelineIndex) -> Result<IndexStats> {
+    schema::guard(&index.dir, || gather(index))
+}
+
+fn gather(index: &DatelineIndex) -> Result<IndexStats> {
     let reader = index
         .index
         .reader()

@@ -216,3 +216,128 @@ fn two_first_runs_on_a_new_folder_race_cleanly() {
         run.expect_code(0);
     }
 }
+
+/// The files of the index folder tantivy wrote for its segments.
+fn segment_files(index: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.len() > 33 && name.as_bytes()[32] == b'.' && !name.ends_with(".lock")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs the reading commands on a damaged index: each answers, or fails in one line
+/// that says the index is damaged; none panics.
+#[track_caller]
+fn assert_damage_is_reported(sb: &Sandbox, what: &str) {
+    let commands: [&[&str]; 5] = [
+        &["search", "*", "--histogram", "day", "--since", "2010"],
+        &["search", "wheat harvest"],
+        &["search", "\"rail line\"", "--sort", "newest"],
+        &["stats"],
+        &["show", "nope"],
+    ];
+    for args in commands {
+        let run = sb.run_with_index(args[0], &args[1..]);
+        assert!(
+            run.code != 101 && !run.stderr.contains("panicked"),
+            "{what}: {args:?} panicked: {run:#?}"
+        );
+        if run.code == 2 && !run.stderr.contains("no article") {
+            let line = run.single_error_line();
+            assert!(
+                line.contains("is damaged") && line.contains("--rebuild"),
+                "{what}: {line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_damaged_index_is_reported_as_such_and_rebuilt() {
+    let sb = Sandbox::new();
+    corpus(&sb);
+    sb.index_ok("corpus");
+    let index = sb.index_dir();
+    let pristine = sb.join("pristine");
+    common::copy_dir(&index, &pristine);
+    let restore = || {
+        std::fs::remove_dir_all(&index).unwrap();
+        common::copy_dir(&pristine, &index);
+    };
+    for file in segment_files(&pristine) {
+        let name = file.file_name().unwrap().to_owned();
+        let bytes = std::fs::read(&file).unwrap();
+        for at in [
+            0,
+            bytes.len() / 3,
+            bytes.len() / 2,
+            bytes.len() * 5 / 6,
+            bytes.len() - 1,
+        ] {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0xff;
+            std::fs::write(index.join(&name), &flipped).unwrap();
+            assert_damage_is_reported(&sb, &format!("{name:?} byte {at} flipped"));
+            restore();
+        }
+        std::fs::write(index.join(&name), &bytes[..bytes.len() / 2]).unwrap();
+        assert_damage_is_reported(&sb, &format!("{name:?} cut in half"));
+        restore();
+    }
+
+    std::fs::write(index.join("meta.json"), "{\"segments\": [").unwrap();
+    let run = sb.search(["wheat"]);
+    run.expect_code(2);
+    let line = run.single_error_line();
+    assert!(line.contains("is damaged") && line.len() < 400, "{line}");
+
+    // --rebuild clears the index's own files only, and builds it again.
+    sb.write("index/my-notes.txt", "why this index exists\n");
+    let rebuilt = sb.run_with_index("index", [sb.join("corpus"), "--rebuild".into()]);
+    rebuilt.expect_code(0);
+    assert_eq!(rebuilt.summary().new, 2);
+    assert_eq!(sb.all_articles().len(), 2);
+    assert_eq!(
+        std::fs::read_to_string(index.join("my-notes.txt")).unwrap(),
+        "why this index exists\n"
+    );
+    sb.write("plain/a.txt", "mine\n");
+    let refused = sb.run([
+        "index".into(),
+        sb.join("corpus"),
+        "--index".into(),
+        sb.join("plain"),
+        "--rebuild".into(),
+    ]);
+    refused.expect_code(2);
+    assert!(refused.single_error_line().contains("not a dateline index"));
+    assert!(sb.join("plain/a.txt").exists());
+}
+
+#[test]
+fn an_export_never_writes_into_the_index() {
+    let sb = Sandbox::new();
+    corpus(&sb);
+    sb.index_ok("corpus");
+    let meta = sb.index_dir().join("meta.json");
+    let before = std::fs::read(&meta).unwrap();
+    for flag in ["--out", "--mapping"] {
+        let run = sb.run_with_index(
+            "export",
+            ["--format", "elasticsearch", flag, meta.to_str().unwrap()],
+        );
+        run.expect_code(2);
+        assert!(
+            run.single_error_line().contains("in the index folder"),
+            "{run:#?}"
+        );
+    }
+    assert_eq!(std::fs::read(&meta).unwrap(), before);
+    assert_eq!(sb.all_articles().len(), 2);
+}

@@ -54,6 +54,10 @@ pub struct Known {
 
 /// Reads what the index holds, in one pass over its fast fields.
 pub fn load(index: &DatelineIndex) -> Result<Known> {
+    crate::schema::guard(&index.dir, || read(index))
+}
+
+fn read(index: &DatelineIndex) -> Result<Known> {
     let reader = index.index.reader().context("reading the index")?;
     let searcher = reader.searcher();
     let mut known = Known::default();

@@ -877,6 +877,10 @@ pub fn learned_from_index(index: &DatelineIndex) -> Result<Learned> {
 /// What the index recorded for the articles of the file at `path` (source and site), if
 /// it holds them.
 pub fn indexed_file(index: &DatelineIndex, path: &Path) -> Result<Option<ingest::Indexed>> {
+    schema::guard(&index.dir, || look_up_file(index, path))
+}
+
+fn look_up_file(index: &DatelineIndex, path: &Path) -> Result<Option<ingest::Indexed>> {
     use tantivy::schema::Value;
     let fields = index.fields;
     let searcher = index

@@ -2,11 +2,14 @@
 //! place an index is opened or created.
 
 mod analyzer;
+mod damage;
 
 pub use analyzer::{
     is_common_word, is_unspaced, joined_analyzer, joined_word, news_analyzer, snippet_analyzer,
     Hyphenated, NewsTokenizer, WordStemmer, COMMON_WORDS,
 };
+
+pub use damage::{clear, damaged, guard, guarding};
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -267,9 +270,11 @@ pub fn open(dir: &Path) -> Result<DatelineIndex> {
     }
     let directory = MmapDirectory::open(dir)
         .with_context(|| format!("opening index folder {}", dir.display()))?;
-    let index =
-        Index::open(directory).with_context(|| format!("opening index {}", dir.display()))?;
-    finish_open(index, dir)
+    guard(dir, || {
+        let index =
+            Index::open(directory).with_context(|| format!("opening index {}", dir.display()))?;
+        finish_open(index, dir)
+    })
 }
 
 /// Opens the index in `dir` for writing, creating it (and the folder) when absent.
@@ -283,17 +288,19 @@ pub fn open_or_create(dir: &Path) -> Result<DatelineIndex> {
     let directory = MmapDirectory::open(dir)
         .with_context(|| format!("opening index folder {}", dir.display()))?;
     let opening = || format!("opening index {}", dir.display());
-    let index = if Index::exists(&directory).with_context(opening)? {
-        Index::open(directory).with_context(opening)?
-    } else {
-        // Two first runs: the writer lock decides which one creates the index, as
-        // it decides which one writes.
-        let _lock = directory
-            .acquire_lock(&INDEX_WRITER_LOCK)
-            .map_err(|_| in_use(dir))?;
-        Index::open_or_create(directory.clone(), schema()).with_context(opening)?
-    };
-    finish_open(index, dir)
+    guard(dir, || {
+        let index = if Index::exists(&directory).with_context(opening)? {
+            Index::open(directory).with_context(opening)?
+        } else {
+            // Two first runs: the writer lock decides which one creates the index,
+            // as it decides which one writes.
+            let _lock = directory
+                .acquire_lock(&INDEX_WRITER_LOCK)
+                .map_err(|_| in_use(dir))?;
+            Index::open_or_create(directory.clone(), schema()).with_context(opening)?
+        };
+        finish_open(index, dir)
+    })
 }
 
 /// The error of a run that finds another run writing the index in `dir`.
@@ -351,6 +358,11 @@ fn claim_folder(dir: &Path) -> Result<()> {
             dir.display()
         );
     }
+    place_marker(dir)
+}
+
+/// Writes the marker of an index of this format into `dir`, unless one is there.
+fn place_marker(dir: &Path) -> Result<()> {
     let marker = serde_json::to_string(&Marker {
         format: FORMAT_VERSION,
     })?;
@@ -375,11 +387,8 @@ fn check_marker(dir: &Path) -> Result<()> {
     let path = dir.join(MARKER_FILE);
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let marker: Marker = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is damaged: rebuild the index in a new folder",
-            path.display()
-        )
+    let marker: Marker = serde_json::from_str(&text).map_err(|_| {
+        anyhow::anyhow!("{}", damaged(dir, &format!("{MARKER_FILE} cannot be read")))
     })?;
     if marker.format != FORMAT_VERSION {
         bail!(
