@@ -341,3 +341,20 @@ fn an_export_never_writes_into_the_index() {
     assert_eq!(std::fs::read(&meta).unwrap(), before);
     assert_eq!(sb.all_articles().len(), 2);
 }
+
+#[test]
+fn a_page_nested_a_hundred_thousand_deep_is_read_in_linear_time() {
+    let sb = Sandbox::new();
+    let depth = 100_000;
+    sb.write(
+        "corpus/deep.html",
+        format!(
+            "<html><head><title>Deep page</title></head><body>{}<p>The drought reached the delta.</p>{}</body></html>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        ),
+    );
+    sb.index_ok("corpus");
+    let found = sb.search_json(&["delta"]);
+    assert_eq!(titles(&found.hits), ["Deep page"]);
+}

@@ -80,7 +80,7 @@ const UPDATE_LABELS: &[&str] = &[
 
 /// Reads a saved news page.
 pub fn read(html: &str) -> RawArticle {
-    let document = Html::parse_document(html);
+    let document = Html::parse_document(&super::nesting::bounded(html));
     let stated = Stated::read(&document);
     let page = crate::clean::html::read(&document);
     let mut candidates = Candidates::default();

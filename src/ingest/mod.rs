@@ -5,6 +5,7 @@
 mod html;
 mod json;
 mod manifest;
+mod nesting;
 mod text;
 
 pub use crate::extract::{Extracted, Indexed, SiteHints};
