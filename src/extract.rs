@@ -260,6 +260,9 @@ pub struct Context<'a> {
     pub indexed: Option<&'a Indexed>,
     /// The sites that articles with a URL name in each folder.
     pub hints: Option<&'a SiteHints>,
+    /// The day the article is read on (today, in UTC, when unset): a stated date
+    /// later than the day after is no publication date.
+    pub today: Option<time::Date>,
 }
 
 /// The sites that a corpus's articles with a URL name, by the folder their file lies
@@ -352,12 +355,17 @@ pub fn article(
         candidates.add(Field::Date, Origin::Text, &date::format_day(day));
     }
 
-    let (date, date_from, published, problem) = resolve_date(&candidates.dates);
+    let today = context
+        .today
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+    let (date, date_from, published, problem) = resolve_date(&candidates.dates, today);
     let title_from_text = known_title.is_none() && cleaned.title.is_some();
     let title_from_file_name = known_title.is_none() && cleaned.title.is_none();
-    let title = known_title
-        .or(cleaned.title)
-        .unwrap_or_else(|| file_stem(&file.path));
+    let title = headline(
+        known_title
+            .or(cleaned.title)
+            .unwrap_or_else(|| file_stem(&file.path)),
+    );
     let path = file.path.to_string_lossy().into_owned();
     let article = Article {
         id: article_id(&path, raw.line),
@@ -387,20 +395,25 @@ pub fn article(
 }
 
 /// The day, where it came from and the instant (when the chosen value states a time
-/// with its zone) of the first readable date by [`DATE`]; and, when the strongest
-/// date could not be read, what to report.
+/// with its zone) of the first readable date by [`DATE`] that is not after the day
+/// after `today` (the zones ahead of UTC are a day ahead: a later date is a typo or a
+/// placeholder, which would top every newest-first list); and, when the strongest
+/// date could not be used, what to report.
 fn resolve_date(
     dates: &[Candidate],
+    today: time::Date,
 ) -> (
     Option<time::Date>,
     Option<DateSource>,
     Option<time::OffsetDateTime>,
     Option<String>,
 ) {
+    let latest = today.next_day().unwrap_or(today);
     let mut problem = None;
     for (n, candidate) in by_precedence(dates, DATE).enumerate() {
+        let source = candidate.origin.date_source().as_str();
         match date::parse_published(&candidate.value) {
-            Some(day) => {
+            Some(day) if day <= latest => {
                 return (
                     Some(day),
                     Some(candidate.origin.date_source()),
@@ -408,17 +421,35 @@ fn resolve_date(
                     problem,
                 )
             }
+            Some(day) if n == 0 => {
+                problem = Some(format!(
+                    "{source} date {} is after today, looked for another",
+                    date::format_day(day)
+                ));
+            }
             None if n == 0 => {
                 problem = Some(format!(
-                    "unreadable {} date `{}`, looked for another",
-                    candidate.origin.date_source().as_str(),
+                    "unreadable {source} date `{}`, looked for another",
                     candidate.value
                 ));
             }
-            None => {}
+            _ => {}
         }
     }
     (None, None, None, problem)
+}
+
+/// The longest headline kept, in characters.
+pub const HEADLINE_CHARS: usize = 300;
+
+/// `title` as a headline: past [`HEADLINE_CHARS`] (a field of a crawl that holds a
+/// whole page, say) it is cut after a whole word and marked with `…`.
+fn headline(title: String) -> String {
+    let Some((cut, _)) = title.char_indices().nth(HEADLINE_CHARS) else {
+        return title;
+    };
+    let at = title[..cut].rfind(char::is_whitespace).unwrap_or(cut);
+    format!("{} …", title[..at].trim_end())
 }
 
 /// A stable identifier from a file path and, for files of several articles, the line.
@@ -499,6 +530,19 @@ mod tests {
     }
 
     #[test]
+    fn a_headline_longer_than_a_headline_is_cut_after_a_word() {
+        assert_eq!(headline("Short one".into()), "Short one");
+        let long = "word ".repeat(10_000);
+        let cut = headline(long);
+        assert!(
+            cut.ends_with("word …") && cut.chars().count() <= HEADLINE_CHARS + 2,
+            "{cut}"
+        );
+        let unbroken = "x".repeat(1_000);
+        assert_eq!(headline(unbroken).chars().count(), HEADLINE_CHARS + 2);
+    }
+
+    #[test]
     fn each_field_follows_its_table() {
         let (e, problem) = article(
             raw(
@@ -562,12 +606,16 @@ mod tests {
                 origin: Origin::TimeElement,
             },
         ];
-        let (day, from, published, _) = resolve_date(&dates);
+        let today = date::parse_published("2024-06-01").unwrap();
+        let (day, from, published, _) = resolve_date(&dates, today);
         assert_eq!(day.map(date::format_day).as_deref(), Some("2019-12-30"));
         assert_eq!(from, Some(DateSource::Html));
         assert!(published.is_some());
         assert_eq!(
-            resolve_date(&dates[..1]).0.map(date::format_day).as_deref(),
+            resolve_date(&dates[..1], today)
+                .0
+                .map(date::format_day)
+                .as_deref(),
             Some("2020-01-02")
         );
     }

@@ -358,3 +358,36 @@ fn a_page_nested_a_hundred_thousand_deep_is_read_in_linear_time() {
     let found = sb.search_json(&["delta"]);
     assert_eq!(titles(&found.hits), ["Deep page"]);
 }
+
+#[test]
+fn a_date_after_today_is_no_publication_date() {
+    let sb = Sandbox::new();
+    corpus(&sb);
+    sb.write(
+        "corpus/typo.txt",
+        "Title: Harbor typo\nDate: 2099-01-01\nURL: https://example.org/2021/03/04/typo\n\nThe harbor story with a typo in its date.\n",
+    );
+    sb.write(
+        "corpus/placeholder.txt",
+        "Title: Harbor placeholder\nDate: 2099-12-31\n\nThe harbor story with a placeholder date.\n",
+    );
+    let run = sb.run_with_index("index", [sb.join("corpus"), "--verbose".into()]);
+    run.expect_code(0);
+    assert_eq!(run.summary().undated, 1, "{run:#?}");
+    assert!(
+        run.stderr.contains("header date 2099-12-31 is after today"),
+        "{run:#?}"
+    );
+    let newest = sb.search_json(&["*", "--sort", "newest"]);
+    assert_eq!(
+        titles(&newest.hits),
+        [
+            "Rail line opens",
+            "Harbor typo",
+            "Drought in the south",
+            "Harbor placeholder"
+        ]
+    );
+    let typo = common::hit_titled(&newest.hits, "Harbor typo");
+    assert_eq!(typo.date.as_deref(), Some("2021-03-04"));
+}

@@ -30,7 +30,7 @@ use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 /// Changes whenever cleaning or extraction changes what a file gives, so that the next
 /// run re-reads every file instead of keeping articles cleaned the old way.
-const EXTRACTION_VERSION: u64 = 4;
+const EXTRACTION_VERSION: u64 = 5;
 
 /// How an index run may use the machine.
 #[derive(Debug, Clone, Copy)]
@@ -803,8 +803,8 @@ impl Run<'_> {
             manifest,
             article: extract::Context {
                 learned: Some(learned),
-                indexed: None,
                 hints: Some(self.hints),
+                ..extract::Context::default()
             },
         };
         let parsed = ingest::parse(file, &bytes, context).map_err(|err| format!("{err:#}"))?;

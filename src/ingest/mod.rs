@@ -321,7 +321,7 @@ pub fn read_one(
         article: extract::Context {
             learned,
             indexed,
-            hints: None,
+            ..extract::Context::default()
         },
     };
     let mut parsed =
