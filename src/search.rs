@@ -333,7 +333,11 @@ impl Searcher {
             let doc: TantivyDocument = searcher
                 .doc(address)
                 .context("reading a hit from the index")?;
-            let body = text(&doc, fields.body).unwrap_or_default();
+            // Borrowed from the stored document: a story may be megabytes long.
+            let body = doc
+                .get_first(fields.body)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
             let snippet = highlighter.snippet(&searcher, address, body.trim())?;
             hits.push(hit(fields, &doc, request.offset + i + 1, score, snippet));
         }
