@@ -338,7 +338,7 @@ fn run_show(args: dateline::cli::ShowArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.json {
-        dateline::show::article_json(&mut out, &article, &cwd)
+        dateline::show::article_json(&mut out, &article, &cwd, None)
     } else {
         let style = Style {
             color: use_color(ColorChoice::Auto),

@@ -95,6 +95,29 @@ pub fn sanitize_block(text: &str) -> Cow<'_, str> {
     Cow::Owned(lines.join("\n"))
 }
 
+/// Longest title, place, source, site or URL that JSON output carries, in bytes:
+/// longer than any real one, and short enough that a page of hits stays small
+/// whatever was indexed.
+pub const FIELD_BYTES: usize = 2048;
+
+/// `text` cut on a character boundary to at most `max` bytes (at least 3), the last
+/// of them a `…` mark, when it is longer.
+pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
+    if text.len() <= max {
+        return Cow::Borrowed(text);
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}…", &text[..end]))
+}
+
+/// [`clip`] to [`FIELD_BYTES`], for a field that may be missing.
+pub fn clip_field(text: Option<&str>) -> Option<Cow<'_, str>> {
+    text.map(|text| clip(text, FIELD_BYTES))
+}
+
 /// A stored path as the user would type it: relative to `cwd` when under it.
 pub fn display_path(path: &str, cwd: &Path) -> String {
     Path::new(path)
@@ -229,12 +252,12 @@ struct JsonHit<'a> {
     rank: usize,
     score: Option<f32>,
     id: &'a str,
-    title: &'a str,
+    title: Cow<'a, str>,
     date: Option<String>,
-    source: Option<&'a str>,
-    site: Option<&'a str>,
-    url: Option<&'a str>,
-    place: Option<&'a str>,
+    source: Option<Cow<'a, str>>,
+    site: Option<Cow<'a, str>>,
+    url: Option<Cow<'a, str>>,
+    place: Option<Cow<'a, str>>,
     path: String,
     line: Option<u64>,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -243,7 +266,8 @@ struct JsonHit<'a> {
     highlights: Vec<[usize; 2]>,
 }
 
-/// Writes search results as one JSON object (see the README for its shape).
+/// Writes search results as one JSON object (see the README for its shape); titles,
+/// sources, sites, URLs and places longer than [`FIELD_BYTES`] are cut with a `…`.
 pub fn search_json(w: &mut dyn Write, results: &SearchResults, cwd: &Path) -> io::Result<()> {
     let hits = results
         .hits
@@ -252,12 +276,12 @@ pub fn search_json(w: &mut dyn Write, results: &SearchResults, cwd: &Path) -> io
             rank: hit.rank,
             score: hit.score,
             id: &hit.id,
-            title: &hit.title,
+            title: clip(&hit.title, FIELD_BYTES),
             date: hit.date.map(format_day),
-            source: hit.source.as_deref(),
-            site: hit.site.as_deref(),
-            url: hit.url.as_deref(),
-            place: hit.place.as_deref(),
+            source: clip_field(hit.source.as_deref()),
+            site: clip_field(hit.site.as_deref()),
+            url: clip_field(hit.url.as_deref()),
+            place: clip_field(hit.place.as_deref()),
             path: display_path(&hit.path, cwd),
             line: hit.line,
             published: hit.published,
@@ -348,9 +372,24 @@ pub fn stats_human(w: &mut dyn Write, stats: &IndexStats) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes index statistics as JSON.
+/// Writes index statistics as JSON; source names longer than [`FIELD_BYTES`] are cut
+/// with a `…` (their counts added up should two meet).
 pub fn stats_json(w: &mut dyn Write, stats: &IndexStats) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, stats)?;
+    if stats.per_source.keys().all(|s| s.len() <= FIELD_BYTES) {
+        serde_json::to_writer_pretty(&mut *w, stats)?;
+        return writeln!(w);
+    }
+    let mut per_source = std::collections::BTreeMap::new();
+    for (source, count) in &stats.per_source {
+        *per_source
+            .entry(clip(source, FIELD_BYTES).into_owned())
+            .or_insert(0) += count;
+    }
+    let clipped = IndexStats {
+        per_source,
+        ..stats.clone()
+    };
+    serde_json::to_writer_pretty(&mut *w, &clipped)?;
     writeln!(w)
 }
 
@@ -541,6 +580,18 @@ mod tests {
         let cwd = Path::new("/home/u/news");
         assert_eq!(display_path("/home/u/news/site/a.txt", cwd), "site/a.txt");
         assert_eq!(display_path("/srv/other/a.txt", cwd), "/srv/other/a.txt");
+    }
+
+    #[test]
+    fn long_fields_are_cut_on_a_character_boundary() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("exactly10!", 10), "exactly10!");
+        assert_eq!(clip("eleven byte", 10), "eleven …");
+        // `é` is two bytes: the cut falls before it rather than inside it.
+        assert_eq!(clip("abcdeé and more", 9), "abcde…");
+        let long = "ж".repeat(5000);
+        let cut = clip(&long, FIELD_BYTES);
+        assert!(cut.len() <= FIELD_BYTES && cut.ends_with('…'), "{}", cut.len());
     }
 
     #[test]

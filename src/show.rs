@@ -3,8 +3,9 @@
 
 use crate::article::Article;
 use crate::date::format_day;
-use crate::output::{display_path, sanitize, sanitize_block, Style};
+use crate::output::{clip, clip_field, display_path, sanitize, sanitize_block, Style, FIELD_BYTES};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -48,36 +49,54 @@ pub fn article_human(
 #[derive(Serialize)]
 struct JsonArticle<'a> {
     id: &'a str,
-    title: &'a str,
+    title: Cow<'a, str>,
     date: Option<String>,
     date_from: Option<&'static str>,
     #[serde(with = "time::serde::rfc3339::option")]
     published: Option<time::OffsetDateTime>,
-    place: Option<&'a str>,
-    source: Option<&'a str>,
-    url: Option<&'a str>,
+    place: Option<Cow<'a, str>>,
+    source: Option<Cow<'a, str>>,
+    url: Option<Cow<'a, str>>,
     path: String,
     line: Option<usize>,
     lang: Option<&'a str>,
-    body: &'a str,
+    body: Cow<'a, str>,
+    #[serde(skip_serializing_if = "is_false")]
+    body_truncated: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// Writes an article as one JSON object, with the fields and path as `search --json`
-/// shows them, plus `date_from`, `lang` and the whole `body`.
-pub fn article_json(w: &mut dyn Write, article: &Article, cwd: &Path) -> io::Result<()> {
+/// shows them (long ones cut alike), plus `date_from`, `lang` and the `body`: whole,
+/// or with `body_bytes`, cut to that many bytes with a `…` and `"body_truncated": true`
+/// when longer.
+pub fn article_json(
+    w: &mut dyn Write,
+    article: &Article,
+    cwd: &Path,
+    body_bytes: Option<usize>,
+) -> io::Result<()> {
+    let body = match body_bytes {
+        Some(max) => clip(&article.body, max),
+        None => Cow::Borrowed(article.body.as_str()),
+    };
     let json = JsonArticle {
         id: &article.id,
-        title: &article.title,
+        title: clip(&article.title, FIELD_BYTES),
         date: article.date.map(format_day),
         date_from: article.date_from.map(|f| f.as_str()),
         published: article.published,
-        place: article.place.as_deref(),
-        source: article.source.as_deref(),
-        url: article.url.as_deref(),
+        place: clip_field(article.place.as_deref()),
+        source: clip_field(article.source.as_deref()),
+        url: clip_field(article.url.as_deref()),
         path: display_path(&article.path, cwd),
         line: article.line,
         lang: article.lang.as_deref(),
-        body: &article.body,
+        body_truncated: matches!(body, Cow::Owned(_)),
+        body,
     };
     serde_json::to_writer_pretty(&mut *w, &json)?;
     writeln!(w)
@@ -132,12 +151,35 @@ mod tests {
     #[test]
     fn json_keeps_the_text_as_it_is() {
         let mut out = Vec::new();
-        article_json(&mut out, &article(), Path::new("/elsewhere")).unwrap();
+        article_json(&mut out, &article(), Path::new("/elsewhere"), None).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(value["title"], "Evil\x1b[2J title");
         assert_eq!(value["path"], "/news/river/archive.json");
         assert_eq!(value["line"], 2);
         assert_eq!(value["date_from"], "json");
         assert!(value["published"].is_null());
+        assert!(value.get("body_truncated").is_none());
+    }
+
+    #[test]
+    fn json_can_cut_a_long_body() {
+        let long = Article {
+            body: "word ".repeat(1000),
+            title: "t".repeat(FIELD_BYTES + 1),
+            ..article()
+        };
+        let mut out = Vec::new();
+        article_json(&mut out, &long, Path::new("/news"), Some(100)).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let body = value["body"].as_str().unwrap();
+        assert!(body.len() <= 100 && body.ends_with('…'), "{body}");
+        assert_eq!(value["body_truncated"], true);
+        let title = value["title"].as_str().unwrap();
+        assert!(title.len() <= FIELD_BYTES && title.ends_with('…'));
+        out.clear();
+        article_json(&mut out, &long, Path::new("/news"), Some(5000)).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(value["body"].as_str().unwrap(), long.body);
+        assert!(value.get("body_truncated").is_none());
     }
 }
