@@ -115,10 +115,7 @@ fn main() -> Result<()> {
     let server = std::thread::spawn(move || {
         dateline::serve::serve(
             index,
-            dateline::serve::ServeOptions {
-                addr: loopback,
-                log_requests: false,
-            },
+            dateline::serve::ServeOptions::new(loopback),
             move |addr| {
                 let _ = bound.send(addr);
             },

@@ -52,6 +52,10 @@ pub struct ServeArgs {
     /// Address to listen on; loopback by default, port 0 for any free port.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
     pub addr: std::net::SocketAddr,
+    /// Also answer requests for this host name or address (repeatable); loopback
+    /// names and the address listened on are always answered, others get a 403.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<crate::serve::HostName>,
     /// Also log each request on standard error: method, path, status and time taken.
     #[arg(long, short, conflicts_with = "quiet")]
     pub verbose: bool,

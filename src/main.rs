@@ -228,12 +228,10 @@ fn use_color(choice: ColorChoice) -> bool {
 fn run_serve(args: ServeArgs) -> Result<ExitCode> {
     let index = schema::open(&args.location.index)?;
     let shown = args.location.index.display().to_string();
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
     let options = dateline::serve::ServeOptions {
-        addr: args.addr,
         log_requests: args.verbose,
+        allowed_hosts: args.allow_host,
+        ..dateline::serve::ServeOptions::new(args.addr)
     };
     let quiet = args.quiet;
     dateline::serve::serve(
@@ -246,9 +244,28 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode> {
                 let _ = io::stdout().flush();
             }
         },
-        shutdown,
+        stop_signal(),
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM. Must be polled inside the
+/// server's runtime: its first poll installs the handlers.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut terminate) = signal(SignalKind::terminate()) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn run_stats(args: StatsArgs) -> Result<ExitCode> {
