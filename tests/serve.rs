@@ -1,20 +1,26 @@
 //! `dateline serve` over HTTP on loopback: the API answers with the same JSON as the
 //! command line, errors are JSON with the right status, searches run concurrently,
-//! and a new commit of the index is picked up without a restart.
+//! and a new commit of the index is picked up without a restart. Facing hostile
+//! clients: requests for other host names are refused, slow and half-open
+//! connections neither last nor keep others out, Ctrl-C stops it whatever its clients
+//! do, and concurrent searches over a large article stay within a memory bound.
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)] // tests fail by panicking
 
 mod common;
 
 use common::Sandbox;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `dateline serve`, stopped when dropped.
 struct Server {
     child: Child,
     base: String,
+    /// `127.0.0.1:PORT`.
+    addr: String,
 }
 
 impl Server {
@@ -23,7 +29,25 @@ impl Server {
     }
 
     fn start_with(sb: &Sandbox, args: &[&str], stderr: Stdio) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+        Server::launch(sb, args, stderr, None)
+    }
+
+    /// Starts the server with `args`; with `open_files`, under that limit of open
+    /// files (set by the shell, which then becomes the server).
+    fn launch(sb: &Sandbox, args: &[&str], stderr: Stdio, open_files: Option<u32>) -> Server {
+        let binary = env!("CARGO_BIN_EXE_dateline");
+        let mut command = match open_files {
+            Some(limit) => {
+                let mut shell = Command::new("/bin/sh");
+                shell
+                    .arg("-c")
+                    .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+                    .arg(binary);
+                shell
+            }
+            None => Command::new(binary),
+        };
+        let mut child = command
             .current_dir(sb.path())
             .env_clear()
             .args(["serve", "--addr", "127.0.0.1:0", "--index"])
@@ -44,7 +68,8 @@ impl Server {
             .trim_end_matches('/')
             .to_string();
         assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-        Server { child, base }
+        let addr = base.trim_start_matches("http://").to_string();
+        Server { child, base, addr }
     }
 
     /// GETs `path` and returns the status, content type and body.
@@ -76,12 +101,154 @@ impl Server {
         assert_eq!(content_type, "application/json", "GET {path}");
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
     }
+
+    /// A new connection to the server.
+    fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
+    }
+
+    /// Sends `request` as it is (`{addr}` replaced by the server's address) on a new
+    /// connection and reads the answer to the end of the connection.
+    #[track_caller]
+    fn send(&self, request: &str) -> Answer {
+        let mut stream = self.connect();
+        stream
+            .write_all(request.replace("{addr}", &self.addr).as_bytes())
+            .unwrap();
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap();
+        Answer::parse(&bytes)
+    }
+
+    /// GETs `path` naming `host` (none when `None`) in the `Host` header.
+    #[track_caller]
+    fn get_as(&self, host: Option<&str>, path: &str) -> Answer {
+        let host = host.map_or_else(String::new, |h| format!("Host: {h}\r\n"));
+        self.send(&format!(
+            "GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n"
+        ))
+    }
+
+    /// Sends `signal` (`INT`, `TERM`) to the server.
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// How the server ended, which it must within `within`.
+    #[track_caller]
+    fn exit_within(&mut self, within: Duration) -> ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(exit) = self.child.try_wait().unwrap() {
+                return exit;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop in {within:?}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The server's peak resident memory in MiB, where the system tells it.
+    fn peak_memory_mib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024)
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// An HTTP answer read from the wire.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    /// Header names in lower case.
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    #[track_caller]
+    fn parse(bytes: &[u8]) -> Answer {
+        let text = String::from_utf8_lossy(bytes);
+        let (head, body) = text
+            .split_once("\r\n\r\n")
+            .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}"));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {head:?}"));
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_string()))
+            .collect();
+        Answer {
+            status,
+            headers,
+            body: body.to_string(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The message of a JSON error answer with `status`.
+    #[track_caller]
+    fn error(&self, status: u16) -> String {
+        assert_eq!(self.status, status, "{self:#?}");
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json"),
+            "{self:#?}"
+        );
+        let json: Value = serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {self:#?}"));
+        json["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error message: {self:#?}"))
+            .to_string()
+    }
+}
+
+/// A connection that sent part of a request header and then nothing.
+fn half_open(server: &Server) -> TcpStream {
+    let mut stream = server.connect();
+    stream.write_all(b"GET /api/sea").unwrap();
+    stream
+}
+
+/// Whether the server closed `stream` (reads end, or fail with a reset).
+fn closed(stream: &mut TcpStream) -> bool {
+    let mut byte = [0; 1];
+    match stream.read(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
     }
 }
 
@@ -153,6 +320,11 @@ fn articles_are_served_by_id() {
         .contains("drought"));
     let missing = server.json("/api/articles/no-such-id", 404);
     assert!(missing["error"].as_str().unwrap().contains("no-such-id"));
+
+    let shown = sb.run_with_index("show", [id, "--json"]);
+    shown.expect_code(0);
+    let shown: Value = serde_json::from_str(&shown.stdout).unwrap();
+    assert_eq!(article, shown, "the JSON of `dateline show --json`");
 }
 
 #[test]
@@ -260,25 +432,32 @@ fn serve_without_an_index_says_what_to_do() {
     assert!(line.contains(&taken), "{line}");
 }
 
+/// Ctrl-C and SIGTERM stop the server within a second, with status 0, though a
+/// client holds a half-open connection and another an idle keep-alive one.
 #[test]
-fn ctrl_c_stops_the_server_cleanly() {
+fn ctrl_c_stops_the_server_within_a_second_whatever_its_clients_do() {
     let sb = sample();
-    let mut server = Server::start(&sb);
-    server.json("/api/stats", 200);
-    let status = Command::new("kill")
-        .args(["-INT", &server.child.id().to_string()])
-        .status()
+    for signal in ["INT", "TERM"] {
+        let mut server = Server::start(&sb);
+        let _half_open = half_open(&server);
+        let mut idle = server.connect();
+        idle.write_all(
+            format!("GET /api/stats HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).as_bytes(),
+        )
         .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let exit = loop {
-        if let Some(exit) = server.child.try_wait().unwrap() {
-            break exit;
-        }
-        assert!(Instant::now() < deadline, "the server did not stop");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert_eq!(exit.code(), Some(0));
+        let mut answer = [0; 12];
+        idle.read_exact(&mut answer).unwrap();
+        assert_eq!(
+            &answer, b"HTTP/1.1 200",
+            "a keep-alive connection, now idle"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        let asked = Instant::now();
+        server.signal(signal);
+        let exit = server.exit_within(Duration::from_secs(1));
+        assert_eq!(exit.code(), Some(0), "SIG{signal}");
+        assert!(asked.elapsed() < Duration::from_secs(1));
+    }
 }
 
 #[test]
@@ -301,4 +480,330 @@ fn verbose_logs_each_request_on_stderr() {
         "{log}"
     );
     assert!(lines.iter().all(|l| l.ends_with(" ms")), "{log}");
+}
+
+/// A page of another site that has its name resolve to 127.0.0.1 (DNS rebinding)
+/// sends that name in `Host`: the server refuses it with a JSON 403 and shows no
+/// article, as it does a request without `Host` or naming another host in its target.
+#[test]
+fn requests_for_another_host_are_refused() {
+    let sb = sample();
+    let server = Server::start(&sb);
+    let id = server.json("/api/search?q=drought&limit=1", 200)["hits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rebound = format!(
+        "attacker.example:{}",
+        server.addr.rsplit(':').next().unwrap()
+    );
+    for path in [
+        "/api/search?q=*&limit=1000".to_string(),
+        format!("/api/articles/{id}"),
+        "/api/stats".to_string(),
+        "/".to_string(),
+        "/no/such/page".to_string(),
+    ] {
+        let answer = server.get_as(Some(&rebound), &path);
+        let message = answer.error(403);
+        assert!(message.contains("attacker.example"), "{path}: {message}");
+        assert!(!answer.body.contains("drought"), "{path}: {}", answer.body);
+    }
+    server.get_as(None, "/api/stats").error(403);
+    server
+        .send("GET http://attacker.example/api/stats HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+        .error(403);
+    server
+        .send("GET /api/stats HTTP/1.1\r\nHost: {addr}\r\nHost: attacker.example\r\nConnection: close\r\n\r\n")
+        .error(400);
+
+    let port = server.addr.rsplit(':').next().unwrap();
+    for host in [
+        server.addr.clone(),
+        "127.0.0.1".to_string(),
+        format!("localhost:{port}"),
+        "LOCALHOST".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        let answer = server.get_as(Some(&host), "/api/stats");
+        assert_eq!(answer.status, 200, "{host}: {answer:#?}");
+    }
+    // HTTP/1.0 has no Host header to check; a browser never sends it.
+    let old = server.send("GET /api/stats HTTP/1.0\r\n\r\n");
+    assert_eq!(old.status, 200, "{old:#?}");
+}
+
+#[test]
+fn allow_host_admits_a_name() {
+    let sb = sample();
+    let server = Server::start_with(
+        &sb,
+        &["--allow-host", "News.LAN", "--allow-host", "10.1.2.3"],
+        Stdio::inherit(),
+    );
+    for host in ["news.lan:8080", "news.lan", "10.1.2.3:80", "localhost"] {
+        let answer = server.get_as(Some(host), "/api/stats");
+        assert_eq!(answer.status, 200, "{host}: {answer:#?}");
+    }
+    server.get_as(Some("other.lan"), "/api/stats").error(403);
+    drop(server);
+
+    let run = sb.run_with_index(
+        "serve",
+        ["--addr", "127.0.0.1:0", "--allow-host", "news.lan:80"],
+    );
+    run.expect_code(2);
+    let line = run.single_error_line();
+    assert!(
+        line.contains("--allow-host") && line.contains("without a port"),
+        "{line}"
+    );
+}
+
+/// No page may frame the server's page (clickjacking) and no answer is read as
+/// another type than it says, error answers included.
+#[test]
+fn every_answer_forbids_framing_and_sniffing() {
+    let sb = sample();
+    let server = Server::start(&sb);
+    let page = server.get_as(Some("localhost"), "/");
+    assert_eq!(page.status, 200);
+    let policy = page.header("content-security-policy").unwrap();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    for (host, path, status) in [
+        ("localhost", "/", 200),
+        ("localhost", "/api/search?q=drought", 200),
+        ("localhost", "/api/search?q=-drought", 400),
+        ("localhost", "/no/such/page", 404),
+        ("attacker.example", "/", 403),
+    ] {
+        let answer = server.get_as(Some(host), path);
+        assert_eq!(answer.status, status, "{path}: {answer:#?}");
+        assert_eq!(answer.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(
+            answer.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+}
+
+/// Whatever refuses a request (routing, a parameter, the checks made before
+/// routing), the answer is JSON with the status that says why.
+#[test]
+fn every_refusal_is_json_with_its_status() {
+    let sb = sample();
+    let server = Server::start(&sb);
+    let get = |target: &str| {
+        format!("GET {target} HTTP/1.1\r\nHost: {{addr}}\r\nConnection: close\r\n\r\n")
+    };
+    let long_target = format!("/api/search?q={}", "a".repeat(9000));
+    let big_header = format!(
+        "GET /api/stats HTTP/1.1\r\nHost: {{addr}}\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "b".repeat(20_000)
+    );
+    for (request, status, says) in [
+        (get("/api/search?q=a&q=b"), 400, "duplicate field `q`"),
+        (get("/api/articles/%FF"), 400, "UTF-8"),
+        (get("/api/search?q=drought&limit=many"), 400, "`limit`"),
+        (get("/api/articles/no-such-id"), 404, "no-such-id"),
+        (get("/no/such/page"), 404, "no such page"),
+        (get(&long_target), 414, "bytes"),
+        (big_header, 431, "bytes"),
+        (
+            "GET /api/stats HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
+                .to_string(),
+            413,
+            "body",
+        ),
+    ] {
+        let message = server.send(&request).error(status);
+        assert!(message.contains(says), "{status}: {message}");
+    }
+    for method in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"] {
+        for path in ["/", "/api/search?q=drought", "/api/stats"] {
+            let answer = server.send(&format!(
+                "{method} {path} HTTP/1.1\r\nHost: {{addr}}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            ));
+            let message = answer.error(405);
+            assert!(message.contains(method), "{message}");
+            assert_eq!(answer.header("allow"), Some("GET,HEAD"), "{method} {path}");
+        }
+    }
+}
+
+/// A client that sends its header a byte at a time is cut off once the header
+/// timeout (3 s from the connection's opening) has passed, long before it is done.
+#[test]
+fn a_slow_header_is_cut_after_the_timeout() {
+    let sb = sample();
+    let server = Server::start(&sb);
+    let mut slow = server.connect();
+    slow.set_read_timeout(Some(Duration::from_millis(1)))
+        .unwrap();
+    let request = format!(
+        "GET /api/stats HTTP/1.1\r\nHost: {}\r\nX-Padding: {}\r\n\r\n",
+        server.addr,
+        "p".repeat(20)
+    );
+    let opened = Instant::now();
+    let mut cut = None;
+    for byte in request.bytes() {
+        if slow.write_all(&[byte]).is_err() || closed(&mut slow) {
+            cut = Some(opened.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let cut = cut.expect("the whole header was taken, one byte every 0.5 s");
+    assert!(
+        cut >= Duration::from_millis(2500) && cut < Duration::from_millis(4500),
+        "cut after {cut:?}"
+    );
+    // The server goes on answering.
+    server.json("/api/stats", 200);
+}
+
+/// Under a low limit of open files, hundreds of connections that never finish their
+/// header take every place the server has; a normal search is still answered at
+/// once, as a new connection takes the place of the one that has waited longest.
+#[test]
+fn half_open_connections_do_not_keep_a_search_out() {
+    let sb = sample();
+    // 128 open files leave room for 96 connections.
+    let server = Server::launch(&sb, &[], Stdio::inherit(), Some(128));
+    let mut held: Vec<TcpStream> = (0..300).map(|_| half_open(&server)).collect();
+    let asked = Instant::now();
+    let hits = server.json("/api/search?q=drought&limit=3", 200);
+    assert_eq!(hits["hits"].as_array().unwrap().len(), 3);
+    assert!(
+        asked.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        asked.elapsed()
+    );
+    // The oldest of them were closed to make room.
+    held[0]
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    assert!(
+        closed(&mut held[0]),
+        "the connection waiting longest was closed"
+    );
+    for _ in 0..5 {
+        server.json("/api/stats", 200);
+    }
+}
+
+/// Builds a sandbox with the sample corpus and one article of about `mib` MiB on one
+/// line, with a title, source and URL far longer than any real one.
+fn with_large_article(mib: usize) -> Sandbox {
+    let sb = Sandbox::new();
+    sb.copy_sample_corpus();
+    let words = [
+        "river", "drought", "copper", "railway", "steppe", "harvest", "bridge",
+    ];
+    let mut body = String::with_capacity(mib << 20);
+    let mut i = 0usize;
+    while body.len() < mib << 20 {
+        body.push_str(words[i % words.len()]);
+        body.push(' ');
+        i = i.wrapping_mul(31).wrapping_add(17) % 1_000_003;
+    }
+    let article = serde_json::json!({
+        "title": format!("Drought {}", "headline ".repeat(100_000)),
+        "text": body,
+        "date": "2020-01-02",
+        "url": format!("https://example.com/{}", "a".repeat(50_000)),
+        "source": "Source ".repeat(5_000),
+    });
+    sb.write("sample-corpus/large/article.jsonl", format!("{article}\n"));
+    sb.index_ok("sample-corpus");
+    sb
+}
+
+/// An answer carries at most a bounded part of a huge article: long fields are cut
+/// with a `…` (in the command line's JSON alike), and an article's body past 1 MiB is
+/// cut and flagged.
+#[test]
+fn answers_cut_what_no_real_article_holds() {
+    let sb = with_large_article(2);
+    let server = Server::start(&sb);
+    let path = "/api/search?q=headline";
+    let (status, _, body) = server.get(path);
+    assert_eq!(status, 200);
+    assert!(body.len() < 20_000, "{} bytes", body.len());
+    let results: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(results, cli_json(&sb, &["headline"]));
+    let hit = &results["hits"][0];
+    for field in ["title", "url", "source"] {
+        let text = hit[field].as_str().unwrap();
+        assert!(
+            text.len() <= 2048 && text.ends_with('…'),
+            "{field}: {}",
+            text.len()
+        );
+    }
+    let id = hit["id"].as_str().unwrap();
+    let article = server.json(&format!("/api/articles/{id}"), 200);
+    let body = article["body"].as_str().unwrap();
+    assert!(
+        body.len() <= 1 << 20 && body.ends_with('…'),
+        "{}",
+        body.len()
+    );
+    assert_eq!(article["body_truncated"], true);
+    // The command line shows the whole body.
+    let shown: Value =
+        serde_json::from_str(&sb.run_with_index("show", [id, "--json"]).stdout).unwrap();
+    assert!(shown["body"].as_str().unwrap().len() >= 2 << 20);
+    assert_eq!(shown.get("body_truncated"), None);
+    assert_eq!(shown["title"], article["title"]);
+}
+
+/// Many searches at once over an index holding a large article: only as many run
+/// at once as there are processors, so the server's peak memory stays near what
+/// those few need rather than growing with the clients. Each search reads the whole
+/// stored article (about five times its size in memory at its peak), so the bound is
+/// a base of 64 MiB plus 10 times the article per processor; without the cap, 4
+/// clients per processor took over 20 times the article per processor.
+fn memory_stays_bounded(article_mib: usize, least_clients: usize, rounds: usize) {
+    let sb = with_large_article(article_mib);
+    let server = Server::start(&sb);
+    let cpus = std::thread::available_parallelism().map_or(2, usize::from);
+    let clients = (4 * cpus).clamp(least_clients, 64);
+    std::thread::scope(|scope| {
+        for client in 0..clients {
+            let server = &server;
+            scope.spawn(move || {
+                for round in 0..rounds {
+                    let query =
+                        ["drought", "copper%20river", "bridge", "headline"][(client + round) % 4];
+                    let (status, _, body) = server.get(&format!("/api/search?q={query}&limit=20"));
+                    assert!(status == 200 || status == 503, "{status}: {body}");
+                    assert!(body.len() < 100_000, "{} bytes", body.len());
+                }
+            });
+        }
+    });
+    let Some(peak) = server.peak_memory_mib() else {
+        eprintln!("no peak memory to read on this system");
+        return;
+    };
+    let bound = 64 + 10 * article_mib as u64 * cpus as u64;
+    eprintln!("{clients} clients, {article_mib} MiB article: peak {peak} MiB (bound {bound} MiB)");
+    assert!(peak <= bound, "peak {peak} MiB over {bound} MiB");
+}
+
+#[test]
+fn concurrent_searches_over_a_large_article_stay_within_a_memory_bound() {
+    memory_stays_bounded(4, 16, 2);
+}
+
+/// The full-size variant, 40 clients over a 50 MiB article:
+/// `cargo test --release --test serve -- --ignored` (a few seconds, a gigabyte of
+/// memory at most).
+#[test]
+#[ignore = "a 50 MiB article asks more disk and memory than a test run should"]
+fn concurrent_searches_over_a_50_mib_article_stay_within_a_memory_bound() {
+    memory_stays_bounded(50, 40, 3);
 }
