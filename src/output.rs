@@ -591,7 +591,11 @@ mod tests {
         assert_eq!(clip("abcdeé and more", 9), "abcde…");
         let long = "ж".repeat(5000);
         let cut = clip(&long, FIELD_BYTES);
-        assert!(cut.len() <= FIELD_BYTES && cut.ends_with('…'), "{}", cut.len());
+        assert!(
+            cut.len() <= FIELD_BYTES && cut.ends_with('…'),
+            "{}",
+            cut.len()
+        );
     }
 
     #[test]

@@ -178,9 +178,9 @@ pub(super) async fn article(
 ) -> Result<Response, ApiError> {
     let Path(id) = id?;
     app.run(move |app| match app.searcher.article(&id)? {
-        Some(article) => json(|out| {
-            show::article_json(out, &article, &app.cwd, Some(app.article_body_bytes))
-        }),
+        Some(article) => {
+            json(|out| show::article_json(out, &article, &app.cwd, Some(app.article_body_bytes)))
+        }
         None => Err(ApiError::new(
             axum::http::StatusCode::NOT_FOUND,
             format!("no article with id `{}`", output::clip(&id, 100)),

@@ -426,14 +426,15 @@ mod tests {
         assert!(ticket.slot.stalled(10_000, stall));
         assert!(!ticket.slot.stalled(9_999, stall));
         let _answer = Answer::start(&ticket.slot, registry.epoch);
-        assert!(!ticket.slot.stalled(60_000, stall), "a search may take its time");
+        assert!(
+            !ticket.slot.stalled(60_000, stall),
+            "a search may take its time"
+        );
     }
 
     fn poll_once(future: Pin<&mut impl Future<Output = ()>>) -> bool {
         let waker = std::task::Waker::noop();
-        future
-            .poll(&mut Context::from_waker(waker))
-            .is_ready()
+        future.poll(&mut Context::from_waker(waker)).is_ready()
     }
 
     #[test]

@@ -71,9 +71,7 @@ impl FromStr for HostName {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         };
         if !text.split('.').all(label) {
-            return Err(bad(
-                "use letters, digits, `-` and `_` between single dots",
-            ));
+            return Err(bad("use letters, digits, `-` and `_` between single dots"));
         }
         Ok(HostName(text.to_ascii_lowercase()))
     }
