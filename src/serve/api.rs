@@ -196,3 +196,36 @@ pub(super) async fn index_stats(State(app): State<Arc<App>>) -> Result<Response,
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    #[test]
+    fn a_request_that_waits_too_long_for_its_turn_gets_a_503() {
+        let index = crate::schema::create_in_ram().unwrap();
+        let app = Arc::new(App {
+            searcher: Searcher::new(index.clone()).unwrap(),
+            index,
+            cwd: std::path::PathBuf::new(),
+            turns: Arc::new(Semaphore::new(1)),
+            turn_wait: Duration::from_millis(20),
+            article_body_bytes: 1000,
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let taken = Arc::clone(&app.turns).acquire_owned().await.unwrap();
+            let refused = app.run(|_| Ok(())).await.unwrap_err();
+            assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+            let answer = refused.into_response();
+            assert_eq!(answer.headers()[header::RETRY_AFTER], "1");
+            drop(taken);
+            assert_eq!(app.run(|_| Ok(7)).await.unwrap(), 7);
+            assert_eq!(app.turns.available_permits(), 1, "the turn is given back");
+        });
+    }
+}
