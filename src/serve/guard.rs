@@ -8,7 +8,7 @@ use super::hosts::AllowedHosts;
 use super::limits::Limits;
 use crate::output::clip;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode, Version};
+use axum::http::{header, HeaderValue, Method, StatusCode, Version};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -77,11 +77,13 @@ impl Guard {
                 ),
             ));
         }
+        // Other methods get a 405 from the router, which says what to use instead.
+        let routed = matches!(*request.method(), Method::GET | Method::HEAD);
         let sized = request
             .headers()
             .get(header::CONTENT_LENGTH)
             .is_some_and(|length| length.as_bytes() != b"0");
-        if sized || request.headers().contains_key(header::TRANSFER_ENCODING) {
+        if routed && (sized || request.headers().contains_key(header::TRANSFER_ENCODING)) {
             return Some(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "no request of this server takes a body",
