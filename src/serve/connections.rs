@@ -165,6 +165,11 @@ async fn connection(
             _ = served.as_mut() => break,
             () = slot.close.notified() => break,
             _ = stopping.changed(), if !stopped => {
+                // A connection between requests has nothing to finish: it goes at
+                // once; one being answered may finish its answer first.
+                if slot.answering.load(Ordering::Acquire) == 0 {
+                    break;
+                }
                 stopped = true;
                 served.as_mut().graceful_shutdown();
             }
