@@ -53,10 +53,20 @@ pub(super) async fn serve(
     let mut connections = JoinSet::new();
     let mut shutdown = pin!(shutdown);
     let mut failing = false;
-    loop {
+    'accepting: loop {
+        // While the connections told to close have not closed yet, new ones wait in
+        // the listener's queue rather than take descriptors.
+        while registry.closing_in_full() {
+            tokio::select! {
+                biased;
+                () = &mut shutdown => break 'accepting,
+                () = registry.closed.notified() => {}
+                () = tokio::time::sleep(ACCEPT_PAUSE) => {}
+            }
+        }
         let accepted = tokio::select! {
             biased;
-            () = &mut shutdown => break,
+            () = &mut shutdown => break 'accepting,
             accepted = listener.accept() => accepted,
         };
         while connections.try_join_next().is_some() {}
@@ -91,7 +101,7 @@ pub(super) async fn serve(
                 registry.evict_waiting();
                 tokio::select! {
                     biased;
-                    () = &mut shutdown => break,
+                    () = &mut shutdown => break 'accepting,
                     () = tokio::time::sleep(ACCEPT_PAUSE) => {}
                 }
             }
@@ -188,13 +198,50 @@ fn since(epoch: Instant) -> u64 {
     u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
+/// Connections told to close whose sockets are not closed yet, at most: past them no
+/// new connection is taken until one closes, so that the sockets open never pass the
+/// capacity by more than this.
+const MOST_CLOSING: usize = 16;
+
 /// The open connections, and which to drop when a new one needs a place.
 struct Registry {
     /// The start of the clock of every [`Slot`].
     epoch: Instant,
     capacity: usize,
-    open: Mutex<HashMap<u64, Arc<Slot>>>,
+    open: Mutex<Open>,
     next: AtomicU64,
+    /// Told when a connection told to close has closed.
+    closed: Notify,
+}
+
+/// The connections whose sockets are open.
+#[derive(Default)]
+struct Open {
+    slots: HashMap<u64, Arc<Slot>>,
+    /// How many of them have been told to close.
+    closing: usize,
+}
+
+impl Open {
+    /// Tells the connection that has waited longest for a request to close, if one
+    /// waits; it keeps its place until its socket is closed.
+    fn evict(&mut self) -> bool {
+        let longest = self
+            .slots
+            .values()
+            .filter(|slot| !slot.evicted.load(Ordering::Acquire))
+            .filter(|slot| slot.answering.load(Ordering::Acquire) == 0)
+            .min_by_key(|slot| slot.waiting_since.load(Ordering::Acquire));
+        match longest {
+            Some(slot) => {
+                slot.evicted.store(true, Ordering::Release);
+                slot.close.notify_one();
+                self.closing += 1;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// One open connection as the [`Registry`] sees it.
@@ -207,6 +254,8 @@ struct Slot {
     last_io: AtomicU64,
     /// Told when the connection is to be dropped.
     close: Notify,
+    /// Whether it has been told so (changed under the registry's lock).
+    evicted: std::sync::atomic::AtomicBool,
 }
 
 impl Slot {
@@ -228,7 +277,13 @@ struct Ticket {
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        self.registry.lock().remove(&self.id);
+        let mut open = self.registry.lock();
+        if let Some(slot) = open.slots.remove(&self.id) {
+            if slot.evicted.load(Ordering::Acquire) {
+                open.closing -= 1;
+                self.registry.closed.notify_one();
+            }
+        }
     }
 }
 
@@ -237,20 +292,23 @@ impl Registry {
         Registry {
             epoch: Instant::now(),
             capacity: capacity.max(1),
-            open: Mutex::new(HashMap::new()),
+            open: Mutex::new(Open::default()),
             next: AtomicU64::new(0),
+            closed: Notify::new(),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Slot>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Open> {
         self.open.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A place for a new connection, made by evicting the connection that has waited
-    /// longest for a request when all are taken; `None` when every one is answering.
+    /// longest for a request when all are taken; `None` when every one is answering
+    /// or too many are still closing.
     fn admit(self: &Arc<Registry>) -> Option<Ticket> {
         let mut open = self.lock();
-        if open.len() >= self.capacity && !Registry::evict(&mut open) {
+        let full = open.slots.len() - open.closing >= self.capacity;
+        if full && (open.closing >= MOST_CLOSING || !open.evict()) {
             return None;
         }
         let now = since(self.epoch);
@@ -259,9 +317,10 @@ impl Registry {
             waiting_since: AtomicU64::new(now),
             last_io: AtomicU64::new(now),
             close: Notify::new(),
+            evicted: false.into(),
         });
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        open.insert(id, Arc::clone(&slot));
+        open.slots.insert(id, Arc::clone(&slot));
         Some(Ticket {
             registry: Arc::clone(self),
             id,
@@ -269,24 +328,16 @@ impl Registry {
         })
     }
 
-    /// Drops the connection that has waited longest for a request, if one waits.
-    fn evict_waiting(&self) {
-        Registry::evict(&mut self.lock());
+    /// Whether every place is taken and no more connections may be told to close
+    /// until some of those told have closed.
+    fn closing_in_full(&self) -> bool {
+        let open = self.lock();
+        open.closing >= MOST_CLOSING && open.slots.len() - open.closing >= self.capacity
     }
 
-    fn evict(open: &mut HashMap<u64, Arc<Slot>>) -> bool {
-        let longest = open
-            .iter()
-            .filter(|(_, slot)| slot.answering.load(Ordering::Acquire) == 0)
-            .min_by_key(|(_, slot)| slot.waiting_since.load(Ordering::Acquire))
-            .map(|(id, _)| *id);
-        match longest.and_then(|id| open.remove(&id)) {
-            Some(slot) => {
-                slot.close.notify_one();
-                true
-            }
-            None => false,
-        }
+    /// Drops the connection that has waited longest for a request, if one waits.
+    fn evict_waiting(&self) {
+        self.lock().evict();
     }
 }
 
@@ -388,7 +439,7 @@ mod tests {
 
     fn waiting(registry: &Registry, ticket: &Ticket, since: u64) {
         ticket.slot.waiting_since.store(since, Ordering::Release);
-        assert!(registry.lock().contains_key(&ticket.id));
+        assert!(registry.lock().slots.contains_key(&ticket.id));
     }
 
     #[test]
@@ -399,13 +450,41 @@ mod tests {
         waiting(&registry, &first, 5);
         waiting(&registry, &second, 1);
         let third = registry.admit().expect("a place");
-        let open = registry.lock();
-        assert!(open.contains_key(&first.id) && open.contains_key(&third.id));
-        assert!(!open.contains_key(&second.id), "the longest waiting went");
-        drop(open);
+        assert!(
+            second.slot.evicted.load(Ordering::Acquire),
+            "the longest waiting"
+        );
+        assert!(!first.slot.evicted.load(Ordering::Acquire));
         // Told to close, even before it listens.
-        let notified = pin!(second.slot.close.notified());
-        assert!(poll_once(notified));
+        {
+            let notified = pin!(second.slot.close.notified());
+            assert!(poll_once(notified));
+        }
+        // It holds its place until its socket is closed.
+        assert_eq!(registry.lock().slots.len(), 3);
+        drop(second);
+        let open = registry.lock();
+        assert_eq!((open.slots.len(), open.closing), (2, 0));
+        assert!(open.slots.contains_key(&third.id));
+    }
+
+    #[test]
+    fn sockets_open_stay_within_the_capacity_and_those_closing() {
+        let registry = Arc::new(Registry::new(1));
+        let mut held = vec![registry.admit().unwrap()];
+        for _ in 0..MOST_CLOSING {
+            held.push(registry.admit().expect("a place made by evicting"));
+        }
+        assert_eq!(registry.lock().closing, MOST_CLOSING);
+        assert!(registry.closing_in_full());
+        assert!(registry.admit().is_none(), "too many still closing");
+        held.remove(0);
+        assert!(!registry.closing_in_full());
+        {
+            let notified = pin!(registry.closed.notified());
+            assert!(poll_once(notified), "the accept loop is told");
+        }
+        assert!(registry.admit().is_some(), "one closed: room again");
     }
 
     #[test]
@@ -417,9 +496,9 @@ mod tests {
         drop(answer);
         let next = registry.admit().expect("the finished one makes room");
         drop(only);
-        assert_eq!(registry.lock().len(), 1);
+        assert_eq!(registry.lock().slots.len(), 1);
         drop(next);
-        assert!(registry.lock().is_empty());
+        assert!(registry.lock().slots.is_empty());
     }
 
     #[test]

@@ -58,7 +58,8 @@ impl Default for Limits {
 const MAX_CONNECTIONS: usize = 1024;
 
 /// How many connections a process allowed `files` open files can hold: a quarter of
-/// them (at least 32) is left for the index, the listener and standard streams.
+/// them (at least 32) is left for the index, the listener, the standard streams and
+/// the few connections being closed to make room for new ones.
 pub fn connections_for(files: u64) -> usize {
     let files = usize::try_from(files).unwrap_or(usize::MAX);
     let kept = (files / 4).max(32);
