@@ -6,7 +6,9 @@
 //! waited longest for a request (a client that opened a connection and sends its
 //! header slowly, or not at all, is that one), so such clients cannot keep others
 //! out; only when every connection is being answered is the new one refused, with a
-//! 503, at once.
+//! 503, at once. A connection told to make room keeps its place until its socket
+//! is closed, and while [`MOST_CLOSING`] are closing new ones wait to be accepted, so
+//! the sockets open stay within the limit.
 
 use super::error::error_body;
 use super::limits::Limits;
@@ -48,7 +50,7 @@ pub(super) async fn serve(
         .header_read_timeout(limits.header_timeout)
         .max_buf_size(limits.head_bytes);
     let http = Arc::new(http);
-    let refusal = Arc::new(full_answer());
+    let refusal = full_answer();
     let (stop, stopping) = watch::channel(false);
     let mut connections = JoinSet::new();
     let mut shutdown = pin!(shutdown);

@@ -15,7 +15,7 @@ mod hosts;
 mod limits;
 
 pub use hosts::{AllowedHosts, BadHostName, HostName};
-pub use limits::{connections_for, Limits};
+pub use limits::Limits;
 
 use crate::output;
 use crate::schema::DatelineIndex;
@@ -59,7 +59,7 @@ pub fn serve(
     index: DatelineIndex,
     options: ServeOptions,
     ready: impl FnOnce(SocketAddr),
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
     let limits = options.limits;
     let searches = limits.searches.max(1);
