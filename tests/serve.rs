@@ -764,8 +764,9 @@ fn answers_cut_what_no_real_article_holds() {
 /// at once as there are processors, so the server's peak memory stays near what
 /// those few need rather than growing with the clients. Each search reads the whole
 /// stored article (about five times its size in memory at its peak), so the bound is
-/// a base of 64 MiB plus 10 times the article per processor; without the cap, 4
-/// clients per processor took over 20 times the article per processor.
+/// a base of 80 MiB plus 10 times the article per processor. On 2 processors the
+/// peak is about 90 MiB (116 MiB in a debug build) against a bound of 160 MiB; with
+/// the cap lifted, the same 16 clients took 302 MiB.
 fn memory_stays_bounded(article_mib: usize, least_clients: usize, rounds: usize) {
     let sb = with_large_article(article_mib);
     let server = Server::start(&sb);
@@ -789,7 +790,7 @@ fn memory_stays_bounded(article_mib: usize, least_clients: usize, rounds: usize)
         eprintln!("no peak memory to read on this system");
         return;
     };
-    let bound = 64 + 10 * article_mib as u64 * cpus as u64;
+    let bound = 80 + 10 * article_mib as u64 * cpus as u64;
     eprintln!("{clients} clients, {article_mib} MiB article: peak {peak} MiB (bound {bound} MiB)");
     assert!(peak <= bound, "peak {peak} MiB over {bound} MiB");
 }
