@@ -167,7 +167,7 @@ impl Highlighter {
             .iter()
             .map(|word| {
                 let in_story = frequency(&word.body)?.saturating_sub(frequency(&word.title)?);
-                Ok(in_story + frequency(&word.joined)?)
+                Ok(in_story.saturating_add(frequency(&word.joined)?))
             })
             .collect()
     }
@@ -182,7 +182,7 @@ impl Highlighter {
             .enumerate()
             .filter(|(_, &n)| n > 0)
             .fold(0, |mask, (i, _)| mask | bit(i));
-        let mut remaining: u32 = left.iter().sum();
+        let mut remaining = left.iter().fold(0u32, |sum, &n| sum.saturating_add(n));
         let mut best = Window::default();
         let mut current = Window::default();
         let mut stream = self.analyzer.token_stream(text);

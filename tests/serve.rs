@@ -632,6 +632,34 @@ fn every_refusal_is_json_with_its_status() {
     }
 }
 
+/// Queries no person types are refused at once, as JSON, and the server goes on:
+/// nested deeper than the reader allows (400), or too long for a request line (414).
+#[test]
+fn hostile_queries_are_refused_and_the_server_goes_on() {
+    let sb = sample();
+    let server = Server::start(&sb);
+    let encode = |query: &str| {
+        query
+            .replace('(', "%28")
+            .replace(')', "%29")
+            .replace(' ', "+")
+    };
+    let nested = |depth: usize| format!("{}drought{}", "(".repeat(depth), ")".repeat(depth));
+    for (query, status, says) in [
+        (nested(17), 400, "nest deeper than 16"),
+        (nested(10_000), 414, "bytes"),
+        ("NOT ".repeat(20_000) + "drought", 414, "bytes"),
+    ] {
+        let target = format!("/api/search?q={}", encode(&query));
+        let request =
+            format!("GET {target} HTTP/1.1\r\nHost: {{addr}}\r\nConnection: close\r\n\r\n");
+        let message = server.send(&request).error(status);
+        assert!(message.contains(says), "{status}: {message}");
+    }
+    let results = server.json("/api/search?q=drought", 200);
+    assert!(results["total"].as_u64().unwrap() > 0);
+}
+
 /// A client that sends its header a byte at a time is cut off once the header
 /// timeout (3 s from the connection's opening) has passed, long before it is done.
 #[test]
