@@ -645,16 +645,20 @@ fn hostile_queries_are_refused_and_the_server_goes_on() {
             .replace(' ', "+")
     };
     let nested = |depth: usize| format!("{}drought{}", "(".repeat(depth), ")".repeat(depth));
+    let request = |query: &str| {
+        let target = format!("/api/search?q={}", encode(query));
+        format!("GET {target} HTTP/1.1\r\nHost: {{addr}}\r\nConnection: close\r\n\r\n")
+    };
     for (query, status, says) in [
         (nested(17), 400, "nest deeper than 16"),
-        (nested(10_000), 414, "bytes"),
-        ("NOT ".repeat(20_000) + "drought", 414, "bytes"),
+        (nested(4_000), 414, "bytes"),
     ] {
-        let target = format!("/api/search?q={}", encode(&query));
-        let request =
-            format!("GET {target} HTTP/1.1\r\nHost: {{addr}}\r\nConnection: close\r\n\r\n");
-        let message = server.send(&request).error(status);
+        let message = server.send(&request(&query)).error(status);
         assert!(message.contains(says), "{status}: {message}");
+    }
+    // Past 64 KiB the HTTP parser refuses the target itself, bare.
+    for query in [nested(11_000), "NOT ".repeat(20_000) + "drought"] {
+        assert_eq!(server.send(&request(&query)).status, 414);
     }
     let results = server.json("/api/search?q=drought", 200);
     assert!(results["total"].as_u64().unwrap() > 0);
