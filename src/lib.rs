@@ -55,7 +55,6 @@ pub mod date;
 pub mod evaluate;
 pub mod export;
 pub mod extract;
-pub mod histogram;
 pub mod indexer;
 pub mod ingest;
 pub mod output;
@@ -65,9 +64,9 @@ pub mod search;
 pub mod serve;
 pub mod show;
 pub mod snippet;
-pub mod stats;
 
 pub use article::{Article, DateSource, DroppedLine};
 pub use histogram::{Period, PeriodCount};
 pub use indexer::{index_paths, IndexOptions, RunStats};
+pub use search::{histogram, stats};
 pub use search::{SearchRequest, SearchResults, Searcher, SortOrder};

@@ -303,7 +303,7 @@ fn run_clean(args: CleanArgs) -> Result<ExitCode> {
         let index = schema::open(&args.location.index)?;
         (
             Some(dateline::indexer::learned_from_index(&index)?),
-            dateline::indexer::indexed_file(&index, &args.file)?,
+            Searcher::new(index)?.file(&args.file)?,
         )
     } else {
         (None, None)

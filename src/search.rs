@@ -3,17 +3,18 @@
 //! for the hits shown only.
 
 mod exclusion;
+pub mod histogram;
+pub mod stats;
 mod union;
 
-use crate::article::{Article, DateSource};
+use crate::article::Article;
 use crate::date::{self, DateRange};
-use crate::histogram::{self, DateHistogram, Period, PeriodCount};
-use crate::indexer::datetime_to_day;
 use crate::query::{self, Part};
-use crate::schema::{self, names, DatelineIndex, Fields};
+use crate::schema::{self, datetime_to_day, names, DatelineIndex, Fields, Stored};
 use crate::snippet::{Highlighter, Snippet};
 use anyhow::{Context, Result};
 use exclusion::exclusion;
+use histogram::{DateHistogram, Period, PeriodCount};
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
@@ -21,10 +22,10 @@ use tantivy::query::{
     Query, TermQuery,
 };
 use tantivy::schema::Field;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{
-    DateTime, DocAddress, DocId, DocSet, IndexReader, Order, ReloadPolicy, Score, SegmentOrdinal,
-    SegmentReader, TantivyDocument, Term,
+    DateTime, DocAddress, DocId, DocSet, IndexReader, Order, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
 };
 use union::SeekingUnion;
 
@@ -205,14 +206,7 @@ pub struct Searcher {
 impl Searcher {
     /// Prepares searches over `index`; later commits are picked up on the next search.
     pub fn new(index: DatelineIndex) -> Result<Searcher> {
-        let reader = schema::guard(&index.dir, || {
-            index
-                .index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::OnCommitWithDelay)
-                .try_into()
-                .context("opening the index for reading")
-        })?;
+        let reader = index.reader()?;
         Ok(Searcher { index, reader })
     }
 
@@ -333,13 +327,9 @@ impl Searcher {
             let doc: TantivyDocument = searcher
                 .doc(address)
                 .context("reading a hit from the index")?;
-            // Borrowed from the stored document: a story may be megabytes long.
-            let body = doc
-                .get_first(fields.body)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default();
-            let snippet = highlighter.snippet(&searcher, address, body.trim())?;
-            hits.push(hit(fields, &doc, request.offset + i + 1, score, snippet));
+            let stored = Stored::new(fields, &doc);
+            let snippet = highlighter.snippet(&searcher, address, stored.body().trim())?;
+            hits.push(hit(&stored, request.offset + i + 1, score, snippet));
         }
         Ok(SearchResults {
             query: request.query.clone(),
@@ -379,7 +369,7 @@ impl Searcher {
                 let doc: TantivyDocument = searcher
                     .doc(address)
                     .context("reading an article from the index")?;
-                each(stored_article(fields, &doc))?;
+                each(Stored::new(fields, &doc).article())?;
                 count += 1;
             }
         }
@@ -408,7 +398,35 @@ impl Searcher {
         let doc: TantivyDocument = searcher
             .doc(address)
             .context("reading the article from the index")?;
-        Ok(Some(stored_article(fields, &doc)))
+        Ok(Some(Stored::new(fields, &doc).article()))
+    }
+
+    /// What the index recorded for the articles of the file at `path` (source and
+    /// site), if it holds them.
+    pub fn file(&self, path: &std::path::Path) -> Result<Option<crate::ingest::Indexed>> {
+        schema::guard(&self.index.dir, || {
+            let Ok(path) = path.canonicalize() else {
+                return Ok(None);
+            };
+            let searcher = self.reader.searcher();
+            let fields = self.index.fields;
+            let term = Term::from_field_text(fields.path, &path.to_string_lossy());
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            let top = searcher
+                .search(&query, &TopDocs::with_limit(1).order_by_score())
+                .context("looking up the file in the index")?;
+            let Some((_, address)) = top.first() else {
+                return Ok(None);
+            };
+            let doc: TantivyDocument = searcher
+                .doc(*address)
+                .context("reading an indexed article")?;
+            let stored = Stored::new(fields, &doc);
+            Ok(Some(crate::ingest::Indexed {
+                source: stored.source().map(str::to_string),
+                site: stored.site().map(str::to_string),
+            }))
+        })
     }
 
     /// One page of a list of articles, and how many the list holds.
@@ -682,7 +700,7 @@ impl Searcher {
 
     /// The terms the field's analyzer makes of `text`, with their positions.
     fn terms(&self, field: Field, text: &str) -> Vec<(usize, Term)> {
-        let Ok(mut analyzer) = self.index.index.tokenizer_for_field(field) else {
+        let Some(mut analyzer) = self.index.analyzer(field) else {
             return Vec::new();
         };
         let mut stream = analyzer.token_stream(text);
@@ -1046,70 +1064,22 @@ fn indexed_span(searcher: &tantivy::Searcher) -> Option<(time::Date, time::Date)
     Some((datetime_to_day(low)?, datetime_to_day(high)?))
 }
 
-fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
-}
-
-/// A stored moment as a UTC date-time.
-fn stored_instant(
-    doc: &TantivyDocument,
-    field: tantivy::schema::Field,
-) -> Option<time::OffsetDateTime> {
-    let value = doc.get_first(field)?.as_datetime()?;
-    time::OffsetDateTime::from_unix_timestamp(value.into_timestamp_secs()).ok()
-}
-
-/// An article as the index stored it.
-fn stored_article(fields: Fields, doc: &TantivyDocument) -> Article {
-    let date_from = text(doc, fields.date_from).and_then(|from| DateSource::from_name(&from));
-    Article {
-        id: text(doc, fields.id).unwrap_or_default(),
-        title: text(doc, fields.title).unwrap_or_default(),
-        body: text(doc, fields.body).unwrap_or_default(),
-        date: doc
-            .get_first(fields.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(datetime_to_day),
-        date_from,
-        place: text(doc, fields.place),
-        source: text(doc, fields.source),
-        site: text(doc, fields.site),
-        url: text(doc, fields.url),
-        path: text(doc, fields.path).unwrap_or_default(),
-        line: doc
-            .get_first(fields.line)
-            .and_then(|v| v.as_u64())
-            .and_then(|n| usize::try_from(n).ok()),
-        lang: text(doc, fields.lang),
-        published: stored_instant(doc, fields.published),
-    }
-}
-
-fn hit(
-    fields: Fields,
-    doc: &TantivyDocument,
-    rank: usize,
-    score: Option<f32>,
-    snippet: Snippet,
-) -> Hit {
+/// The hit of the article stored as `doc`, with its `snippet`.
+fn hit(stored: &Stored, rank: usize, score: Option<f32>, snippet: Snippet) -> Hit {
+    let owned = |text: Option<&str>| text.map(str::to_string);
     Hit {
         rank,
         score,
-        id: text(doc, fields.id).unwrap_or_default(),
-        title: text(doc, fields.title).unwrap_or_default(),
-        date: doc
-            .get_first(fields.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(datetime_to_day),
-        source: text(doc, fields.source),
-        site: text(doc, fields.site),
-        url: text(doc, fields.url),
-        place: text(doc, fields.place),
-        path: text(doc, fields.path).unwrap_or_default(),
-        line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
-        published: stored_instant(doc, fields.published),
+        id: stored.id().to_string(),
+        title: stored.title().to_string(),
+        date: stored.date(),
+        source: owned(stored.source()),
+        site: owned(stored.site()),
+        url: owned(stored.url()),
+        place: owned(stored.place()),
+        path: stored.path().to_string(),
+        line: stored.line().map(|n| n as u64),
+        published: stored.published(),
         snippet,
     }
 }

@@ -3,33 +3,10 @@
 //! boilerplate.
 
 use crate::extract::SiteHints;
-use crate::schema::{names, DatelineIndex};
+use crate::schema::{names, DatelineIndex, FileStamp, LineRecord};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
-
-/// How a file was when it was indexed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FileStamp {
-    /// Hash of the file's bytes, manifest entry and indexed root.
-    pub hash: u64,
-    /// Parts of the file that could not be read.
-    pub problems: u64,
-    /// Hash of the file's size and modification time with its manifest entry and
-    /// root: when it is the same, the file is not read again. Zero when unknown.
-    pub quick: u64,
-}
-
-/// What the index holds of one article for learning boilerplate.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KnownArticle {
-    /// The source key, 0 without a source.
-    pub source: u64,
-    /// The keys of its body lines before learned lines were dropped.
-    pub line_keys: Vec<u64>,
-    /// Which learned lines were dropped from it (see [`crate::clean::learned::Learned::digest`]).
-    pub learned_digest: u64,
-}
 
 /// One indexed file and its articles.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,7 +14,7 @@ pub struct KnownFile {
     /// How the file was when indexed.
     pub stamp: FileStamp,
     /// Its articles.
-    pub articles: Vec<KnownArticle>,
+    pub articles: Vec<LineRecord>,
 }
 
 /// What the index holds: every file by stored path, and the sites its pages with a
@@ -58,7 +35,7 @@ pub fn load(index: &DatelineIndex) -> Result<Known> {
 }
 
 fn read(index: &DatelineIndex) -> Result<Known> {
-    let reader = index.index.reader().context("reading the index")?;
+    let reader = index.reader()?;
     let searcher = reader.searcher();
     let mut known = Known::default();
     for segment in searcher.segment_readers() {
@@ -112,7 +89,7 @@ fn read(index: &DatelineIndex) -> Result<Known> {
                     },
                     articles: Vec::new(),
                 });
-            file.articles.push(KnownArticle {
+            file.articles.push(LineRecord {
                 source: sources.first(doc).unwrap_or(0),
                 line_keys: sorted(line_keys.values_for_doc(doc)),
                 learned_digest: digests.first(doc).unwrap_or(0),

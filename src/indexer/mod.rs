@@ -11,14 +11,13 @@
 
 mod known;
 
-pub use known::{FileStamp, KnownArticle, KnownFile};
+pub use known::KnownFile;
 
 use crate::article::Article;
 use crate::clean::learned::{self, Learned, LineCounts};
-use crate::date;
 use crate::extract;
 use crate::ingest::{self, CorpusFile, Extracted, Manifests, Parsed, ReadContext, SiteHints};
-use crate::schema::{self, DatelineIndex, Fields};
+use crate::schema::{self, DatelineIndex, Fields, FileStamp, LineRecord};
 use anyhow::{Context, Result};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -26,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
-use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexWriter, Term};
 
 /// Changes whenever cleaning or extraction changes what a file gives, so that the next
 /// run re-reads every file instead of keeping articles cleaned the old way.
@@ -276,9 +275,7 @@ fn write_run(
 fn remove_uncommitted_files(index: &DatelineIndex) {
     // Opened afresh, the index reads from disk the list of files tantivy wrote.
     if let Ok(reopened) = schema::open(&index.dir) {
-        let writer: tantivy::Result<IndexWriter> = reopened
-            .index
-            .writer_with_num_threads(1, WRITER_THREAD_BYTES);
+        let writer = reopened.writer(1, WRITER_THREAD_BYTES);
         if let Ok(writer) = writer {
             let _ = writer.garbage_collect_files().wait();
         }
@@ -339,8 +336,7 @@ fn threads_within(threads: usize, memory_bytes: usize) -> usize {
 fn open_writer(index: &DatelineIndex, threads: usize, memory_bytes: usize) -> Result<IndexWriter> {
     let writer_memory = (memory_bytes / 10 * 4).max(threads * WRITER_THREAD_BYTES);
     let writer: IndexWriter = index
-        .index
-        .writer_with_num_threads(threads, writer_memory)
+        .writer(threads, writer_memory)
         .map_err(|err| match err {
             tantivy::TantivyError::LockFailure(..) => schema::in_use(&index.dir),
             other => anyhow::Error::new(other).context("opening the index for writing"),
@@ -772,13 +768,12 @@ impl Run<'_> {
                 None => learned::line_keys(article, extracted.title_from_text),
             };
             undated += usize::from(article.date.is_none());
-            let mut doc = document(self.fields, article, stamp);
-            doc.add_u64(self.fields.source_key, source.unwrap_or(0));
-            let digest = source.map_or(0, |s| learned.digest(s, &keys));
-            doc.add_u64(self.fields.learned_digest, digest);
-            for key in keys {
-                doc.add_u64(self.fields.line_keys, key);
-            }
+            let record = LineRecord {
+                source: source.unwrap_or(0),
+                learned_digest: source.map_or(0, |s| learned.digest(s, &keys)),
+                line_keys: keys,
+            };
+            let doc = schema::encode(self.fields, article, stamp, &record);
             self.writer
                 .add_document(doc)
                 .with_context(|| format!("adding {path} to the index"))?;
@@ -874,48 +869,6 @@ pub fn learned_from_index(index: &DatelineIndex) -> Result<Learned> {
     Ok(counts.learned())
 }
 
-/// What the index recorded for the articles of the file at `path` (source and site), if
-/// it holds them.
-pub fn indexed_file(index: &DatelineIndex, path: &Path) -> Result<Option<ingest::Indexed>> {
-    schema::guard(&index.dir, || look_up_file(index, path))
-}
-
-fn look_up_file(index: &DatelineIndex, path: &Path) -> Result<Option<ingest::Indexed>> {
-    use tantivy::schema::Value;
-    let fields = index.fields;
-    let searcher = index
-        .index
-        .reader()
-        .context("opening the index for reading")?
-        .searcher();
-    let Ok(path) = path.canonicalize() else {
-        return Ok(None);
-    };
-    let term = Term::from_field_text(fields.path, &path_key(&path));
-    let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-    let top = searcher
-        .search(
-            &query,
-            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
-        )
-        .context("looking up the file in the index")?;
-    let Some((_, address)) = top.first() else {
-        return Ok(None);
-    };
-    let doc: TantivyDocument = searcher
-        .doc(*address)
-        .context("reading an indexed article")?;
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    Ok(Some(ingest::Indexed {
-        source: text(fields.source),
-        site: text(fields.site),
-    }))
-}
-
 /// Hash of everything an article's indexed form depends on.
 fn content_hash(bytes: &[u8], manifest: Option<&ingest::ManifestEntry>, root: &Path) -> u64 {
     let mut hasher = stamp_hasher(manifest, root);
@@ -988,71 +941,6 @@ fn stamp_hasher(manifest: Option<&ingest::ManifestEntry>, root: &Path) -> xxhash
     hasher
 }
 
-/// The tantivy document of an article.
-pub fn document(fields: Fields, article: &Article, file: FileStamp) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, &article.id);
-    doc.add_text(fields.title, &article.title);
-    doc.add_text(fields.body, &article.body);
-    // The headline's words are the article's words too: one posting list per word
-    // answers every query, and the title field only adds to the score. A story that
-    // is only its headline holds them already.
-    if article.body != article.title {
-        doc.add_text(fields.body, &article.title);
-        doc.add_text(fields.joined, &article.title);
-    }
-    doc.add_text(fields.joined, &article.body);
-    doc.add_text(fields.path, &article.path);
-    doc.add_u64(fields.file_hash, file.hash);
-    doc.add_u64(fields.file_problems, file.problems);
-    doc.add_u64(fields.file_quick, file.quick);
-    if let Some(line) = article.line {
-        doc.add_u64(fields.line, line as u64);
-    }
-    match article.date {
-        Some(day) => {
-            doc.add_date(fields.date, day_to_datetime(day));
-            for term in date::period_terms(day) {
-                doc.add_text(fields.flags, term);
-            }
-        }
-        None => doc.add_text(fields.flags, crate::schema::UNDATED_FLAG),
-    }
-    if let Some(instant) = article.published {
-        doc.add_date(
-            fields.published,
-            DateTime::from_timestamp_secs(instant.unix_timestamp()),
-        );
-    }
-    if let Some(from) = article.date_from {
-        doc.add_text(fields.date_from, from.as_str());
-    }
-    for (field, value) in [
-        (fields.place, &article.place),
-        (fields.source, &article.source),
-        (fields.site, &article.site),
-        (fields.url, &article.url),
-        (fields.lang, &article.lang),
-    ] {
-        if let Some(value) = value {
-            doc.add_text(field, value);
-        }
-    }
-    doc
-}
-
-/// Midnight UTC of a day, as the index stores dates.
-pub fn day_to_datetime(day: time::Date) -> DateTime {
-    DateTime::from_timestamp_secs(day.midnight().assume_utc().unix_timestamp())
-}
-
-/// The day of a stored date.
-pub fn datetime_to_day(value: DateTime) -> Option<time::Date> {
-    let utc = time::OffsetDateTime::from_unix_timestamp(value.into_timestamp_secs()).ok()?;
-    let day = utc.date();
-    date::day(day.year(), u8::from(day.month()).into(), day.day().into())
-}
-
 /// Deletes the articles of indexed files under `roots` that the walk did not see.
 fn remove_vanished(
     fields: Fields,
@@ -1076,13 +964,17 @@ fn remove_vanished(
 /// with the id of one already indexed replace it.
 pub fn add_articles(index: &DatelineIndex, articles: &[Article]) -> Result<()> {
     let mut writer: IndexWriter = index
-        .index
-        .writer_with_num_threads(1, 50 << 20)
+        .writer(1, 50 << 20)
         .context("opening the index for writing")?;
     for article in articles {
         writer.delete_term(Term::from_field_text(index.fields.id, &article.id));
         writer
-            .add_document(document(index.fields, article, FileStamp::default()))
+            .add_document(schema::encode(
+                index.fields,
+                article,
+                FileStamp::default(),
+                &LineRecord::default(),
+            ))
             .with_context(|| format!("adding article {}", article.id))?;
     }
     writer.commit().context("committing the index")?;
@@ -1158,7 +1050,7 @@ mod tests {
         assert_eq!(counts(&third), [1, 1, 0, 1, 1, 0]);
         assert_eq!(third.articles, 3);
 
-        let reader = index.index.reader().unwrap();
+        let reader = index.reader().unwrap();
         assert_eq!(reader.searcher().num_docs(), 3);
         let known = known::load(&index).unwrap();
         assert_eq!(known.files.len(), 2);
@@ -1190,7 +1082,7 @@ mod tests {
             failures[0].contains("feed.json: invalid JSON"),
             "{failures:?}"
         );
-        assert_eq!(index.index.reader().unwrap().searcher().num_docs(), 0);
+        assert_eq!(index.reader().unwrap().searcher().num_docs(), 0);
     }
 
     #[test]
@@ -1198,7 +1090,7 @@ mod tests {
         let corpus = tempfile::tempdir().unwrap();
         let index_dir = tempfile::tempdir().unwrap();
         let index = schema::open_or_create(index_dir.path()).unwrap();
-        let _holder: IndexWriter = index.index.writer(50 << 20).unwrap();
+        let _holder: IndexWriter = index.writer(1, 50 << 20).unwrap();
         let err = index_paths(
             &index,
             &[corpus.path().to_path_buf()],
@@ -1228,11 +1120,5 @@ mod tests {
             format!("{err:#}").starts_with("cannot index /no/such/corpus"),
             "{err:#}"
         );
-    }
-
-    #[test]
-    fn days_survive_the_round_trip() {
-        let day = date::day(2012, 2, 29).unwrap();
-        assert_eq!(datetime_to_day(day_to_datetime(day)), Some(day));
     }
 }

@@ -2,6 +2,7 @@
 //! place an index is opened or created.
 
 mod analyzer;
+mod codec;
 mod damage;
 
 pub use analyzer::{
@@ -9,6 +10,7 @@ pub use analyzer::{
     Hyphenated, NewsTokenizer, WordStemmer, COMMON_WORDS,
 };
 
+pub use codec::{datetime_to_day, day_to_datetime, encode, FileStamp, LineRecord, Stored};
 pub use damage::{clear, damaged, guard, guarding};
 
 use anyhow::{bail, Context, Result};
@@ -18,7 +20,8 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
-use tantivy::Index;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
 /// The version of the index layout this build writes and reads.
 pub const FORMAT_VERSION: u32 = 8;
@@ -234,11 +237,35 @@ impl Fields {
 #[derive(Clone)]
 pub struct DatelineIndex {
     /// The tantivy index, with dateline's analyzers registered.
-    pub index: Index,
+    index: Index,
     /// The fields of its schema.
     pub fields: Fields,
     /// The folder it lives in.
     pub dir: PathBuf,
+}
+
+impl DatelineIndex {
+    /// A reader of the index's last commit, which picks up later commits.
+    pub fn reader(&self) -> Result<IndexReader> {
+        guard(&self.dir, || {
+            self.index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::OnCommitWithDelay)
+                .try_into()
+                .context("opening the index for reading")
+        })
+    }
+
+    /// tantivy's writer of the index with `threads` threads sharing `memory_bytes`;
+    /// fails with a lock failure while another writer holds the index.
+    pub fn writer(&self, threads: usize, memory_bytes: usize) -> tantivy::Result<IndexWriter> {
+        self.index.writer_with_num_threads(threads, memory_bytes)
+    }
+
+    /// The analyzer of a text field, as the index reads it.
+    pub fn analyzer(&self, field: Field) -> Option<TextAnalyzer> {
+        self.index.tokenizer_for_field(field).ok()
+    }
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]

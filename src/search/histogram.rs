@@ -3,7 +3,7 @@
 //! shown) or over the whole index.
 
 use crate::date::format_day;
-use crate::indexer::datetime_to_day;
+use crate::schema::datetime_to_day;
 use crate::schema::names;
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Index statistics: article counts by year and by source, the span of dates, and the
 //! size on disk, read from fast fields without loading any document.
 
-use crate::indexer::datetime_to_day;
+use crate::schema::datetime_to_day;
 use crate::schema::{self, names, DatelineIndex};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -38,10 +38,7 @@ pub fn collect(index: &DatelineIndex) -> Result<IndexStats> {
 }
 
 fn gather(index: &DatelineIndex) -> Result<IndexStats> {
-    let reader = index
-        .index
-        .reader()
-        .context("opening the index for reading")?;
+    let reader = index.reader()?;
     let searcher = reader.searcher();
     let mut stats = IndexStats {
         articles: searcher.num_docs(),

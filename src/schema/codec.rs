@@ -1,0 +1,249 @@
+//! How an article becomes a tantivy document and back: the one place that knows
+//! which field holds what, how a day is stored, and what the index keeps of a file
+//! and of an article's lines besides the article itself.
+
+use super::{Fields, UNDATED_FLAG};
+use crate::article::{Article, DateSource};
+use crate::date;
+use tantivy::schema::Value;
+use tantivy::{DateTime, TantivyDocument};
+
+/// How a file was when it was indexed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileStamp {
+    /// Hash of the file's bytes, manifest entry and indexed root.
+    pub hash: u64,
+    /// Parts of the file that could not be read.
+    pub problems: u64,
+    /// Hash of the file's size, times and identity with its manifest entry and root:
+    /// when it is the same, the file is not read again. Zero when unknown.
+    pub quick: u64,
+}
+
+/// What the index keeps of one article for learning boilerplate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineRecord {
+    /// The source key, 0 without a source.
+    pub source: u64,
+    /// The keys of its body lines before learned lines were dropped.
+    pub line_keys: Vec<u64>,
+    /// Which learned lines were dropped from it (see [`crate::clean::learned::Learned::digest`]).
+    pub learned_digest: u64,
+}
+
+/// The document of `article`, read from a file stamped `file`, with the record of its
+/// lines.
+pub fn encode(
+    fields: Fields,
+    article: &Article,
+    file: FileStamp,
+    lines: &LineRecord,
+) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &article.id);
+    doc.add_text(fields.title, &article.title);
+    doc.add_text(fields.body, &article.body);
+    // The headline's words are the article's words too: one posting list per word
+    // answers every query, and the title field only adds to the score. A story that
+    // is only its headline holds them already.
+    if article.body != article.title {
+        doc.add_text(fields.body, &article.title);
+        doc.add_text(fields.joined, &article.title);
+    }
+    doc.add_text(fields.joined, &article.body);
+    doc.add_text(fields.path, &article.path);
+    doc.add_u64(fields.file_hash, file.hash);
+    doc.add_u64(fields.file_problems, file.problems);
+    doc.add_u64(fields.file_quick, file.quick);
+    if let Some(line) = article.line {
+        doc.add_u64(fields.line, line as u64);
+    }
+    match article.date {
+        Some(day) => {
+            doc.add_date(fields.date, day_to_datetime(day));
+            for term in date::period_terms(day) {
+                doc.add_text(fields.flags, term);
+            }
+        }
+        None => doc.add_text(fields.flags, UNDATED_FLAG),
+    }
+    if let Some(instant) = article.published {
+        doc.add_date(
+            fields.published,
+            DateTime::from_timestamp_secs(instant.unix_timestamp()),
+        );
+    }
+    if let Some(from) = article.date_from {
+        doc.add_text(fields.date_from, from.as_str());
+    }
+    for (field, value) in [
+        (fields.place, &article.place),
+        (fields.source, &article.source),
+        (fields.site, &article.site),
+        (fields.url, &article.url),
+        (fields.lang, &article.lang),
+    ] {
+        if let Some(value) = value {
+            doc.add_text(field, value);
+        }
+    }
+    doc.add_u64(fields.source_key, lines.source);
+    doc.add_u64(fields.learned_digest, lines.learned_digest);
+    for &key in &lines.line_keys {
+        doc.add_u64(fields.line_keys, key);
+    }
+    doc
+}
+
+/// A stored document read as an article, borrowing its text: a story may be
+/// megabytes long, and most readers want a few of its fields.
+pub struct Stored<'a> {
+    fields: Fields,
+    doc: &'a TantivyDocument,
+}
+
+impl<'a> Stored<'a> {
+    /// The article stored as `doc`.
+    pub fn new(fields: Fields, doc: &'a TantivyDocument) -> Stored<'a> {
+        Stored { fields, doc }
+    }
+
+    fn text(&self, field: tantivy::schema::Field) -> Option<&'a str> {
+        self.doc.get_first(field).and_then(|v| v.as_str())
+    }
+
+    /// The article id.
+    pub fn id(&self) -> &'a str {
+        self.text(self.fields.id).unwrap_or_default()
+    }
+
+    /// The headline.
+    pub fn title(&self) -> &'a str {
+        self.text(self.fields.title).unwrap_or_default()
+    }
+
+    /// The story (the first value of the body field; the second is the headline).
+    pub fn body(&self) -> &'a str {
+        self.text(self.fields.body).unwrap_or_default()
+    }
+
+    /// The file the article was read from.
+    pub fn path(&self) -> &'a str {
+        self.text(self.fields.path).unwrap_or_default()
+    }
+
+    /// The dateline place.
+    pub fn place(&self) -> Option<&'a str> {
+        self.text(self.fields.place)
+    }
+
+    /// The publishing site, as the article names it.
+    pub fn source(&self) -> Option<&'a str> {
+        self.text(self.fields.source)
+    }
+
+    /// The key grouping the site's articles.
+    pub fn site(&self) -> Option<&'a str> {
+        self.text(self.fields.site)
+    }
+
+    /// The article's address.
+    pub fn url(&self) -> Option<&'a str> {
+        self.text(self.fields.url)
+    }
+
+    /// The publication day.
+    pub fn date(&self) -> Option<time::Date> {
+        let value = self.doc.get_first(self.fields.date)?.as_datetime()?;
+        datetime_to_day(value)
+    }
+
+    /// The line or item of the file, for files of several articles.
+    pub fn line(&self) -> Option<usize> {
+        let line = self.doc.get_first(self.fields.line)?.as_u64()?;
+        usize::try_from(line).ok()
+    }
+
+    /// The moment of publication in UTC, when the source stated a time.
+    pub fn published(&self) -> Option<time::OffsetDateTime> {
+        let value = self.doc.get_first(self.fields.published)?.as_datetime()?;
+        time::OffsetDateTime::from_unix_timestamp(value.into_timestamp_secs()).ok()
+    }
+
+    /// The whole article, copied out.
+    pub fn article(&self) -> Article {
+        let owned = |text: Option<&str>| text.map(str::to_string);
+        Article {
+            id: self.id().to_string(),
+            title: self.title().to_string(),
+            body: self.body().to_string(),
+            date: self.date(),
+            date_from: self
+                .text(self.fields.date_from)
+                .and_then(DateSource::from_name),
+            place: owned(self.place()),
+            source: owned(self.source()),
+            site: owned(self.site()),
+            url: owned(self.url()),
+            path: self.path().to_string(),
+            line: self.line(),
+            lang: owned(self.text(self.fields.lang)),
+            published: self.published(),
+        }
+    }
+}
+
+/// Midnight UTC of a day, as the index stores dates.
+pub fn day_to_datetime(day: time::Date) -> DateTime {
+    DateTime::from_timestamp_secs(day.midnight().assume_utc().unix_timestamp())
+}
+
+/// The day of a stored date.
+pub fn datetime_to_day(value: DateTime) -> Option<time::Date> {
+    let utc = time::OffsetDateTime::from_unix_timestamp(value.into_timestamp_secs()).ok()?;
+    let day = utc.date();
+    date::day(day.year(), u8::from(day.month()).into(), day.day().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_survive_the_round_trip() {
+        for text in ["1678-01-01", "1970-01-01", "2024-02-29", "2261-12-31"] {
+            let day = date::parse_published(text).unwrap();
+            assert_eq!(datetime_to_day(day_to_datetime(day)), Some(day));
+        }
+    }
+
+    #[test]
+    fn an_article_survives_the_round_trip() {
+        let schema = super::super::schema();
+        let fields = Fields::new(&schema).unwrap();
+        let article = Article {
+            id: "abc-3".into(),
+            title: "Drought hits the south".into(),
+            body: "The drought cut the wheat harvest.".into(),
+            date: date::parse_published("2014-01-01"),
+            date_from: Some(DateSource::Header),
+            place: Some("Almaty".into()),
+            source: Some("Steppe Herald".into()),
+            site: Some("steppeherald.example".into()),
+            url: Some("https://steppeherald.example/a".into()),
+            path: "/corpus/a.jsonl".into(),
+            line: Some(3),
+            lang: Some("en".into()),
+            published: time::OffsetDateTime::from_unix_timestamp(1_388_534_400).ok(),
+        };
+        let doc = encode(
+            fields,
+            &article,
+            FileStamp::default(),
+            &LineRecord::default(),
+        );
+        let stored = Stored::new(fields, &doc);
+        assert_eq!(stored.article(), article);
+        assert_eq!(stored.body(), article.body);
+    }
+}
