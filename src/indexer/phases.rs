@@ -1,0 +1,352 @@
+//! A run's two phases over its files: the first reads, hashes and cleans what
+//! changed and keys its lines; the second drops the learned lines and feeds tantivy's
+//! writer.
+
+use super::known::KnownFile;
+use super::pool::for_each_parallel;
+use super::stamp::{content_hash, path_key, quick_stamp};
+use super::{Event, RunStats};
+use crate::clean::learned::{self, Learned};
+use crate::extract;
+use crate::ingest::{self, CorpusFile, Extracted, Manifests, Parsed, ReadContext, SiteHints};
+use crate::schema::{self, Fields, FileStamp, LineRecord};
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use tantivy::{IndexWriter, Term};
+
+/// The line keys of one article, for counting.
+pub(super) struct ArticleLines {
+    /// The key of the article's site.
+    pub(super) source: Option<u64>,
+    /// The site its URL names, if it has one (else it may take its folder's).
+    pub(super) url_site: Option<String>,
+    pub(super) keys: Vec<u64>,
+}
+
+/// What the first phase made of one file.
+pub(super) enum Read {
+    /// Indexed as it is; `problems` parts of it could not be read.
+    Unchanged { problems: u64 },
+    /// New or changed: to be indexed in the second phase.
+    Changed {
+        stamp: FileStamp,
+        replaced: bool,
+        lines: Vec<ArticleLines>,
+        /// The cleaned articles, unless the memory budget was spent.
+        parsed: Option<Parsed>,
+    },
+    /// Could not be read at all; its previous articles stay.
+    Unreadable(String),
+    /// Read but holds no usable article; its previous articles go.
+    Unusable { replaced: bool, reason: String },
+}
+
+/// Whether the index keeps a file's previous articles after this read.
+pub(super) fn keeps_old(read: &Read) -> bool {
+    matches!(read, Read::Unchanged { .. } | Read::Unreadable(_))
+}
+
+/// What the workers of one run share.
+pub(super) struct Run<'a> {
+    pub(super) fields: Fields,
+    pub(super) writer: &'a IndexWriter,
+    pub(super) manifests: &'a Manifests,
+    pub(super) known: &'a HashMap<String, KnownFile>,
+    /// The sites of each folder's pages with a URL.
+    pub(super) hints: &'a SiteHints,
+    pub(super) threads: usize,
+}
+
+/// A file to index in the second phase.
+pub(super) struct Work<'a> {
+    pub(super) file: &'a CorpusFile,
+    /// The stamp read in the first phase; `None` for a file cleaned again, which is
+    /// read anew.
+    pub(super) stamp: Option<FileStamp>,
+    /// Whether its previous articles are to be deleted.
+    pub(super) replaced: bool,
+    /// Its cleaned articles, when kept from the first phase.
+    pub(super) parsed: Option<Parsed>,
+    /// The line keys of its articles as cleaned by the rules alone, in article order.
+    pub(super) lines: Vec<ArticleLines>,
+}
+
+/// What the second phase made of one file.
+struct Written {
+    articles: usize,
+    undated: usize,
+    /// Why it could not be indexed after all (it changed or vanished in between).
+    failure: Option<String>,
+}
+
+impl Run<'_> {
+    /// Phase one over all files; failures and problems are reported as they come.
+    pub(super) fn read_all(
+        &self,
+        files: &[CorpusFile],
+        keep_budget: usize,
+        stats: &mut RunStats,
+        observer: &mut dyn FnMut(Event),
+    ) -> Result<Vec<Read>> {
+        let mut reads: Vec<Option<Read>> = (0..files.len()).map(|_| None).collect();
+        let mut kept_bytes = 0usize;
+        for_each_parallel(
+            files.iter(),
+            self.threads,
+            |file| self.read(file),
+            |i, mut read| {
+                let path = &files[i].path;
+                match &mut read {
+                    Read::Unchanged { problems } => {
+                        stats.unchanged += 1;
+                        if *problems > 0 {
+                            stats.problems += *problems as usize;
+                            let message = format!(
+                                "{problems} unreadable part(s), unchanged since they were reported"
+                            );
+                            observer(Event::Problem(path, &message));
+                        }
+                    }
+                    Read::Changed {
+                        replaced, parsed, ..
+                    } => {
+                        *if *replaced {
+                            &mut stats.updated
+                        } else {
+                            &mut stats.new
+                        } += 1;
+                        if let Some(p) = parsed.as_ref() {
+                            stats.problems += p.problems.len();
+                            for problem in &p.problems {
+                                observer(Event::Problem(path, problem));
+                            }
+                            for note in &p.notes {
+                                observer(Event::Note(path, note));
+                            }
+                            kept_bytes += p
+                                .articles
+                                .iter()
+                                .map(Extracted::approximate_size)
+                                .sum::<usize>();
+                        }
+                        if kept_bytes > keep_budget {
+                            *parsed = None;
+                        }
+                    }
+                    Read::Unreadable(reason) => {
+                        stats.failed += 1;
+                        observer(Event::Failed(path, reason));
+                    }
+                    Read::Unusable { replaced, reason } => {
+                        stats.failed += 1;
+                        stats.removed += usize::from(*replaced);
+                        observer(Event::Failed(path, reason));
+                    }
+                }
+                reads[i] = Some(read);
+                observer(Event::Done);
+                Ok(())
+            },
+        )?;
+        Ok(reads.into_iter().flatten().collect())
+    }
+
+    /// Phase one for one file: skip it if unchanged, else clean it and key its lines.
+    fn read(&self, file: &CorpusFile) -> Read {
+        let manifest = self.manifests.get(&file.path);
+        let previous = self.known.get(path_key(&file.path).as_ref());
+        let quick = quick_stamp(&file.path, manifest, &file.root);
+        if let Some(known) = previous.filter(|k| quick != 0 && k.stamp.quick == quick) {
+            return Read::Unchanged {
+                problems: known.stamp.problems,
+            };
+        }
+        let bytes = match std::fs::read(&file.path) {
+            Ok(bytes) => bytes,
+            Err(err) => return Read::Unreadable(format!("cannot read: {err}")),
+        };
+        let hash = content_hash(&bytes, manifest, &file.root);
+        if let Some(known) = previous.filter(|k| k.stamp.hash == hash) {
+            return Read::Unchanged {
+                problems: known.stamp.problems,
+            };
+        }
+        let replaced = previous.is_some();
+        let context = ReadContext {
+            manifest,
+            article: extract::Context {
+                hints: Some(self.hints),
+                ..extract::Context::default()
+            },
+        };
+        let mut parsed = match ingest::parse(file, &bytes, context) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                if replaced {
+                    self.writer.delete_term(Term::from_field_text(
+                        self.fields.path,
+                        &path_key(&file.path),
+                    ));
+                }
+                return Read::Unusable {
+                    replaced,
+                    reason: format!("{err:#}"),
+                };
+            }
+        };
+        if parsed.lossy {
+            parsed
+                .notes
+                .push("not valid UTF-8: decoded with replacement characters".to_string());
+        }
+        let lines = parsed
+            .articles
+            .iter()
+            .map(|a| ArticleLines {
+                source: learned::site_hash(a.article.site.as_deref()),
+                url_site: a.article.site.clone().filter(|_| a.site_from_url),
+                keys: learned::line_keys(&a.article, a.title_from_text),
+            })
+            .collect();
+        Read::Changed {
+            stamp: FileStamp {
+                hash,
+                problems: parsed.problems.len() as u64,
+                quick,
+            },
+            replaced,
+            lines,
+            parsed: Some(parsed),
+        }
+    }
+
+    /// Phase two over the files to index.
+    pub(super) fn write_all(
+        &self,
+        work: Vec<Work>,
+        learned: &Learned,
+        stats: &mut RunStats,
+        observer: &mut dyn FnMut(Event),
+    ) -> Result<()> {
+        let files: Vec<&CorpusFile> = work.iter().map(|w| w.file).collect();
+        for_each_parallel(
+            work.into_iter(),
+            self.threads,
+            |work| self.write(work, learned),
+            |i, written| {
+                let written = written?;
+                stats.articles += written.articles;
+                stats.undated += written.undated;
+                if let Some(reason) = &written.failure {
+                    stats.failed += 1;
+                    observer(Event::Failed(&files[i].path, reason));
+                }
+                observer(Event::Done);
+                Ok(())
+            },
+        )
+    }
+
+    /// Phase two for one file: drop learned lines and add its articles.
+    fn write(&self, work: Work, learned: &Learned) -> Result<Written> {
+        let path = path_key(&work.file.path);
+        let has_learned = work
+            .lines
+            .iter()
+            .any(|a| a.source.is_some_and(|s| learned.digest(s, &a.keys) != 0));
+        // Articles whose learned lines sit in the middle of the story only lose those
+        // lines; the others are cleaned again from the file with the learned lines.
+        let filter_only = |parsed: &Parsed| {
+            parsed.articles.iter().all(|e| {
+                learned::site_hash(e.article.site.as_deref()).is_none_or(|source| {
+                    !learned.changes_more_than_body(
+                        source,
+                        &e.article,
+                        e.title_from_file_name,
+                        e.title_from_text,
+                    )
+                })
+            })
+        };
+        let (stamp, parsed) = match (work.stamp, work.parsed) {
+            (Some(stamp), Some(parsed)) if !has_learned => (stamp, parsed),
+            (Some(stamp), Some(mut parsed)) if filter_only(&parsed) => {
+                for e in &mut parsed.articles {
+                    if let Some(source) = learned::site_hash(e.article.site.as_deref()) {
+                        if let Some(body) = learned.filter_body(source, &e.article.body) {
+                            e.article.body = body;
+                        }
+                    }
+                }
+                (stamp, parsed)
+            }
+            _ => match self.reread(work.file, learned) {
+                Ok(read) => read,
+                Err(reason) => {
+                    return Ok(Written {
+                        articles: 0,
+                        undated: 0,
+                        failure: Some(reason),
+                    })
+                }
+            },
+        };
+        if work.replaced {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.path, &path));
+        }
+        let articles = parsed.articles.len();
+        let mut undated = 0;
+        let mut lines = work.lines.into_iter();
+        for extracted in parsed.articles {
+            let article = &extracted.article;
+            let source = learned::site_hash(article.site.as_deref());
+            // The keys of the lines as the rules alone left them, as they were counted.
+            let keys = match lines.next() {
+                Some(first_phase) => first_phase.keys,
+                None => learned::line_keys(article, extracted.title_from_text),
+            };
+            undated += usize::from(article.date.is_none());
+            let record = LineRecord {
+                source: source.unwrap_or(0),
+                learned_digest: source.map_or(0, |s| learned.digest(s, &keys)),
+                line_keys: keys,
+            };
+            let doc = schema::encode(self.fields, article, stamp, &record);
+            self.writer
+                .add_document(doc)
+                .with_context(|| format!("adding {path} to the index"))?;
+        }
+        Ok(Written {
+            articles,
+            undated,
+            failure: None,
+        })
+    }
+
+    /// Reads and cleans a file again in the second phase, with the learned boilerplate;
+    /// an error says why it no longer can be.
+    fn reread(
+        &self,
+        file: &CorpusFile,
+        learned: &Learned,
+    ) -> std::result::Result<(FileStamp, Parsed), String> {
+        let bytes = std::fs::read(&file.path).map_err(|err| format!("cannot read: {err}"))?;
+        let manifest = self.manifests.get(&file.path);
+        let context = ReadContext {
+            manifest,
+            article: extract::Context {
+                learned: Some(learned),
+                hints: Some(self.hints),
+                ..extract::Context::default()
+            },
+        };
+        let parsed = ingest::parse(file, &bytes, context).map_err(|err| format!("{err:#}"))?;
+        let stamp = FileStamp {
+            hash: content_hash(&bytes, manifest, &file.root),
+            problems: parsed.problems.len() as u64,
+            quick: quick_stamp(&file.path, manifest, &file.root),
+        };
+        Ok((stamp, parsed))
+    }
+}

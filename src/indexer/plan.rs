@@ -1,0 +1,147 @@
+//! Between a run's two phases: the sites of folders, the line counts that give the
+//! learned boilerplate, and which files the second phase writes.
+
+use super::known::KnownFile;
+use super::phases::{keeps_old, ArticleLines, Read, Work};
+use super::stamp::path_key;
+use super::RunStats;
+use crate::clean::learned::{self, Learned, LineCounts};
+use crate::ingest::{CorpusFile, SiteHints};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Whether the indexed file at `path` is gone: it lies under one of the run's
+/// `roots` and the walk did not see it.
+pub(super) fn vanished(path: &str, roots: &[PathBuf], seen: &HashSet<Cow<str>>) -> bool {
+    roots.iter().any(|root| Path::new(path).starts_with(root)) && !seen.contains(path)
+}
+
+/// Gives the articles without a URL read in this run the site their folder's pages
+/// with one name (by `hints` from the index and by this run's pages); returns the
+/// hints for cleaning again.
+pub(super) fn give_folder_sites(
+    files: &[CorpusFile],
+    reads: &mut [Read],
+    mut hints: SiteHints,
+) -> SiteHints {
+    for (file, read) in files.iter().zip(reads.iter()) {
+        if let Read::Changed { lines, .. } = read {
+            for site in lines.iter().filter_map(|a| a.url_site.as_deref()) {
+                hints.add(&file.path, site);
+            }
+        }
+    }
+    for (file, read) in files.iter().zip(reads.iter_mut()) {
+        let Read::Changed { lines, parsed, .. } = read else {
+            continue;
+        };
+        let Some(site) = hints.site_for(&file.path) else {
+            continue;
+        };
+        let source = learned::site_hash(Some(site));
+        for (i, article) in lines.iter_mut().enumerate() {
+            if article.url_site.is_some() || article.source == source {
+                continue;
+            }
+            article.source = source;
+            if let Some(extracted) = parsed.as_mut().and_then(|p| p.articles.get_mut(i)) {
+                extracted.article.site = Some(site.to_string());
+            }
+        }
+    }
+    hints
+}
+
+/// The line counts of every article the index will hold after this run: those it
+/// keeps (outside the run's roots, or unchanged) and those read anew.
+pub(super) fn count_lines(
+    known: &HashMap<String, KnownFile>,
+    files: &[CorpusFile],
+    reads: &[Read],
+    seen: &HashSet<Cow<str>>,
+    roots: &[PathBuf],
+) -> LineCounts {
+    let replaced: HashSet<Cow<str>> = files
+        .iter()
+        .zip(reads)
+        .filter(|(_, read)| !keeps_old(read))
+        .map(|(file, _)| path_key(&file.path))
+        .collect();
+    let mut counts = LineCounts::default();
+    for (path, file) in known {
+        let stays = !vanished(path, roots, seen) && !replaced.contains(path.as_str());
+        if stays {
+            for article in file.articles.iter().filter(|a| a.source != 0) {
+                counts.add(article.source, &article.line_keys);
+            }
+        }
+    }
+    for read in reads {
+        if let Read::Changed { lines, .. } = read {
+            for article in lines {
+                if let Some(source) = article.source {
+                    counts.add(source, &article.keys);
+                }
+            }
+        }
+    }
+    counts
+}
+
+/// The files to index in the second phase: the changed ones, and the unchanged ones
+/// whose articles' learned lines are no longer those they were cleaned with.
+pub(super) fn plan_writes<'a>(
+    files: &'a [CorpusFile],
+    reads: Vec<Read>,
+    known: &HashMap<String, KnownFile>,
+    learned: &Learned,
+    stats: &mut RunStats,
+) -> Vec<Work<'a>> {
+    let mut work = Vec::new();
+    for (file, read) in files.iter().zip(reads) {
+        match read {
+            Read::Changed {
+                stamp,
+                replaced,
+                parsed,
+                lines,
+            } => work.push(Work {
+                file,
+                stamp: Some(stamp),
+                replaced,
+                parsed,
+                lines,
+            }),
+            Read::Unchanged { .. } => {
+                let Some(indexed) = known.get(path_key(&file.path).as_ref()) else {
+                    continue;
+                };
+                let stale = indexed
+                    .articles
+                    .iter()
+                    .any(|a| a.learned_digest != learned.digest(a.source, &a.line_keys));
+                if stale {
+                    stats.recleaned += 1;
+                    work.push(Work {
+                        file,
+                        stamp: None,
+                        replaced: true,
+                        parsed: None,
+                        lines: indexed
+                            .articles
+                            .iter()
+                            .map(|a| ArticleLines {
+                                source: (a.source != 0).then_some(a.source),
+                                url_site: None,
+                                keys: a.line_keys.clone(),
+                            })
+                            .collect(),
+                    });
+                }
+            }
+            Read::Unreadable(_) | Read::Unusable { .. } => {}
+        }
+    }
+    work
+}

@@ -1,0 +1,92 @@
+//! File stamps: what an indexed file's articles depend on, hashed, so that a run
+//! reads again only what changed. The quick stamp (size, times, identity) skips
+//! reading a file at all; the content hash decides when the quick stamp differs.
+
+use crate::ingest;
+use std::borrow::Cow;
+use std::path::Path;
+use std::time::Duration;
+
+/// Changes whenever cleaning or extraction changes what a file gives, so that the next
+/// run re-reads every file instead of keeping articles cleaned the old way.
+pub(super) const EXTRACTION_VERSION: u64 = 5;
+
+/// Hash of everything an article's indexed form depends on.
+pub(super) fn content_hash(
+    bytes: &[u8],
+    manifest: Option<&ingest::ManifestEntry>,
+    root: &Path,
+) -> u64 {
+    let mut hasher = stamp_hasher(manifest, root);
+    hasher.update(bytes);
+    hasher.digest()
+}
+
+/// A hash of a file's size, modification and change times and identity (device and
+/// inode) with what else its articles depend on, to skip reading it when none
+/// changed: an edit that keeps the size and puts the modification time back (`cp
+/// -p`, `rsync -t`, `touch -r`) still changes the change time. 0 (never equal) when
+/// a time is not known or so recent that the file may still be written within the
+/// same tick.
+pub(super) fn quick_stamp(
+    path: &Path,
+    manifest: Option<&ingest::ManifestEntry>,
+    root: &Path,
+) -> u64 {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return 0;
+    };
+    let Ok(modified) = meta.modified() else {
+        return 0;
+    };
+    let recent = |time: std::time::SystemTime| {
+        time.elapsed()
+            .map_or(true, |age| age < Duration::from_secs(2))
+    };
+    let Ok(since_epoch) = modified.duration_since(std::time::UNIX_EPOCH) else {
+        return 0;
+    };
+    if recent(modified) {
+        return 0;
+    }
+    let mut hasher = stamp_hasher(manifest, root);
+    hasher.update(b"quick");
+    hasher.update(&meta.len().to_le_bytes());
+    hasher.update(&since_epoch.as_nanos().to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let changed = u64::try_from(meta.ctime()).ok().map(|secs| {
+            std::time::UNIX_EPOCH
+                + Duration::new(secs, meta.ctime_nsec().clamp(0, 999_999_999) as u32)
+        });
+        if changed.is_none_or(recent) {
+            return 0;
+        }
+        for part in [meta.dev(), meta.ino()] {
+            hasher.update(&part.to_le_bytes());
+        }
+        hasher.update(&meta.ctime().to_le_bytes());
+        hasher.update(&meta.ctime_nsec().to_le_bytes());
+    }
+    hasher.digest().max(1)
+}
+
+/// The text a file's path is stored and looked up under. A name that is not UTF-8
+/// is stored with replacement characters, so it is looked up that way too.
+pub(super) fn path_key(path: &Path) -> Cow<'_, str> {
+    path.to_string_lossy()
+}
+
+/// A hasher primed with everything besides a file's bytes that its articles depend on.
+fn stamp_hasher(manifest: Option<&ingest::ManifestEntry>, root: &Path) -> xxhash_rust::xxh3::Xxh3 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&EXTRACTION_VERSION.to_le_bytes());
+    hasher.update(root.as_os_str().as_encoded_bytes());
+    hasher.update(&[0]);
+    if let Some(entry) = manifest {
+        hasher.update(serde_json::to_string(entry).unwrap_or_default().as_bytes());
+    }
+    hasher.update(&[0]);
+    hasher
+}

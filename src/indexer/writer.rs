@@ -1,0 +1,163 @@
+//! tantivy's writer for a run: opened within the memory budget, cleared of what an
+//! interrupted run left, and cleaned up after a failed one.
+
+use super::known::KnownFile;
+use super::plan::vanished;
+use crate::article::Article;
+use crate::schema::{self, DatelineIndex, Fields, FileStamp, LineRecord};
+use anyhow::{Context, Result};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use tantivy::{IndexWriter, Term};
+
+/// The memory each of tantivy's writer threads needs at least.
+const WRITER_THREAD_BYTES: usize = 20 << 20;
+
+/// How many of the `threads` asked for the memory budget runs: tantivy's writer gets
+/// 40% of it and each of its threads needs [`WRITER_THREAD_BYTES`], so a small budget
+/// runs fewer threads rather than exceeding itself.
+pub(super) fn threads_within(threads: usize, memory_bytes: usize) -> usize {
+    let writer_memory = memory_bytes / 10 * 4;
+    threads.clamp(1, (writer_memory / WRITER_THREAD_BYTES).max(1))
+}
+
+/// Opens tantivy's writer with 40% of the memory budget, after removing what an
+/// interrupted run left; a second run on the same index is told the index is in use.
+pub(super) fn open_writer(
+    index: &DatelineIndex,
+    threads: usize,
+    memory_bytes: usize,
+) -> Result<IndexWriter> {
+    let writer_memory = (memory_bytes / 10 * 4).max(threads * WRITER_THREAD_BYTES);
+    let writer: IndexWriter = index
+        .writer(threads, writer_memory)
+        .map_err(|err| match err {
+            tantivy::TantivyError::LockFailure(..) => schema::in_use(&index.dir),
+            other => anyhow::Error::new(other).context("opening the index for writing"),
+        })?;
+    // Segments stop growing by merges at MAX_MERGED_DOCS documents: merging ever larger
+    // segments costs time and maps whole segments into memory, while searches over a
+    // handful of segments of that size are as fast.
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_MERGED_DOCS);
+    writer.set_merge_policy(Box::new(policy));
+    // A run killed before its commit leaves the files it had written; removing them
+    // first keeps them from filling the disk and from colliding with the names this
+    // run gives its own files (a segment's deletes are named by the last commit).
+    writer
+        .garbage_collect_files()
+        .wait()
+        .context("removing the files an interrupted run left in the index")?;
+    remove_stale_temporary_files(&index.dir);
+    Ok(writer)
+}
+
+/// Removes the temporary files (`.tmp*`) a run stopped while writing the index's
+/// metadata left beside it; tantivy's garbage collection does not know them. Only the
+/// holder of the writer's lock writes them, so none is in use.
+fn remove_stale_temporary_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The largest segment merges produce, in documents.
+const MAX_MERGED_DOCS: usize = 200_000;
+
+/// Removes the files a failed run wrote, so that a disk it filled does not stay
+/// full: with the run's writer gone, a fresh one (holding the lock again) collects
+/// every file of the index that no commit refers to. tantivy only ever collects
+/// files it wrote itself.
+pub(super) fn remove_uncommitted_files(index: &DatelineIndex) {
+    // Opened afresh, the index reads from disk the list of files tantivy wrote.
+    if let Ok(reopened) = schema::open(&index.dir) {
+        let writer = reopened.writer(1, WRITER_THREAD_BYTES);
+        if let Ok(writer) = writer {
+            let _ = writer.garbage_collect_files().wait();
+        }
+    }
+    remove_stale_temporary_files(&index.dir);
+}
+
+/// The error of a run whose writer failed. tantivy tells `add_document` only that its
+/// worker died; the cause (a full disk, say) is in the worker's result, which
+/// preparing a commit collects. The prepared commit, if any, is abandoned.
+pub(super) fn writer_failure(
+    writer: &mut IndexWriter,
+    err: anyhow::Error,
+    dir: &Path,
+) -> anyhow::Error {
+    match writer.prepare_commit() {
+        Err(cause) => anyhow::Error::new(cause).context(format!(
+            "writing the index at {} (it keeps its previous commit)",
+            dir.display()
+        )),
+        Ok(prepared) => {
+            let _ = prepared.abort();
+            err
+        }
+    }
+}
+
+/// Deletes the articles of indexed files under `roots` that the walk did not see.
+pub(super) fn remove_vanished(
+    fields: Fields,
+    writer: &IndexWriter,
+    indexed: &HashMap<String, KnownFile>,
+    seen: &HashSet<Cow<str>>,
+    roots: &[PathBuf],
+) -> usize {
+    let mut removed = 0;
+    for path in indexed.keys() {
+        if vanished(path, roots, seen) {
+            writer.delete_term(Term::from_field_text(fields.path, path));
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Adds articles that did not come from files (built in code) and commits. Articles
+/// with the id of one already indexed replace it.
+pub fn add_articles(index: &DatelineIndex, articles: &[Article]) -> Result<()> {
+    let mut writer: IndexWriter = index
+        .writer(1, 50 << 20)
+        .context("opening the index for writing")?;
+    for article in articles {
+        writer.delete_term(Term::from_field_text(index.fields.id, &article.id));
+        writer
+            .add_document(schema::encode(
+                index.fields,
+                article,
+                FileStamp::default(),
+                &LineRecord::default(),
+            ))
+            .with_context(|| format!("adding article {}", article.id))?;
+    }
+    writer.commit().context("committing the index")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_budget_bounds_the_threads() {
+        let mib = |n: usize| n << 20;
+        assert_eq!(threads_within(256, mib(64)), 1);
+        assert_eq!(threads_within(256, mib(1024)), 20);
+        assert_eq!(threads_within(2, mib(1024)), 2);
+        assert_eq!(threads_within(0, mib(1024)), 1);
+        for memory in [64, 100, 512, 4096] {
+            let threads = threads_within(256, mib(memory));
+            assert!(threads * WRITER_THREAD_BYTES <= mib(memory) * 4 / 10 || threads == 1);
+        }
+    }
+}
