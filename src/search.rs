@@ -2,32 +2,35 @@
 //! ranked by BM25 with the title boosted or sorted by date, paged, with snippets made
 //! for the hits shown only.
 
+/// Fails with an [`InvalidRequest`] saying `message`.
+macro_rules! invalid {
+    ($($arg:tt)*) => {
+        return Err(anyhow::Error::new(InvalidRequest(format!($($arg)*))))
+    };
+}
+
+mod count;
+mod dates;
 mod exclusion;
 pub mod histogram;
 pub mod stats;
 mod union;
+mod words;
 
 use crate::article::Article;
-use crate::date::{self, DateRange};
-use crate::query::{self, Part};
-use crate::schema::{self, datetime_to_day, names, DatelineIndex, Fields, Stored};
+use crate::date::DateRange;
+use crate::schema::{self, names, DatelineIndex, Stored};
 use crate::snippet::{Highlighter, Snippet};
 use anyhow::{Context, Result};
-use exclusion::exclusion;
+use count::{count_any_within, has_deletions, pair_union, union_bound, WalkCount};
+use dates::{date_range_query, DateFilter};
 use histogram::{DateHistogram, Period, PeriodCount};
 use serde::Serialize;
-use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
-    Query, TermQuery,
-};
-use tantivy::schema::Field;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{
-    DateTime, DocAddress, DocId, DocSet, IndexReader, Order, Score, SegmentOrdinal, SegmentReader,
-    TantivyDocument, Term,
-};
-use union::SeekingUnion;
+use tantivy::{DateTime, DocAddress, IndexReader, Order, TantivyDocument, Term};
+use words::{filtered, is_match_all, Reader, SomeWords, Words};
 
 /// The weight of a query word's score in the headline, added to its score in the body
 /// (which holds the headline too). Chosen on the judged collections, where 0.2-0.3
@@ -190,13 +193,6 @@ impl std::fmt::Display for InvalidRequest {
 
 impl std::error::Error for InvalidRequest {}
 
-/// Fails with an [`InvalidRequest`] saying `message`.
-macro_rules! invalid {
-    ($($arg:tt)*) => {
-        return Err(anyhow::Error::new(InvalidRequest(format!($($arg)*))))
-    };
-}
-
 /// A reusable searcher over one index; cheap to query many times.
 pub struct Searcher {
     index: DatelineIndex,
@@ -228,19 +224,40 @@ impl Searcher {
                 request.offset
             );
         }
-        let fields = self.index.fields;
         let searcher = self.reader.searcher();
-        let date_filter = date_range_query(fields, &request.dates, &searcher);
-        let words = self.parse(
-            &searcher,
-            &request.query,
-            request.matching,
-            date_filter.is_some(),
-        )?;
-        let filter = date_filter.as_ref().map(|f| &*f.query);
+        // The plan: the date range and the words as queries.
+        let dates = date_range_query(self.index.fields, &request.dates, &searcher);
+        let reader = Reader {
+            index: &self.index,
+            searcher: &searcher,
+        };
+        let words = reader.parse(&request.query, request.matching, dates.is_some())?;
+        let found = self.collect(&searcher, &words, dates.as_ref(), request)?;
+        let hits = self.hits(&searcher, &words, found.page, request.offset)?;
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total: found.total,
+            total_all: found.total_all,
+            notes: words.notes,
+            undated_left_out: found.undated_left_out,
+            hits,
+            histogram: found.histogram,
+            histogram_period: request.histogram,
+        })
+    }
+
+    /// The page of hits asked for and the counts around it.
+    fn collect(
+        &self,
+        searcher: &tantivy::Searcher,
+        words: &Words,
+        dates: Option<&DateFilter>,
+        request: &SearchRequest,
+    ) -> Result<Found> {
+        let filter = dates.map(|f| &*f.query);
         let histogram = match request.histogram {
             Some(period) => {
-                let matches = words.filtered(&*words.listed(), filter);
+                let matches = filtered(&*words.listed(), filter);
                 let counts = searcher
                     .search(&matches, &DateHistogram(period))
                     .context("counting matches per period")?;
@@ -256,48 +273,30 @@ impl Searcher {
         // The articles with all the parts, then (when they do not fill the page) those
         // with some: each list is ranked on its own, so the second never comes first.
         let list = |matching| List {
-            searcher: &searcher,
-            words: &words,
+            searcher,
+            words,
             matching,
             filter,
             sort,
         };
-        let (mut addresses, total_all) =
+        let (mut page, total_all) =
             self.page(&list(&*words.matching), request.offset, request.limit)?;
         let mut total = total_all;
         if let Some(some) = &words.some {
             let offset = request.offset.saturating_sub(total_all);
-            let room = request.limit - addresses.len();
+            let room = request.limit - page.len();
             if room > 0 {
                 let (more, total_some) = self.page(&list(&*some.some), offset, room)?;
-                addresses.extend(more);
+                page.extend(more);
                 total += total_some;
             } else {
-                // The page is full: only the count of the second list is needed, the
-                // articles with any part less those with all, without testing each
-                // one against the all-parts query.
-                let listed = match (some.words.as_deref(), &date_filter) {
-                    (Some(pair @ [_, _]), None) if !has_deletions(&searcher) => {
-                        pair_union(&searcher, pair, total_all)?
-                    }
-                    (Some(words), Some(dates))
-                        if union_bound(&searcher, &dates.periods)?
-                            < union_bound(&searcher, words)? =>
-                    {
-                        count_any_within(&searcher, words, &*dates.query)?
-                    }
-                    _ => {
-                        let any = words.filtered(&*some.any, filter);
-                        searcher.search(&any, &Count).context("counting matches")?
-                    }
-                };
-                total = listed.max(total_all);
+                total = count_some(searcher, some, dates, total_all)?.max(total_all);
             }
         }
         let undated_left_out = if request.dates.is_bounded() {
             // Undated articles carry a marker term, so this intersection is driven by
             // their short posting list rather than by every match of the words.
-            let marker = Term::from_field_text(fields.flags, schema::UNDATED_FLAG);
+            let marker = Term::from_field_text(self.index.fields.flags, schema::UNDATED_FLAG);
             let undated = BooleanQuery::new(vec![
                 (Occur::Must, words.listed()),
                 (
@@ -305,15 +304,31 @@ impl Searcher {
                     Box::new(TermQuery::new(marker, IndexRecordOption::Basic)),
                 ),
             ]);
-            Some(
-                searcher
-                    .search(&undated, &WalkCount)
-                    .context("counting undated matches")?,
-            )
+            let count = searcher
+                .search(&undated, &WalkCount)
+                .context("counting undated matches")?;
+            Some(count)
         } else {
             None
         };
+        Ok(Found {
+            page,
+            total,
+            total_all,
+            undated_left_out,
+            histogram,
+        })
+    }
 
+    /// The hits at `page`, each read with its snippet, ranked from `offset` + 1.
+    fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        words: &Words,
+        page: Vec<(Option<f32>, DocAddress)>,
+        offset: usize,
+    ) -> Result<Vec<Hit>> {
+        let fields = self.index.fields;
         let mut body_terms = std::collections::BTreeSet::new();
         words.matching.query_terms(&mut |term, _| {
             if term.field() == fields.body {
@@ -321,26 +336,17 @@ impl Searcher {
             }
         });
         let body_terms: Vec<Term> = body_terms.into_iter().collect();
-        let mut highlighter = Highlighter::new(&searcher, fields, &body_terms)?;
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (i, (score, address)) in addresses.into_iter().enumerate() {
+        let mut highlighter = Highlighter::new(searcher, fields, &body_terms)?;
+        let mut hits = Vec::with_capacity(page.len());
+        for (i, (score, address)) in page.into_iter().enumerate() {
             let doc: TantivyDocument = searcher
                 .doc(address)
                 .context("reading a hit from the index")?;
             let stored = Stored::new(fields, &doc);
-            let snippet = highlighter.snippet(&searcher, address, stored.body().trim())?;
-            hits.push(hit(&stored, request.offset + i + 1, score, snippet));
+            let snippet = highlighter.snippet(searcher, address, stored.body().trim())?;
+            hits.push(hit(&stored, offset + i + 1, score, snippet));
         }
-        Ok(SearchResults {
-            query: request.query.clone(),
-            total,
-            total_all,
-            notes: words.notes,
-            undated_left_out,
-            hits,
-            histogram,
-            histogram_period: request.histogram,
-        })
+        Ok(hits)
     }
 
     /// Every article in the index, in index order (for evaluation and export).
@@ -467,7 +473,7 @@ impl Searcher {
                 } else {
                     Order::Asc
                 };
-                let query = words.filtered(matching, filter);
+                let query = filtered(matching, filter);
                 let by_date = page.order_by_fast_field::<DateTime>(names::DATE, order);
                 let (top, total) = searcher
                     .search(&query, &(by_date, Count))
@@ -476,250 +482,48 @@ impl Searcher {
             }
         })
     }
-
-    /// Reads the query as typed (see [`crate::query`]); `*` alone matches every
-    /// article. Only a query with nothing to search for is refused. Under a date
-    /// `filter`, the filter leads and a union of the parts is only asked about the
-    /// articles it holds.
-    fn parse(
-        &self,
-        searcher: &tantivy::Searcher,
-        text: &str,
-        mode: MatchMode,
-        filtered: bool,
-    ) -> Result<Words> {
-        let trimmed = text.trim();
-        if trimmed.is_empty() {
-            invalid!("empty query: give words to search for, or `*` for every article");
-        }
-        if is_match_all(trimmed) {
-            return Ok(Words {
-                matching: Box::new(AllQuery),
-                some: None,
-                in_title: None,
-                notes: Vec::new(),
-            });
-        }
-        // The query as one line in a message, its control characters escaped.
-        let shown = quoted(trimmed);
-        let read = match query::read(trimmed) {
-            Ok(read) => read,
-            Err(why) => invalid!("invalid query `{shown}`: {why}"),
-        };
-        let fields = self.index.fields;
-        let mut positive = Vec::new();
-        let mut excluded = Vec::new();
-        for clause in &read.clauses {
-            if let Some(q) = self.part_query(searcher, &clause.part, fields.body) {
-                if clause.exclude {
-                    excluded.push((Occur::MustNot, exclusion(q)));
-                } else {
-                    positive.push(q);
-                }
-            }
-        }
-        if positive.is_empty() {
-            if excluded.is_empty() && only_common_words(&read) {
-                invalid!(
-                    "invalid query `{shown}`: its words are too common to be indexed (\"the\", \"of\", \"to\" ...); add a word that says what to look for"
-                );
-            }
-            if excluded.is_empty() {
-                let why = read
-                    .notes
-                    .first()
-                    .map_or(String::new(), |note| format!(" ({note})"));
-                invalid!(
-                    "invalid query `{shown}`: it holds no word to search for{why}; give a word, or `*` alone for every article"
-                );
-            }
-            invalid!("invalid query `{shown}`: it only excludes words; add a word to search for");
-        }
-        // The positive parts joined by `occur`, with the exclusions.
-        let clauses = |occur: Occur| -> Vec<(Occur, Box<dyn Query>)> {
-            let positive: Vec<(Occur, Box<dyn Query>)> = if filtered && occur == Occur::Should {
-                let parts = positive.iter().map(|q| q.box_clone()).collect();
-                vec![(Occur::Must, Box::new(SeekingUnion::new(parts)))]
-            } else {
-                positive.iter().map(|q| (occur, q.box_clone())).collect()
-            };
-            let excluded = excluded.iter().map(|(o, q)| (*o, q.box_clone()));
-            positive.into_iter().chain(excluded).collect()
-        };
-        let all = join(clauses(Occur::Must)).unwrap_or_else(|| Box::new(AllQuery));
-        let (matching, some) = match mode {
-            _ if positive.len() < 2 => (all, None),
-            MatchMode::All => (all, None),
-            MatchMode::Any => (join(clauses(Occur::Should)).unwrap_or(all), None),
-            MatchMode::Best => {
-                let any = join(clauses(Occur::Should)).unwrap_or_else(|| all.box_clone());
-                let some: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, any.box_clone()),
-                    (Occur::MustNot, exclusion(all.box_clone())),
-                ]));
-                // Words and nothing else can be counted from their posting lists.
-                let words = excluded
-                    .is_empty()
-                    .then(|| {
-                        positive
-                            .iter()
-                            .map(|q| q.downcast_ref::<TermQuery>().map(|t| t.term().clone()))
-                            .collect::<Option<Vec<Term>>>()
-                    })
-                    .flatten();
-                (all, Some(SomeWords { any, some, words }))
-            }
-        };
-        // Any of the words in the headline: the body field holds the headline too, so
-        // this clause only adds to the score of articles that already match.
-        // It is only asked about those articles, so its union seeks.
-        let mut in_title: Vec<Box<dyn Query>> = read
-            .positive()
-            .filter_map(|part| self.title_query(searcher, part))
-            .collect();
-        let in_title = match in_title.len() {
-            0 | 1 => in_title.pop(),
-            _ => Some(Box::new(SeekingUnion::new(in_title)) as Box<dyn Query>),
-        };
-        Ok(Words {
-            matching,
-            some,
-            in_title,
-            notes: read.notes,
-        })
-    }
-
-    /// The query of one part over `default_field` (or the field it names); `None`
-    /// when its text holds no word the analyzer keeps.
-    fn part_query(
-        &self,
-        searcher: &tantivy::Searcher,
-        part: &Part,
-        default_field: Field,
-    ) -> Option<Box<dyn Query>> {
-        match part {
-            Part::Text {
-                field,
-                text,
-                phrase,
-            } => {
-                let field = field.map_or(Some(default_field), |name| self.field(name))?;
-                let terms = self.terms(field, text);
-                // A word also finds its hyphenated spelling (`email` finds `e-mail`),
-                // where the index has one.
-                let hyphenated = match terms.as_slice() {
-                    [(_, term)] if !*phrase && field == self.index.fields.body => {
-                        self.hyphenated_spelling(searcher, term)
-                    }
-                    _ => None,
-                };
-                let words = words_query(terms);
-                // A typed hyphenated word is its parts in a row, or the word written
-                // whole (`e-mail` finds `email`), scored by the better of the two.
-                let joined = (!*phrase).then(|| self.joined_term(field, text)).flatten();
-                let alternatives: Vec<Box<dyn Query>> = [joined, hyphenated]
-                    .into_iter()
-                    .flatten()
-                    .map(|term| Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as _)
-                    .collect();
-                if alternatives.is_empty() {
-                    words
-                } else {
-                    Some(Box::new(DisjunctionMaxQuery::new(
-                        words.into_iter().chain(alternatives).collect(),
-                    )))
-                }
-            }
-            Part::Any(parts) => join(
-                parts
-                    .iter()
-                    .filter_map(|p| self.part_query(searcher, p, default_field))
-                    .map(|q| (Occur::Should, q))
-                    .collect(),
-            ),
-            Part::All(clauses) => {
-                let clauses: Vec<(Occur, Box<dyn Query>)> = clauses
-                    .iter()
-                    .filter_map(|c| {
-                        let query = self.part_query(searcher, &c.part, default_field)?;
-                        Some(if c.exclude {
-                            (Occur::MustNot, exclusion(query))
-                        } else {
-                            (Occur::Must, query)
-                        })
-                    })
-                    .collect();
-                if clauses.iter().any(|(o, _)| *o == Occur::Must) {
-                    join(clauses)
-                } else {
-                    None
-                }
-            }
-        }
-    }
-
-    /// The headline query of a part that searches the article's text.
-    fn title_query(&self, searcher: &tantivy::Searcher, part: &Part) -> Option<Box<dyn Query>> {
-        match part {
-            Part::Text { field: None, .. } | Part::Any(_) => {
-                self.part_query(searcher, part, self.index.fields.title)
-            }
-            _ => None,
-        }
-    }
-
-    /// The searchable field a query names.
-    fn field(&self, name: &str) -> Option<Field> {
-        let fields = self.index.fields;
-        match name {
-            names::TITLE => Some(fields.title),
-            names::BODY => Some(fields.body),
-            names::PLACE => Some(fields.place),
-            names::SOURCE => Some(fields.source),
-            _ => None,
-        }
-    }
-
-    /// The one term a typed hyphenated word makes without its hyphens, if `text` is
-    /// one (`e-mail`: `email`).
-    fn joined_term(&self, field: Field, text: &str) -> Option<Term> {
-        let whole = schema::joined_word(text)?;
-        match self.terms(field, &whole).as_slice() {
-            [(_, term)] => Some(term.clone()),
-            _ => None,
-        }
-    }
-
-    /// The term of a body word's hyphenated spelling, when an article has one.
-    fn hyphenated_spelling(&self, searcher: &tantivy::Searcher, term: &Term) -> Option<Term> {
-        let value = term.value();
-        let joined = Term::from_field_text(self.index.fields.joined, value.as_str()?);
-        let frequency = searcher.doc_freq(&joined);
-        frequency.is_ok_and(|n| n > 0).then_some(joined)
-    }
-
-    /// The terms the field's analyzer makes of `text`, with their positions.
-    fn terms(&self, field: Field, text: &str) -> Vec<(usize, Term)> {
-        let Some(mut analyzer) = self.index.analyzer(field) else {
-            return Vec::new();
-        };
-        let mut stream = analyzer.token_stream(text);
-        let mut terms: Vec<(usize, Term)> = Vec::new();
-        let mut first = None;
-        while let Some(token) = stream.next() {
-            let start = *first.get_or_insert(token.position);
-            terms.push((
-                token.position - start,
-                Term::from_field_text(field, &token.text),
-            ));
-        }
-        terms
-    }
 }
 
 /// A page of hits with their scores (none when sorted by date), and how many the
 /// list holds.
 type Page = (Vec<(Option<f32>, DocAddress)>, usize);
+
+/// What a search found, before its hits are read.
+struct Found {
+    /// The page asked for, with scores when ranked.
+    page: Vec<(Option<f32>, DocAddress)>,
+    total: usize,
+    total_all: usize,
+    undated_left_out: Option<usize>,
+    histogram: Option<Vec<PeriodCount>>,
+}
+
+/// How many articles the second list holds with the first, `total_all` long, when the
+/// page is full and only the count is needed: the articles with any part, counted
+/// from the words' frequencies or by walking the smaller side where it can be,
+/// without testing each one against the all-parts query.
+fn count_some(
+    searcher: &tantivy::Searcher,
+    some: &SomeWords,
+    dates: Option<&DateFilter>,
+    total_all: usize,
+) -> Result<usize> {
+    Ok(match (some.words.as_deref(), dates) {
+        (Some(pair @ [_, _]), None) if !has_deletions(searcher) => {
+            pair_union(searcher, pair, total_all)?
+        }
+        (Some(words), Some(dates))
+            if union_bound(searcher, &dates.periods)? < union_bound(searcher, words)? =>
+        {
+            count_any_within(searcher, words, &*dates.query)?
+        }
+        _ => {
+            let filter = dates.map(|f| &*f.query);
+            let any = filtered(&*some.any, filter);
+            searcher.search(&any, &Count).context("counting matches")?
+        }
+    })
+}
 
 /// One ranked list of articles: those matching `matching` AND the date filter.
 #[derive(Clone, Copy)]
@@ -731,337 +535,9 @@ struct List<'a> {
     sort: SortOrder,
 }
 
-/// A parsed query: what an article must match, and what raises its score.
-struct Words {
-    /// The articles listed first: with all the query's parts (or any, by the mode).
-    matching: Box<dyn Query>,
-    /// The articles listed after them, with some of the parts but not all.
-    some: Option<SomeWords>,
-    /// Any of the query's words in the headline, scored [`TITLE_BOOST`] times higher.
-    in_title: Option<Box<dyn Query>>,
-    /// What was read as text rather than as syntax.
-    notes: Vec<String>,
-}
-
-/// The second list of a query of several parts.
-struct SomeWords {
-    /// The articles with any of the parts: both lists.
-    any: Box<dyn Query>,
-    /// Those of them without all the parts.
-    some: Box<dyn Query>,
-    /// The words, when the query is words and nothing else.
-    words: Option<Vec<Term>>,
-}
-
-impl Words {
-    /// Every article listed: the first list and the second.
-    fn listed(&self) -> Box<dyn Query> {
-        match &self.some {
-            Some(some) => some.any.box_clone(),
-            None => self.matching.box_clone(),
-        }
-    }
-
-    /// `matching` AND the date filter, unscored (for sorting by date).
-    fn filtered(&self, matching: &dyn Query, filter: Option<&dyn Query>) -> Box<dyn Query> {
-        match filter {
-            Some(filter) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, matching.box_clone()),
-                (Occur::Must, filter.box_clone()),
-            ])),
-            None => matching.box_clone(),
-        }
-    }
-
-    /// `matching` AND the date filter, with the headline clause as an optional
-    /// addition to the score. The required part drives the search, so a selective
-    /// filter skips through the words' posting lists instead of scoring all of them.
-    fn scored(&self, matching: &dyn Query, filter: Option<&dyn Query>) -> Box<dyn Query> {
-        let mut clauses = vec![(Occur::Must, matching.box_clone())];
-        clauses.extend(filter.map(|f| (Occur::Must, f.box_clone())));
-        if let Some(title) = &self.in_title {
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(title.box_clone(), TITLE_BOOST)),
-            ));
-        }
-        Box::new(BooleanQuery::new(clauses))
-    }
-
-    /// Without a filter, a query of one word or of words joined by OR becomes a flat
-    /// union of body and boosted headline terms (the same matches and scores as
-    /// [`Words::scored`]), which tantivy ranks with block-WAND.
-    fn prunable_union(&self, matching: &dyn Query, filtered: bool) -> Option<BooleanQuery> {
-        if filtered {
-            return None;
-        }
-        let mut clauses = Vec::new();
-        for term in term_alternatives(matching)? {
-            clauses.push((Occur::Should, term));
-        }
-        if let Some(title) = &self.in_title {
-            for term in term_alternatives(&**title)? {
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(term, TITLE_BOOST)) as Box<dyn Query>,
-                ));
-            }
-        }
-        Some(BooleanQuery::new(clauses))
-    }
-}
-
-/// One term, or the phrase of several at their positions; `None` for none.
-fn words_query(mut terms: Vec<(usize, Term)>) -> Option<Box<dyn Query>> {
-    match terms.len() {
-        0 => None,
-        1 => {
-            let (_, term) = terms.pop()?;
-            Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
-        }
-        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
-    }
-}
-
-/// Whether the query's words are all words the index leaves out as too common.
-fn only_common_words(read: &query::Query) -> bool {
-    let mut words = read
-        .positive()
-        .filter_map(|part| match part {
-            Part::Text { text, .. } => Some(text.as_str()),
-            _ => None,
-        })
-        .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
-        .filter(|word| !word.is_empty())
-        .peekable();
-    words.peek().is_some() && words.all(schema::is_common_word)
-}
-
-/// The clauses as one query: `None` when there are none, the query itself when there
-/// is one that does not exclude, else their boolean query.
-fn join(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
-    match clauses.len() {
-        0 => None,
-        1 if clauses[0].0 != Occur::MustNot => clauses.pop().map(|(_, q)| q),
-        _ => Some(Box::new(BooleanQuery::new(clauses))),
-    }
-}
-
-/// The terms of a query that is one term or an OR of terms; `None` for anything else.
-fn term_alternatives(query: &dyn Query) -> Option<Vec<Box<dyn Query>>> {
-    if query.downcast_ref::<TermQuery>().is_some() {
-        return Some(vec![query.box_clone()]);
-    }
-    let is_term = |clause: &dyn Query| clause.downcast_ref::<TermQuery>().is_some();
-    if let Some(union) = query.downcast_ref::<SeekingUnion>() {
-        return union
-            .parts()
-            .iter()
-            .map(|part| is_term(&**part).then(|| part.box_clone()))
-            .collect();
-    }
-    let boolean = query.downcast_ref::<BooleanQuery>()?;
-    boolean
-        .clauses()
-        .iter()
-        .map(|(occur, clause)| {
-            (*occur == Occur::Should && is_term(&**clause)).then(|| clause.box_clone())
-        })
-        .collect()
-}
-
-/// Whether any segment holds deleted articles, which document frequencies still
-/// count.
-fn has_deletions(searcher: &tantivy::Searcher) -> bool {
-    searcher
-        .segment_readers()
-        .iter()
-        .any(|segment| segment.num_deleted_docs() > 0)
-}
-
-/// How many articles hold either of two words, from their document frequencies
-/// and `both`, how many hold the two: |A ∪ B| = |A| + |B| − |A ∩ B|.
-fn pair_union(searcher: &tantivy::Searcher, pair: &[Term], both: usize) -> Result<usize> {
-    let sum = usize::try_from(union_bound(searcher, pair)?).unwrap_or(usize::MAX);
-    Ok(sum.saturating_sub(both))
-}
-
-/// The sum of the words' document frequencies: at least the size of their union.
-fn union_bound(searcher: &tantivy::Searcher, words: &[Term]) -> Result<u64> {
-    words.iter().try_fold(0, |sum, term| {
-        let frequency = searcher
-            .doc_freq(term)
-            .context("counting the articles of a word")?;
-        Ok(sum + frequency)
-    })
-}
-
-/// How many live articles of `within` hold any of `words`, walking `within` and
-/// looking each of its articles up in the words' posting lists. Where `within` is
-/// the smaller, this is far less work than walking the union of the words.
-fn count_any_within(
-    searcher: &tantivy::Searcher,
-    words: &[Term],
-    within: &dyn Query,
-) -> Result<usize> {
-    let weight = within
-        .weight(tantivy::query::EnableScoring::disabled_from_searcher(
-            searcher,
-        ))
-        .context("counting matches")?;
-    let mut count = 0;
-    for segment in searcher.segment_readers() {
-        let mut postings = Vec::with_capacity(words.len());
-        for term in words {
-            let index = segment
-                .inverted_index(term.field())
-                .context("opening the word index")?;
-            let list = index
-                .read_postings(term, IndexRecordOption::Basic)
-                .context("reading the articles of a word")?;
-            postings.extend(list);
-        }
-        if postings.is_empty() {
-            continue;
-        }
-        let alive = segment.alive_bitset();
-        let mut candidates = weight.scorer(segment, 1.0).context("counting matches")?;
-        let mut doc = candidates.doc();
-        while doc != tantivy::TERMINATED {
-            let live = alive.is_none_or(|bits| bits.is_alive(doc));
-            // Posting lists only move forward: one already past `doc` lacks it.
-            if live
-                && postings
-                    .iter_mut()
-                    .any(|list| list.doc() <= doc && list.seek(doc) == doc)
-            {
-                count += 1;
-            }
-            doc = candidates.advance();
-        }
-    }
-    Ok(count)
-}
-
-/// Counts matches by walking them. tantivy's `Count` fills a bitset of every clause of
-/// a dense intersection, checking each candidate of a phrase; walking lets the short
-/// list of undated articles lead and the phrase be checked only where it lands.
-struct WalkCount;
-
-impl Collector for WalkCount {
-    type Fruit = usize;
-    type Child = WalkCountSegment;
-
-    fn for_segment(&self, _: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<Self::Child> {
-        Ok(WalkCountSegment(0))
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, counts: Vec<usize>) -> tantivy::Result<usize> {
-        Ok(counts.into_iter().sum())
-    }
-}
-
-/// [`WalkCount`] within one segment.
-struct WalkCountSegment(usize);
-
-impl SegmentCollector for WalkCountSegment {
-    type Fruit = usize;
-
-    fn collect(&mut self, _: DocId, _: Score) {
-        self.0 += 1;
-    }
-
-    fn harvest(self) -> usize {
-        self.0
-    }
-}
-
-/// The characters of a query quoted in a message, before it is cut.
-const QUOTED_CHARS: usize = 80;
-
-/// A query as a message quotes it: on one line, its control characters escaped,
-/// and cut with `…` past [`QUOTED_CHARS`].
-fn quoted(query: &str) -> String {
-    let mut shown: String = query.chars().take(QUOTED_CHARS).collect();
-    if shown.len() < query.len() {
-        shown.push('…');
-    }
-    crate::output::sanitize(&shown).into_owned()
-}
-
-/// Whether the query asks for every article.
-fn is_match_all(query: &str) -> bool {
-    query.trim() == "*"
-}
-
 /// Runs one search on `index` (for one-off callers; reuse a [`Searcher`] for many).
 pub fn search(index: &DatelineIndex, request: &SearchRequest) -> Result<SearchResults> {
     Searcher::new(index.clone())?.search(request)
-}
-
-/// A date range as a query, and the period terms it is the union of.
-struct DateFilter {
-    query: Box<dyn Query>,
-    periods: Vec<Term>,
-}
-
-/// The date range as a filter: the union of the few period terms that cover it
-/// exactly (whole years, months, then days), so that its matches come from exact
-/// posting lists. Open ends are clamped to the dates the index holds.
-fn date_range_query(
-    fields: Fields,
-    dates: &DateRange,
-    searcher: &tantivy::Searcher,
-) -> Option<DateFilter> {
-    if !dates.is_bounded() {
-        return None;
-    }
-    let known = || {
-        Some((
-            date::day(date::FIRST_YEAR, 1, 1)?,
-            date::day(date::LAST_YEAR, 12, 31)?,
-        ))
-    };
-    let (first, last) = indexed_span(searcher).or_else(known)?;
-    let since = dates.since.map_or(first, |d| d.max(first));
-    let until = dates.until.map_or(last, |d| d.min(last));
-    let periods: Vec<Term> = date::cover(since, until)
-        .into_iter()
-        .map(|period| Term::from_field_text(fields.flags, &period))
-        .collect();
-    let terms = periods
-        .iter()
-        .map(|term| {
-            Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)) as Box<dyn Query>
-        })
-        .collect();
-    let union = BooleanQuery::union(terms);
-    Some(DateFilter {
-        query: Box::new(ConstScoreQuery::new(Box::new(union), 0.0)),
-        periods,
-    })
-}
-
-/// The first and last publication day in the index, from the date column's bounds.
-fn indexed_span(searcher: &tantivy::Searcher) -> Option<(time::Date, time::Date)> {
-    let mut span: Option<(DateTime, DateTime)> = None;
-    for segment in searcher.segment_readers() {
-        let column = segment.fast_fields().date(names::DATE).ok()?;
-        if column.values.num_vals() == 0 {
-            continue;
-        }
-        let (low, high) = (column.min_value(), column.max_value());
-        span = Some(match span {
-            Some((a, b)) => (a.min(low), b.max(high)),
-            None => (low, high),
-        });
-    }
-    let (low, high) = span?;
-    Some((datetime_to_day(low)?, datetime_to_day(high)?))
 }
 
 /// The hit of the article stored as `doc`, with its `snippet`.
@@ -1088,7 +564,7 @@ fn hit(stored: &Stored, rank: usize, score: Option<f32>, snippet: Snippet) -> Hi
 mod tests {
     use super::*;
     use crate::article::Article;
-    use crate::{indexer, schema};
+    use crate::{date, indexer, schema};
 
     fn article(id: &str, title: &str, body: &str, date: Option<&str>) -> Article {
         Article {
@@ -1239,8 +715,12 @@ mod tests {
     fn word_unions_rank_as_the_general_query_does() {
         let s = searcher();
         let searcher = s.reader.searcher();
+        let reader = Reader {
+            index: &s.index,
+            searcher: &searcher,
+        };
         for query in ["drought", "drought OR railway", "rain OR rivers OR notes"] {
-            let words = s.parse(&searcher, query, MatchMode::Best, false).unwrap();
+            let words = reader.parse(query, MatchMode::Best, false).unwrap();
             let union = words
                 .prunable_union(&*words.matching, false)
                 .expect("a union of words");
@@ -1255,13 +735,11 @@ mod tests {
             let general = words.scored(&*words.matching, None);
             assert_eq!(scored(&union), scored(&*general), "{query}");
         }
-        let phrase = s
-            .parse(&searcher, "\"wheat harvest\"", MatchMode::Best, false)
+        let phrase = reader
+            .parse("\"wheat harvest\"", MatchMode::Best, false)
             .unwrap();
         assert!(phrase.prunable_union(&*phrase.matching, false).is_none());
-        let word = s
-            .parse(&searcher, "drought", MatchMode::Best, false)
-            .unwrap();
+        let word = reader.parse("drought", MatchMode::Best, false).unwrap();
         assert!(word.prunable_union(&*word.matching, true).is_none());
     }
 
