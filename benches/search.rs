@@ -70,11 +70,11 @@ fn main() -> Result<()> {
         let spec: QuerySpec = serde_json::from_str(line).context("reading a query line")?;
         let request = SearchRequest {
             dates: DateRange::from_args(spec.since.as_deref(), spec.until.as_deref())?,
-            sort: match spec.sort.as_deref() {
-                Some("newest") => SortOrder::Newest,
-                Some("oldest") => SortOrder::Oldest,
-                _ => SortOrder::Relevance,
-            },
+            sort: spec
+                .sort
+                .as_deref()
+                .and_then(dateline::choice::parse::<SortOrder>)
+                .unwrap_or_default(),
             ..SearchRequest::new(spec.query.as_str())
         };
         let warm = searcher.search(&request)?;

@@ -157,53 +157,20 @@ pub struct SearchArgs {
     )]
     pub offset: usize,
     /// Order of hits.
-    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
-    pub sort: Sort,
+    #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
+    pub sort: SortOrder,
     /// Which articles a query of several words lists.
-    #[arg(long = "match", value_enum, value_name = "MODE", default_value_t = Match::Best)]
-    pub matching: Match,
+    #[arg(long = "match", value_enum, value_name = "MODE", default_value_t = MatchMode::Best)]
+    pub matching: MatchMode,
     /// Also count every match per calendar year, month or day.
     #[arg(long, value_enum, value_name = "PERIOD")]
-    pub histogram: Option<HistogramPeriod>,
+    pub histogram: Option<Period>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
     /// Bold highlights: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-}
-
-/// `--sort` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Sort {
-    /// Best match first (newest first for *).
-    Relevance,
-    /// Latest first.
-    Newest,
-    /// Earliest first.
-    Oldest,
-}
-
-/// `--match` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Match {
-    /// Articles with all the words first, then those with some.
-    Best,
-    /// Only articles with all the words.
-    All,
-    /// Articles with any of the words, ranked together.
-    Any,
-}
-
-/// `--histogram` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HistogramPeriod {
-    /// Calendar years.
-    Year,
-    /// Calendar months.
-    Month,
-    /// Days.
-    Day,
 }
 
 /// `--color` values.
@@ -316,21 +283,9 @@ impl SearchArgs {
             dates: DateRange::from_args(self.since.as_deref(), self.until.as_deref())?,
             limit: self.limit,
             offset: self.offset,
-            sort: match self.sort {
-                Sort::Relevance => SortOrder::Relevance,
-                Sort::Newest => SortOrder::Newest,
-                Sort::Oldest => SortOrder::Oldest,
-            },
-            matching: match self.matching {
-                Match::Best => MatchMode::Best,
-                Match::All => MatchMode::All,
-                Match::Any => MatchMode::Any,
-            },
-            histogram: self.histogram.map(|period| match period {
-                HistogramPeriod::Year => Period::Year,
-                HistogramPeriod::Month => Period::Month,
-                HistogramPeriod::Day => Period::Day,
-            }),
+            sort: self.sort,
+            matching: self.matching,
+            histogram: self.histogram,
         })
     }
 }

@@ -49,6 +49,7 @@
 //! ```
 
 pub mod article;
+pub mod choice;
 pub mod clean;
 pub mod cli;
 pub mod date;

@@ -199,7 +199,9 @@ pub fn search_human(
     if let Some(histogram) = &results.histogram {
         writeln!(w)?;
         let dated: u64 = histogram.iter().map(|p| p.count).sum();
-        let period = results.histogram_period.map_or("period", Period::as_str);
+        let period = results
+            .histogram_period
+            .map_or_else(|| "period".to_string(), crate::choice::name);
         writeln!(w, "matches per {period}:")?;
         let mut rows: Vec<(String, u64)> = histogram
             .iter()

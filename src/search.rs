@@ -44,8 +44,7 @@ pub const MAX_LIMIT: usize = 1000;
 pub const MAX_OFFSET: usize = 100_000;
 
 /// The order of hits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum SortOrder {
     /// Best match first (BM25, title boosted); newest first for `*`.
     #[default]
@@ -57,8 +56,7 @@ pub enum SortOrder {
 }
 
 /// Which articles a query of several parts lists.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum MatchMode {
     /// Articles with all the parts first, then (ranked after every one of them) those
     /// with some, so that a question typed as a sentence still finds what it asks.
@@ -68,25 +66,6 @@ pub enum MatchMode {
     All,
     /// Articles with any of the parts, ranked together.
     Any,
-}
-
-impl MatchMode {
-    /// Every mode.
-    pub const ALL: [MatchMode; 3] = [MatchMode::Best, MatchMode::All, MatchMode::Any];
-
-    /// The mode named `name` (`best`, `all` or `any`).
-    pub fn from_name(name: &str) -> Option<MatchMode> {
-        MatchMode::ALL.into_iter().find(|m| m.as_str() == name)
-    }
-
-    /// The name users give.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MatchMode::Best => "best",
-            MatchMode::All => "all",
-            MatchMode::Any => "any",
-        }
-    }
 }
 
 /// One search, as the command line or another caller asks for it.

@@ -11,8 +11,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// A calendar period to count articles by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Period {
     /// Calendar years: `2013`.
     Year,
@@ -23,23 +22,6 @@ pub enum Period {
 }
 
 impl Period {
-    /// Every period, in the order of their size.
-    pub const ALL: [Period; 3] = [Period::Year, Period::Month, Period::Day];
-
-    /// The period named `name` (`year`, `month` or `day`).
-    pub fn from_name(name: &str) -> Option<Period> {
-        Period::ALL.into_iter().find(|p| p.as_str() == name)
-    }
-
-    /// The period's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Period::Year => "year",
-            Period::Month => "month",
-            Period::Day => "day",
-        }
-    }
-
     /// A number for the period holding `day`; consecutive periods have consecutive
     /// numbers, whatever the lengths of months and years.
     fn key(self, day: time::Date) -> i32 {
@@ -201,13 +183,5 @@ mod tests {
             ]
         );
         assert!(count(Period::Month, &[]).is_empty());
-    }
-
-    #[test]
-    fn period_names_round_trip() {
-        for period in Period::ALL {
-            assert_eq!(Period::from_name(period.as_str()), Some(period));
-        }
-        assert_eq!(Period::from_name("week"), None);
     }
 }

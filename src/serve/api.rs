@@ -3,9 +3,8 @@
 
 use super::error::ApiError;
 use crate::date::DateRange;
-use crate::histogram::Period;
 use crate::schema::DatelineIndex;
-use crate::search::{MatchMode, SearchRequest, Searcher, SortOrder};
+use crate::search::{SearchRequest, Searcher};
 use crate::{output, show, stats};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -92,6 +91,25 @@ pub(super) struct SearchParams {
     histogram: Option<String>,
 }
 
+/// A parameter's text, unless empty.
+fn none_if_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|s| !s.is_empty())
+}
+
+/// The choice (sort order, match mode, period) named in parameter `key`, if given.
+fn choice<T: clap::ValueEnum>(key: &str, value: &Option<String>) -> Result<Option<T>, ApiError> {
+    let Some(name) = none_if_empty(value) else {
+        return Ok(None);
+    };
+    crate::choice::parse(name).map(Some).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "`{key}` is {}, not `{}`",
+            crate::choice::names::<T>(),
+            output::clip(name, 40)
+        ))
+    })
+}
+
 impl SearchParams {
     /// The library request these parameters ask for.
     fn request(&self) -> Result<SearchRequest, ApiError> {
@@ -101,9 +119,6 @@ impl SearchParams {
             .as_deref()
             .filter(|q| !q.trim().is_empty())
             .ok_or_else(|| bad_request("give a query in `q` (`*` for every article)".into()))?;
-        fn none_if_empty(value: &Option<String>) -> Option<&str> {
-            value.as_deref().filter(|s| !s.is_empty())
-        }
         let dates = DateRange::from_args(none_if_empty(&self.since), none_if_empty(&self.until))
             .map_err(|err| bad_request(format!("{err:#}")))?;
         let number = |name: &str, value: &Option<String>, default: usize| match none_if_empty(value)
@@ -116,35 +131,9 @@ impl SearchParams {
                 ))
             }),
         };
-        let sort = match none_if_empty(&self.sort).unwrap_or("relevance") {
-            "relevance" => SortOrder::Relevance,
-            "newest" => SortOrder::Newest,
-            "oldest" => SortOrder::Oldest,
-            other => {
-                return Err(bad_request(format!(
-                    "`sort` is relevance, newest or oldest, not `{}`",
-                    output::clip(other, 40)
-                )))
-            }
-        };
-        let matching = match none_if_empty(&self.matching) {
-            None => MatchMode::Best,
-            Some(name) => MatchMode::from_name(name).ok_or_else(|| {
-                bad_request(format!(
-                    "`match` is best, all or any, not `{}`",
-                    output::clip(name, 40)
-                ))
-            })?,
-        };
-        let histogram = match none_if_empty(&self.histogram) {
-            None => None,
-            Some(name) => Some(Period::from_name(name).ok_or_else(|| {
-                bad_request(format!(
-                    "`histogram` is year, month or day, not `{}`",
-                    output::clip(name, 40)
-                ))
-            })?),
-        };
+        let sort = choice("sort", &self.sort)?.unwrap_or_default();
+        let matching = choice("match", &self.matching)?.unwrap_or_default();
+        let histogram = choice("histogram", &self.histogram)?;
         Ok(SearchRequest {
             dates,
             limit: number("limit", &self.limit, 10)?,
