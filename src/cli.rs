@@ -1,8 +1,9 @@
 //! The command line: clap types only, each turned into a plain library request.
 
 use crate::date::DateRange;
+use crate::error::{IndexError, RequestError};
 use crate::histogram::Period;
-use crate::search::{MatchMode, SearchRequest, SortOrder};
+use crate::search::{MatchMode, SearchRequest, SortOrder, MAX_LIMIT, MAX_OFFSET};
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -287,6 +288,61 @@ impl SearchArgs {
             matching: self.matching,
             histogram: self.histogram,
         })
+    }
+}
+
+/// An error as the command line words it: its causes from the outermost in, the
+/// typed ones naming the flags and commands to use.
+pub fn describe(err: &anyhow::Error) -> String {
+    let causes: Vec<String> = err
+        .chain()
+        .map(|cause| {
+            if let Some(request) = cause.downcast_ref::<RequestError>() {
+                request_message(request)
+            } else if let Some(index) = cause.downcast_ref::<IndexError>() {
+                index_message(index)
+            } else {
+                cause.to_string()
+            }
+        })
+        .collect();
+    causes.join(": ")
+}
+
+fn request_message(err: &RequestError) -> String {
+    match err {
+        RequestError::Limit(n) => format!("--limit must be between 1 and {MAX_LIMIT}, not {n}"),
+        RequestError::Offset(n) => {
+            format!("--offset must be at most {MAX_OFFSET}, not {n}: narrow the query instead")
+        }
+        RequestError::Date { bound, problem } => format!("bad --{bound} date: {problem}"),
+        RequestError::DatesReversed { since, until } => {
+            format!("--since {since} is after --until {until}: swap them")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn index_message(err: &IndexError) -> String {
+    let point = "point --index (or DATELINE_INDEX) at one";
+    let rebuild = |dir: &std::path::Path| {
+        format!(
+            "rebuild it with `dateline index --rebuild PATH... --index {}`",
+            dir.display()
+        )
+    };
+    match err {
+        IndexError::Missing(_) => format!("{err}: run `dateline index PATH` first, or {point}"),
+        IndexError::NotDateline(_) => format!("{err}: {point}"),
+        IndexError::Foreign(_) => format!("{err}; choose another --index or empty that folder"),
+        IndexError::NeverCommitted(_) => format!("{err}: run `dateline index PATH` to build it"),
+        IndexError::OtherFormat { dir, .. } | IndexError::Damaged { dir, .. } => {
+            format!("{err}: {}", rebuild(dir))
+        }
+        IndexError::InUse(dir) => format!(
+            "the index at {} is in use by another `dateline index`; wait for it to finish",
+            dir.display()
+        ),
     }
 }
 

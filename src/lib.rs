@@ -53,6 +53,7 @@ pub mod choice;
 pub mod clean;
 pub mod cli;
 pub mod date;
+pub mod error;
 pub mod evaluate;
 pub mod export;
 pub mod extract;
@@ -67,6 +68,7 @@ pub mod show;
 pub mod snippet;
 
 pub use article::{Article, DateSource, DroppedLine};
+pub use error::{IndexError, RequestError};
 pub use histogram::{Period, PeriodCount};
 pub use indexer::{index_paths, IndexOptions, RunStats};
 pub use search::{histogram, stats};

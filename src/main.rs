@@ -50,7 +50,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("dateline: {}", output::message(&format!("{err:#}")));
+            eprintln!(
+                "dateline: {}",
+                output::message(&dateline::cli::describe(&err))
+            );
             ExitCode::from(2)
         }
     }
@@ -167,7 +170,11 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
             Event::Skipped(path) if args.verbose => {
                 say(format!("dateline: not an article file: {}", shown(path)))
             }
-            Event::Note(..) | Event::Skipped(_) => {}
+            Event::Link(path) if args.verbose => say(format!(
+                "dateline: not following the symbolic link {} (--follow-links follows links)",
+                shown(path)
+            )),
+            Event::Note(..) | Event::Skipped(_) | Event::Link(_) => {}
         }
     };
     let run = dateline::index_paths(&index, &args.paths, options, &mut observer);

@@ -2,13 +2,6 @@
 //! ranked by BM25 with the title boosted or sorted by date, paged, with snippets made
 //! for the hits shown only.
 
-/// Fails with an [`InvalidRequest`] saying `message`.
-macro_rules! invalid {
-    ($($arg:tt)*) => {
-        return Err(anyhow::Error::new(InvalidRequest(format!($($arg)*))))
-    };
-}
-
 mod count;
 mod dates;
 mod exclusion;
@@ -19,6 +12,7 @@ mod words;
 
 use crate::article::Article;
 use crate::date::DateRange;
+use crate::error::RequestError;
 use crate::schema::{self, names, DatelineIndex, Stored};
 use crate::snippet::{Highlighter, Snippet};
 use anyhow::{Context, Result};
@@ -159,19 +153,6 @@ pub struct SearchResults {
     pub histogram_period: Option<Period>,
 }
 
-/// A request that cannot be answered as asked (a bad query, page or limit), as
-/// opposed to a failure of the index; its message says what to change.
-#[derive(Debug)]
-pub struct InvalidRequest(pub String);
-
-impl std::fmt::Display for InvalidRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for InvalidRequest {}
-
 /// A reusable searcher over one index; cheap to query many times.
 pub struct Searcher {
     index: DatelineIndex,
@@ -192,16 +173,10 @@ impl Searcher {
 
     fn run(&self, request: &SearchRequest) -> Result<SearchResults> {
         if request.limit == 0 || request.limit > MAX_LIMIT {
-            invalid!(
-                "--limit must be between 1 and {MAX_LIMIT}, not {}",
-                request.limit
-            );
+            return Err(RequestError::Limit(request.limit).into());
         }
         if request.offset > MAX_OFFSET {
-            invalid!(
-                "--offset must be at most {MAX_OFFSET}, not {}: narrow the query instead",
-                request.offset
-            );
+            return Err(RequestError::Offset(request.offset).into());
         }
         let searcher = self.reader.searcher();
         // The plan: the date range and the words as queries.
@@ -788,16 +763,18 @@ mod tests {
         assert!(error(SearchRequest::new("-drought")).contains("only excludes words"));
         assert!(error(SearchRequest::new("- ( ) OR")).contains("no word to search for"));
         assert!(error(SearchRequest::new("  ")).contains("empty query"));
-        assert!(error(SearchRequest {
+        let request_error = |r: SearchRequest| s.search(&r).unwrap_err().downcast::<RequestError>();
+        let limit = SearchRequest {
             limit: 0,
             ..SearchRequest::new("x")
-        })
-        .contains("--limit"));
-        assert!(error(SearchRequest {
+        };
+        assert_eq!(request_error(limit).ok(), Some(RequestError::Limit(0)));
+        let offset = SearchRequest {
             offset: MAX_OFFSET + 1,
             ..SearchRequest::new("x")
-        })
-        .contains("--offset"));
+        };
+        let expected = RequestError::Offset(MAX_OFFSET + 1);
+        assert_eq!(request_error(offset).ok(), Some(expected));
     }
 
     #[test]

@@ -121,7 +121,7 @@ fn symbolic_links_are_skipped_unless_asked_for() {
     run.expect_code(0);
     assert_eq!((run.summary().articles, run.summary().skipped), (2, 2));
     assert!(
-        run.stderr.contains("symbolic link, not followed"),
+        run.stderr.contains("not following the symbolic link"),
         "{run:#?}"
     );
     assert!(!titles(&sb.all_articles()).contains(&"Private notes"));

@@ -343,17 +343,27 @@ fn bad_requests_are_json_errors_with_status_400() {
         ("/api/search?q=drought&match=some", "`match`"),
         ("/api/search", "give a query"),
         ("/api/search?q=%20", "give a query"),
-        ("/api/search?q=drought&since=2020-13", "month 13"),
-        ("/api/search?q=drought&since=2020&until=2019", "2020"),
+        ("/api/search?q=drought&since=2020-13", "bad `since` date"),
+        (
+            "/api/search?q=drought&since=2020&until=2019",
+            "`since` 2020-01-01 is after `until` 2019-12-31",
+        ),
         ("/api/search?q=drought&limit=abc", "`limit`"),
-        ("/api/search?q=drought&limit=0", "--limit"),
-        ("/api/search?q=drought&offset=100001", "--offset"),
+        (
+            "/api/search?q=drought&limit=0",
+            "`limit` must be between 1 and 1000",
+        ),
+        (
+            "/api/search?q=drought&offset=100001",
+            "`offset` must be at most",
+        ),
         ("/api/search?q=drought&sort=best", "`sort`"),
         ("/api/search?q=drought&histogram=week", "`histogram`"),
     ] {
         let error = server.json(path, 400);
         let message = error["error"].as_str().unwrap();
         assert!(message.contains(says), "{path}: {message}");
+        assert!(!message.contains("--"), "the API names no flag: {message}");
     }
     let (status, _, _) = server.get("/no/such/page");
     assert_eq!(status, 404);

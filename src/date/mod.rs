@@ -11,7 +11,8 @@ mod written;
 pub use url::date_from_url;
 pub use written::{date_line, find_written_date, is_weekday, month_number, written_date};
 
-use anyhow::{bail, Context, Result};
+use crate::error::{Bound, RequestError};
+use anyhow::Result;
 use time::{Date, Month};
 
 /// The first year the index can store.
@@ -144,7 +145,7 @@ pub fn cover(since: Date, until: Date) -> Vec<String> {
     terms
 }
 
-/// An inclusive span of days given on the command line by `--since` and `--until`.
+/// An inclusive span of days (`--since` and `--until` on the command line).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DateRange {
     /// The first day included, if bounded below.
@@ -154,24 +155,29 @@ pub struct DateRange {
 }
 
 impl DateRange {
-    /// Builds a range from the `--since` and `--until` texts (`YYYY`, `YYYY-MM` or
-    /// `YYYY-MM-DD`). Bounds are whole: `--until 2013` includes 31 December 2013.
-    pub fn from_args(since: Option<&str>, until: Option<&str>) -> Result<DateRange> {
-        let since = since
-            .map(|s| parse_period(s).map(|(first, _)| first))
+    /// Builds a range from the texts of its first and last day (`YYYY`, `YYYY-MM` or
+    /// `YYYY-MM-DD`). Bounds are whole: an `until` of `2013` includes 31 December 2013.
+    pub fn from_args(
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> std::result::Result<DateRange, RequestError> {
+        let bound = |text: Option<&str>, which: Bound| {
+            text.map(|t| {
+                parse_period(t).map_err(|err| RequestError::Date {
+                    bound: which,
+                    problem: format!("{err:#}"),
+                })
+            })
             .transpose()
-            .context("bad --since date")?;
-        let until = until
-            .map(|s| parse_period(s).map(|(_, last)| last))
-            .transpose()
-            .context("bad --until date")?;
+        };
+        let since = bound(since, Bound::Since)?.map(|(first, _)| first);
+        let until = bound(until, Bound::Until)?.map(|(_, last)| last);
         if let (Some(since), Some(until)) = (since, until) {
             if since > until {
-                bail!(
-                    "--since {} is after --until {}: swap them",
-                    format_day(since),
-                    format_day(until)
-                );
+                return Err(RequestError::DatesReversed {
+                    since: format_day(since),
+                    until: format_day(until),
+                });
             }
         }
         Ok(DateRange { since, until })
@@ -398,8 +404,11 @@ mod tests {
         assert_eq!(range.since, Some(ymd("2012-01-01")));
         assert_eq!(range.until, Some(ymd("2013-12-31")));
         let err = DateRange::from_args(Some("2014"), Some("2013")).unwrap_err();
-        assert!(err.to_string().contains("after --until"));
+        assert!(matches!(err, RequestError::DatesReversed { .. }), "{err}");
         let err = DateRange::from_args(Some("2014-13"), None).unwrap_err();
-        assert!(format!("{err:#}").contains("bad --since date"));
+        assert!(
+            matches!(&err, RequestError::Date { bound: Bound::Since, problem } if problem.contains("2014-13")),
+            "{err}"
+        );
     }
 }

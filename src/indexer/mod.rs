@@ -73,6 +73,8 @@ pub enum Event<'a> {
     Note(&'a Path, &'a str),
     /// A file that is not an article was passed over.
     Skipped(&'a Path),
+    /// A symbolic link was passed over, not followed.
+    Link(&'a Path),
 }
 
 /// What a run did, counted in files except where noted.
@@ -252,10 +254,7 @@ fn report_walk(corpus: &ingest::Corpus, stats: &mut RunStats, observer: &mut dyn
         observer(Event::Skipped(path));
     }
     for path in &corpus.links {
-        observer(Event::Note(
-            path,
-            "a symbolic link, not followed (--follow-links follows links)",
-        ));
+        observer(Event::Link(path));
     }
     for (path, reason) in &corpus.unwalkable {
         stats.failed += 1;
@@ -382,10 +381,9 @@ mod tests {
             IndexOptions::default(),
             &mut |_| {},
         )
-        .unwrap_err()
-        .to_string();
+        .unwrap_err();
         assert!(
-            err.contains("is in use by another `dateline index`"),
+            matches!(err.downcast_ref(), Some(crate::IndexError::InUse(_))),
             "{err}"
         );
     }

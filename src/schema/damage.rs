@@ -4,7 +4,8 @@
 //! that says the index is damaged and how to rebuild it, and [`remove_index_files`]
 //! clears an index folder of the files dateline and tantivy wrote, and of no other.
 
-use anyhow::{bail, Context, Result};
+use crate::error::IndexError;
+use anyhow::{Context, Result};
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -29,10 +30,7 @@ pub fn guard<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
     GUARDS.with(|g| g.set(g.get() - 1));
     match outcome {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(err)) if is_damage(&err) => Err(anyhow::anyhow!(
-            "{}",
-            damaged(dir, &err.root_cause().to_string())
-        )),
+        Ok(Err(err)) if is_damage(&err) => Err(damaged(dir, &err.root_cause().to_string()).into()),
         Ok(Err(err)) => Err(err),
         Err(panic) => {
             let what = panic
@@ -40,13 +38,13 @@ pub fn guard<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            Err(anyhow::anyhow!("{}", damaged(dir, &what)))
+            Err(damaged(dir, &what).into())
         }
     }
 }
 
-/// The message of a damaged index in `dir`, with the gist of what tantivy said.
-pub fn damaged(dir: &Path, said: &str) -> String {
+/// The error of a damaged index in `dir`, with the gist of what was `said` of it.
+pub fn damaged(dir: &Path, said: &str) -> IndexError {
     let gist: String = said
         .split(". ")
         .next()
@@ -54,16 +52,14 @@ pub fn damaged(dir: &Path, said: &str) -> String {
         .chars()
         .take(120)
         .collect();
-    let why = if gist.is_empty() {
-        String::new()
-    } else {
-        format!(" ({gist})")
-    };
-    format!(
-        "the index at {} is damaged{why}: rebuild it with `dateline index --rebuild PATH... --index {}`",
-        dir.display(),
-        dir.display()
-    )
+    IndexError::Damaged {
+        dir: dir.to_path_buf(),
+        gist: if gist.is_empty() {
+            "a file could not be read".to_string()
+        } else {
+            gist
+        },
+    }
 }
 
 /// Whether `err` is tantivy's word for a file it cannot make sense of.
@@ -121,10 +117,7 @@ fn remove_index_files(dir: &Path) -> Result<usize> {
         .iter()
         .any(|name| dir.join(name).exists());
     if !is_index {
-        bail!(
-            "{} is not a dateline index: --rebuild only clears an index folder",
-            dir.display()
-        );
+        return Err(IndexError::Foreign(dir.to_path_buf()).into());
     }
     let mut removed = 0;
     let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
@@ -173,10 +166,13 @@ mod tests {
     fn a_panic_or_a_corruption_error_is_reported_as_damage() {
         let dir = Path::new("/data/idx");
         let err = guard(dir, || -> Result<()> { panic!("index out of bounds") }).unwrap_err();
-        let shown = format!("{err:#}");
-        assert!(shown.contains("is damaged"), "{shown}");
-        assert!(shown.contains("--rebuild"), "{shown}");
-        assert!(shown.contains("index out of bounds"), "{shown}");
+        assert_eq!(
+            err.downcast_ref::<IndexError>(),
+            Some(&IndexError::Damaged {
+                dir: dir.to_path_buf(),
+                gist: "index out of bounds".into()
+            })
+        );
         assert!(!guarding());
         let corrupt = guard(dir, || -> Result<()> {
             Err(tantivy::TantivyError::InvalidArgument("x".into()).into())

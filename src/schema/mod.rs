@@ -13,7 +13,8 @@ pub use analyzer::{
 pub use codec::{datetime_to_day, day_to_datetime, encode, FileStamp, LineRecord, Stored};
 pub use damage::{clear, damaged, guard, guarding};
 
-use anyhow::{bail, Context, Result};
+use crate::error::IndexError;
+use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::schema::{
@@ -278,22 +279,13 @@ struct Marker {
 pub fn open(dir: &Path) -> Result<DatelineIndex> {
     if !dir.join(MARKER_FILE).is_file() {
         if dir.is_dir() && dir.join("meta.json").is_file() {
-            bail!(
-                "{} is not a dateline index: point --index (or DATELINE_INDEX) at one",
-                dir.display()
-            );
+            return Err(IndexError::NotDateline(dir.to_path_buf()).into());
         }
-        bail!(
-            "no index at {}: run `dateline index PATH` first, or point --index (or DATELINE_INDEX) at one",
-            dir.display()
-        );
+        return Err(IndexError::Missing(dir.to_path_buf()).into());
     }
     check_marker(dir)?;
     if !dir.join("meta.json").is_file() {
-        bail!(
-            "the index at {} was never committed: run `dateline index PATH` to build it",
-            dir.display()
-        );
+        return Err(IndexError::NeverCommitted(dir.to_path_buf()).into());
     }
     let directory = MmapDirectory::open(dir)
         .with_context(|| format!("opening index folder {}", dir.display()))?;
@@ -332,10 +324,7 @@ pub fn open_or_create(dir: &Path) -> Result<DatelineIndex> {
 
 /// The error of a run that finds another run writing the index in `dir`.
 pub fn in_use(dir: &Path) -> anyhow::Error {
-    anyhow::anyhow!(
-        "the index at {} is in use by another `dateline index`; wait for it to finish",
-        dir.display()
-    )
+    IndexError::InUse(dir.to_path_buf()).into()
 }
 
 /// Builds an index in memory, for examples and tests.
@@ -345,11 +334,11 @@ pub fn create_in_ram() -> Result<DatelineIndex> {
 
 fn finish_open(index: Index, dir: &Path) -> Result<DatelineIndex> {
     if index.schema() != schema() {
-        bail!(
-            "the index at {} has another layout than this dateline writes (format {FORMAT_VERSION}): \
-             build a new one with `dateline index PATH --index NEW_DIR`",
-            dir.display()
-        );
+        return Err(IndexError::OtherFormat {
+            dir: dir.to_path_buf(),
+            found: None,
+        }
+        .into());
     }
     index.tokenizers().register(NEWS, news_analyzer());
     index.tokenizers().register(JOINED, joined_analyzer());
@@ -380,10 +369,7 @@ fn claim_folder(dir: &Path) -> Result<()> {
         .iter()
         .any(|name| !name.to_string_lossy().starts_with(MARKER_DRAFT));
     if foreign {
-        bail!(
-            "{} exists and is not a dateline index; choose another --index or empty that folder",
-            dir.display()
-        );
+        return Err(IndexError::Foreign(dir.to_path_buf()).into());
     }
     place_marker(dir)
 }
@@ -414,16 +400,14 @@ fn check_marker(dir: &Path) -> Result<()> {
     let path = dir.join(MARKER_FILE);
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let marker: Marker = serde_json::from_str(&text).map_err(|_| {
-        anyhow::anyhow!("{}", damaged(dir, &format!("{MARKER_FILE} cannot be read")))
-    })?;
+    let marker: Marker = serde_json::from_str(&text)
+        .map_err(|_| damaged(dir, &format!("{MARKER_FILE} cannot be read")))?;
     if marker.format != FORMAT_VERSION {
-        bail!(
-            "the index at {} has format {} and this dateline reads format {FORMAT_VERSION}: \
-             rebuild it with `dateline index PATH --index NEW_DIR`",
-            dir.display(),
-            marker.format
-        );
+        return Err(IndexError::OtherFormat {
+            dir: dir.to_path_buf(),
+            found: Some(marker.format),
+        }
+        .into());
     }
     Ok(())
 }
@@ -462,8 +446,11 @@ mod tests {
         let err = open_or_create(dir.path()).err().unwrap().to_string();
         assert!(err.contains("is not a dateline index"), "{err}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        let err = open(&dir.path().join("missing")).err().unwrap().to_string();
-        assert!(err.contains("run `dateline index PATH` first"), "{err}");
+        let err = open(&dir.path().join("missing")).err().unwrap();
+        assert!(
+            matches!(err.downcast_ref(), Some(IndexError::Missing(_))),
+            "{err}"
+        );
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use super::exclusion::exclusion;
 use super::union::SeekingUnion;
-use super::{InvalidRequest, MatchMode, TITLE_BOOST};
+use super::{MatchMode, TITLE_BOOST};
+use crate::error::{QueryProblem, RequestError};
 use crate::query::{self, Part};
 use crate::schema::{self, names, DatelineIndex};
 use anyhow::Result;
@@ -29,7 +30,7 @@ impl Reader<'_> {
     pub(super) fn parse(&self, text: &str, mode: MatchMode, filtered: bool) -> Result<Words> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
-            invalid!("empty query: give words to search for, or `*` for every article");
+            return Err(RequestError::EmptyQuery.into());
         }
         if is_match_all(trimmed) {
             return Ok(Words {
@@ -39,11 +40,9 @@ impl Reader<'_> {
                 notes: Vec::new(),
             });
         }
-        // The query as one line in a message, its control characters escaped.
-        let shown = quoted(trimmed);
         let read = match query::read(trimmed) {
             Ok(read) => read,
-            Err(why) => invalid!("invalid query `{shown}`: {why}"),
+            Err(why) => return Err(query_error(trimmed, QueryProblem::Unreadable(why))),
         };
         let fields = self.index.fields;
         let mut positive = Vec::new();
@@ -59,20 +58,13 @@ impl Reader<'_> {
         }
         if positive.is_empty() {
             if excluded.is_empty() && only_common_words(&read) {
-                invalid!(
-                    "invalid query `{shown}`: its words are too common to be indexed (\"the\", \"of\", \"to\" ...); add a word that says what to look for"
-                );
+                return Err(query_error(trimmed, QueryProblem::OnlyCommonWords));
             }
             if excluded.is_empty() {
-                let why = read
-                    .notes
-                    .first()
-                    .map_or(String::new(), |note| format!(" ({note})"));
-                invalid!(
-                    "invalid query `{shown}`: it holds no word to search for{why}; give a word, or `*` alone for every article"
-                );
+                let why = read.notes.first().cloned();
+                return Err(query_error(trimmed, QueryProblem::NoWord { why }));
             }
-            invalid!("invalid query `{shown}`: it only excludes words; add a word to search for");
+            return Err(query_error(trimmed, QueryProblem::OnlyExcludes));
         }
         // The positive parts joined by `occur`, with the exclusions.
         let clauses = |occur: Occur| -> Vec<(Occur, Box<dyn Query>)> {
@@ -401,14 +393,15 @@ fn term_alternatives(query: &dyn Query) -> Option<Vec<Box<dyn Query>>> {
 /// The characters of a query quoted in a message, before it is cut.
 const QUOTED_CHARS: usize = 80;
 
-/// A query as a message quotes it: on one line, its control characters escaped,
-/// and cut with `…` past [`QUOTED_CHARS`].
-fn quoted(query: &str) -> String {
+/// The error of a `query` that means nothing to search for: the query quoted on one
+/// line, its control characters escaped, cut with `…` past [`QUOTED_CHARS`].
+fn query_error(query: &str, problem: QueryProblem) -> anyhow::Error {
     let mut shown: String = query.chars().take(QUOTED_CHARS).collect();
     if shown.len() < query.len() {
         shown.push('…');
     }
-    crate::output::sanitize(&shown).into_owned()
+    let shown = crate::output::sanitize(&shown).into_owned();
+    RequestError::Query { shown, problem }.into()
 }
 
 /// Whether the query asks for every article.

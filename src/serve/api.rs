@@ -120,7 +120,7 @@ impl SearchParams {
             .filter(|q| !q.trim().is_empty())
             .ok_or_else(|| bad_request("give a query in `q` (`*` for every article)".into()))?;
         let dates = DateRange::from_args(none_if_empty(&self.since), none_if_empty(&self.until))
-            .map_err(|err| bad_request(format!("{err:#}")))?;
+            .map_err(ApiError::from)?;
         let number = |name: &str, value: &Option<String>, default: usize| match none_if_empty(value)
         {
             None => Ok(default),

@@ -1,7 +1,8 @@
 //! Answers that are not a success: every one is JSON, `{"error": "..."}`, with the
 //! status that says whose fault it is, whichever layer refused the request.
 
-use crate::search::InvalidRequest;
+use crate::error::RequestError;
+use crate::search::{MAX_LIMIT, MAX_OFFSET};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -61,12 +62,30 @@ impl From<anyhow::Error> for ApiError {
     /// A request the index cannot answer as asked is the client's to fix (400); any
     /// other failure is the server's (500).
     fn from(err: anyhow::Error) -> ApiError {
-        let status = if err.chain().any(|e| e.is::<InvalidRequest>()) {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::INTERNAL_SERVER_ERROR
+        match err.chain().find_map(|e| e.downcast_ref::<RequestError>()) {
+            Some(request) => ApiError::from(request.clone()),
+            None => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{err:#}")),
+        }
+    }
+}
+
+impl From<RequestError> for ApiError {
+    /// The request error worded with the API's parameters.
+    fn from(err: RequestError) -> ApiError {
+        let message = match err {
+            RequestError::Limit(n) => {
+                format!("`limit` must be between 1 and {MAX_LIMIT}, not {n}")
+            }
+            RequestError::Offset(n) => {
+                format!("`offset` must be at most {MAX_OFFSET}, not {n}: narrow the query instead")
+            }
+            RequestError::Date { bound, problem } => format!("bad `{bound}` date: {problem}"),
+            RequestError::DatesReversed { since, until } => {
+                format!("`since` {since} is after `until` {until}: swap them")
+            }
+            other => other.to_string(),
         };
-        ApiError::new(status, format!("{err:#}"))
+        ApiError::bad_request(message)
     }
 }
 
