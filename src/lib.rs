@@ -41,7 +41,7 @@
 //! let searcher = Searcher::new(index)?;
 //! let results = searcher.search(&SearchRequest::new("reservoir"))?;
 //! assert_eq!(results.total, 1);
-//! assert_eq!(results.hits[0].title, "Drought empties the Kapshagai reservoir");
+//! assert_eq!(results.hits[0].article.title, "Drought empties the Kapshagai reservoir");
 //! // The site's boilerplate never reached the index.
 //! assert_eq!(searcher.search(&SearchRequest::new("newsletter"))?.total, 0);
 //! # Ok(())
@@ -64,8 +64,8 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod serve;
-pub mod show;
 pub mod snippet;
+pub mod view;
 
 pub use article::{Article, DateSource, DroppedLine};
 pub use error::{IndexError, RequestError};

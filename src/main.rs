@@ -123,7 +123,7 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
     let mut bar: Option<ProgressBar> = None;
     let cwd = std::env::current_dir().unwrap_or_default();
     let shown = |path: &std::path::Path| {
-        output::sanitize(&output::display_path(&path.to_string_lossy(), &cwd)).into_owned()
+        output::sanitize(&dateline::view::display_path(&path.to_string_lossy(), &cwd)).into_owned()
     };
     let mut observer = |event: Event| {
         let say = |line: String| match &bar {
@@ -332,14 +332,15 @@ fn run_clean(args: CleanArgs) -> Result<ExitCode> {
         ingest::Format::of(&args.file),
         Some(ingest::Format::JsonLines)
     ) || parsed.articles.len() > 1;
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.json {
-        output::clean_json(&mut out, &parsed.articles, several)
+        output::clean_json(&mut out, &parsed.articles, several, &cwd)
     } else {
         let style = Style {
             color: use_color(ColorChoice::Auto),
         };
-        output::clean_human(&mut out, &args.file, &parsed.articles, style)
+        output::clean_human(&mut out, &parsed.articles, style, &cwd)
     }
     .and_then(|()| out.flush())
     .context("writing the cleaned article")?;
@@ -362,12 +363,12 @@ fn run_show(args: dateline::cli::ShowArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.json {
-        dateline::show::article_json(&mut out, &article, &cwd, None)
+        output::article_json(&mut out, &article, &cwd, None)
     } else {
         let style = Style {
             color: use_color(ColorChoice::Auto),
         };
-        dateline::show::article_human(&mut out, &article, style, &cwd)
+        output::article_human(&mut out, &article, style, &cwd)
     }
     .and_then(|()| out.flush())
     .context("writing the article")?;

@@ -4,12 +4,14 @@
 //! Everything that comes from scraped pages (titles, snippets, places, paths) passes
 //! through [`sanitize`] before it reaches a terminal.
 
+use crate::article::Article;
 use crate::date::format_day;
 use crate::histogram::{self, Period, PeriodCount};
 use crate::indexer::RunStats;
 use crate::ingest::Extracted;
 use crate::search::SearchResults;
 use crate::stats::IndexStats;
+use crate::view::{clip, ArticleView, CleanedView, HitView, StoryView, FIELD_BYTES};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -95,36 +97,6 @@ pub fn sanitize_block(text: &str) -> Cow<'_, str> {
     Cow::Owned(lines.join("\n"))
 }
 
-/// Longest title, place, source, site or URL that JSON output carries, in bytes:
-/// longer than any real one, and short enough that a page of hits stays small
-/// whatever was indexed.
-pub const FIELD_BYTES: usize = 2048;
-
-/// `text` cut on a character boundary to at most `max` bytes (at least 3), the last
-/// of them a `…` mark, when it is longer.
-pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
-    if text.len() <= max {
-        return Cow::Borrowed(text);
-    }
-    let mut end = max.saturating_sub('…'.len_utf8());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    Cow::Owned(format!("{}…", &text[..end]))
-}
-
-/// [`clip`] to [`FIELD_BYTES`], for a field that may be missing.
-pub fn clip_field(text: Option<&str>) -> Option<Cow<'_, str>> {
-    text.map(|text| clip(text, FIELD_BYTES))
-}
-
-/// A stored path as the user would type it: relative to `cwd` when under it.
-pub fn display_path(path: &str, cwd: &Path) -> String {
-    Path::new(path)
-        .strip_prefix(cwd)
-        .map_or_else(|_| path.to_string(), |p| p.to_string_lossy().into_owned())
-}
-
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -168,22 +140,20 @@ pub fn search_human(
     writeln!(w, "{head}")?;
     for hit in &results.hits {
         writeln!(w)?;
-        let date = hit.date.map_or_else(|| "undated".to_string(), format_day);
+        let view = HitView::new(hit, cwd);
+        let article = &view.article;
+        let title = sanitize(&article.title);
         writeln!(
             w,
             "{}. {}  {}",
-            hit.rank,
-            date,
-            style.bold(&sanitize(&hit.title))
+            view.rank,
+            article.day(),
+            style.bold(&title)
         )?;
         let mut origin: Vec<String> = Vec::new();
-        origin.extend(hit.source.as_deref().map(|s| sanitize(s).into_owned()));
-        origin.extend(hit.place.as_deref().map(|p| sanitize(p).into_owned()));
-        let mut path = display_path(&hit.path, cwd);
-        if let Some(line) = hit.line {
-            path.push_str(&format!(":{line}"));
-        }
-        origin.push(sanitize(&path).into_owned());
+        origin.extend(article.source.as_deref().map(|s| sanitize(s).into_owned()));
+        origin.extend(article.place.as_deref().map(|p| sanitize(p).into_owned()));
+        origin.push(sanitize(&article.origin()).into_owned());
         writeln!(w, "   {}", origin.join(" · "))?;
         let mut snippet = String::new();
         for (piece, highlighted) in hit.snippet.pieces() {
@@ -244,65 +214,25 @@ struct JsonResults<'a> {
     total_all: usize,
     notes: &'a [String],
     undated_left_out: Option<usize>,
-    hits: Vec<JsonHit<'a>>,
+    hits: Vec<HitView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     histogram: Option<&'a [PeriodCount]>,
 }
 
-#[derive(Serialize)]
-struct JsonHit<'a> {
-    rank: usize,
-    score: Option<f32>,
-    id: &'a str,
-    title: Cow<'a, str>,
-    date: Option<String>,
-    source: Option<Cow<'a, str>>,
-    site: Option<Cow<'a, str>>,
-    url: Option<Cow<'a, str>>,
-    place: Option<Cow<'a, str>>,
-    path: String,
-    line: Option<u64>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    published: Option<time::OffsetDateTime>,
-    snippet: &'a str,
-    highlights: Vec<[usize; 2]>,
-}
-
-/// Writes search results as one JSON object (see the README for its shape); titles,
-/// sources, sites, URLs and places longer than [`FIELD_BYTES`] are cut with a `…`.
+/// Writes search results as one JSON object (see the README for its shape), each hit
+/// as [`HitView`] shows it.
 pub fn search_json(w: &mut dyn Write, results: &SearchResults, cwd: &Path) -> io::Result<()> {
-    let hits = results
-        .hits
-        .iter()
-        .map(|hit| JsonHit {
-            rank: hit.rank,
-            score: hit.score,
-            id: &hit.id,
-            title: clip(&hit.title, FIELD_BYTES),
-            date: hit.date.map(format_day),
-            source: clip_field(hit.source.as_deref()),
-            site: clip_field(hit.site.as_deref()),
-            url: clip_field(hit.url.as_deref()),
-            place: clip_field(hit.place.as_deref()),
-            path: display_path(&hit.path, cwd),
-            line: hit.line,
-            published: hit.published,
-            snippet: &hit.snippet.text,
-            highlights: hit
-                .snippet
-                .highlights
-                .iter()
-                .map(|r| [r.start, r.end])
-                .collect(),
-        })
-        .collect();
     let results = JsonResults {
         query: &results.query,
         total: results.total,
         total_all: results.total_all,
         notes: &results.notes,
         undated_left_out: results.undated_left_out,
-        hits,
+        hits: results
+            .hits
+            .iter()
+            .map(|hit| HitView::new(hit, cwd))
+            .collect(),
         histogram: results.histogram.as_deref(),
     };
     serde_json::to_writer_pretty(&mut *w, &results)?;
@@ -412,36 +342,60 @@ fn human_bytes(bytes: u64) -> String {
     format!("{value:.1} {unit}")
 }
 
-/// Writes what the cleaner made of a file, for people.
+/// The head of an article for people: its file, title, date and where the date came
+/// from, place, source and URL.
+fn article_head(w: &mut dyn Write, article: &ArticleView, style: Style) -> io::Result<()> {
+    let field = |v: &Option<Cow<str>>| {
+        v.as_deref()
+            .map_or_else(|| "-".to_string(), |s| sanitize(s).into_owned())
+    };
+    writeln!(w, "file:   {}", sanitize(&article.origin()))?;
+    writeln!(w, "title:  {}", style.bold(&sanitize(&article.title)))?;
+    writeln!(w, "date:   {}", article.day_and_origin())?;
+    writeln!(w, "place:  {}", field(&article.place))?;
+    writeln!(w, "source: {}", field(&article.source))?;
+    writeln!(w, "url:    {}", field(&article.url))
+}
+
+/// Writes an article for people: its head, then the body. Text from the page is
+/// escaped.
+pub fn article_human(
+    w: &mut dyn Write,
+    article: &Article,
+    style: Style,
+    cwd: &Path,
+) -> io::Result<()> {
+    let view = StoryView::new(article, cwd, None);
+    article_head(w, &view.article, style)?;
+    writeln!(w, "\n{}", sanitize_block(&view.body))
+}
+
+/// Writes an article as one JSON object ([`StoryView`]): the body whole, or with
+/// `body_bytes`, cut to that many bytes with a `…` and `"body_truncated": true` when
+/// longer.
+pub fn article_json(
+    w: &mut dyn Write,
+    article: &Article,
+    cwd: &Path,
+    body_bytes: Option<usize>,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &StoryView::new(article, cwd, body_bytes))?;
+    writeln!(w)
+}
+
+/// Writes what the cleaner made of a file, for people: each article as
+/// [`article_human`] shows it, then the lines dropped with their rules.
 pub fn clean_human(
     w: &mut dyn Write,
-    file: &Path,
     items: &[Extracted],
     style: Style,
+    cwd: &Path,
 ) -> io::Result<()> {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             writeln!(w, "\n{}\n", "-".repeat(60))?;
         }
-        let a = &item.article;
-        let mut name = file.display().to_string();
-        if let Some(line) = a.line {
-            name.push_str(&format!(":{line}"));
-        }
-        let none = || "-".to_string();
-        let field =
-            |v: &Option<String>| v.as_deref().map_or_else(none, |s| sanitize(s).into_owned());
-        writeln!(w, "file:   {}", sanitize(&name))?;
-        writeln!(w, "title:  {}", style.bold(&sanitize(&a.title)))?;
-        let date = match (a.date, a.date_from) {
-            (Some(day), Some(from)) => format!("{} (from {})", format_day(day), from.as_str()),
-            _ => "undated".to_string(),
-        };
-        writeln!(w, "date:   {date}")?;
-        writeln!(w, "place:  {}", field(&a.place))?;
-        writeln!(w, "source: {}", field(&a.source))?;
-        writeln!(w, "url:    {}", field(&a.url))?;
-        writeln!(w, "\n{}", sanitize_block(&a.body))?;
+        article_human(w, &item.article, style, cwd)?;
         writeln!(
             w,
             "\n{}:",
@@ -524,43 +478,24 @@ pub fn evaluation_human(w: &mut dyn Write, report: &crate::evaluate::Report) -> 
     Ok(())
 }
 
-#[derive(Serialize)]
-struct JsonClean<'a> {
-    title: &'a str,
-    date: Option<String>,
-    date_from: Option<&'static str>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    published: Option<time::OffsetDateTime>,
-    place: Option<&'a str>,
-    source: Option<&'a str>,
-    url: Option<&'a str>,
-    body: &'a str,
-    dropped: &'a [crate::article::DroppedLine],
-}
-
-/// Writes what the cleaner made of a file as JSON: one object, or an array for files
-/// that hold several articles.
-pub fn clean_json(w: &mut dyn Write, items: &[Extracted], several: bool) -> io::Result<()> {
-    let objects: Vec<JsonClean> = items
+/// Writes what the cleaner made of a file as JSON ([`CleanedView`]): one object, or
+/// an array for files that hold several articles.
+pub fn clean_json(
+    w: &mut dyn Write,
+    items: &[Extracted],
+    several: bool,
+    cwd: &Path,
+) -> io::Result<()> {
+    let views: Vec<CleanedView> = items
         .iter()
-        .map(|item| {
-            let a = &item.article;
-            JsonClean {
-                title: &a.title,
-                date: a.date.map(format_day),
-                date_from: a.date_from.map(|f| f.as_str()),
-                published: a.published,
-                place: a.place.as_deref(),
-                source: a.source.as_deref(),
-                url: a.url.as_deref(),
-                body: &a.body,
-                dropped: &item.dropped,
-            }
+        .map(|item| CleanedView {
+            story: StoryView::new(&item.article, cwd, None),
+            dropped: &item.dropped,
         })
         .collect();
-    match (several, objects.first()) {
+    match (several, views.first()) {
         (false, Some(one)) => serde_json::to_writer_pretty(&mut *w, one)?,
-        _ => serde_json::to_writer_pretty(&mut *w, &objects)?,
+        _ => serde_json::to_writer_pretty(&mut *w, &views)?,
     }
     writeln!(w)
 }
@@ -578,32 +513,86 @@ mod tests {
     }
 
     #[test]
-    fn paths_are_shown_relative_to_the_current_folder() {
-        let cwd = Path::new("/home/u/news");
-        assert_eq!(display_path("/home/u/news/site/a.txt", cwd), "site/a.txt");
-        assert_eq!(display_path("/srv/other/a.txt", cwd), "/srv/other/a.txt");
-    }
-
-    #[test]
-    fn long_fields_are_cut_on_a_character_boundary() {
-        assert_eq!(clip("short", 10), "short");
-        assert_eq!(clip("exactly10!", 10), "exactly10!");
-        assert_eq!(clip("eleven byte", 10), "eleven …");
-        // `é` is two bytes: the cut falls before it rather than inside it.
-        assert_eq!(clip("abcdeé and more", 9), "abcde…");
-        let long = "ж".repeat(5000);
-        let cut = clip(&long, FIELD_BYTES);
-        assert!(
-            cut.len() <= FIELD_BYTES && cut.ends_with('…'),
-            "{}",
-            cut.len()
-        );
-    }
-
-    #[test]
     fn sizes_read_well() {
         assert_eq!(human_bytes(512), "512 B");
         assert_eq!(human_bytes(1536), "1.5 KiB");
         assert_eq!(human_bytes(3 << 20), "3.0 MiB");
+    }
+
+    fn article() -> Article {
+        Article {
+            id: "abc-2".into(),
+            title: "Evil\x1b[2J title".into(),
+            body: "One.\n\nTwo\x07.".into(),
+            date: crate::date::parse_published("2017-06-30"),
+            date_from: Some(crate::DateSource::Json),
+            place: None,
+            source: Some("River Post".into()),
+            site: None,
+            url: None,
+            path: "/news/river/archive.json".into(),
+            line: Some(2),
+            lang: None,
+            published: None,
+        }
+    }
+
+    #[test]
+    fn people_see_escaped_text_and_the_file_relative_to_here() {
+        let mut out = Vec::new();
+        article_human(
+            &mut out,
+            &article(),
+            Style { color: false },
+            Path::new("/news"),
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "file:   river/archive.json:2\n\
+             title:  Evil\\u{1b}[2J title\n\
+             date:   2017-06-30 (from json)\n\
+             place:  -\n\
+             source: River Post\n\
+             url:    -\n\
+             \n\
+             One.\n\nTwo\\u{7}.\n"
+        );
+    }
+
+    #[test]
+    fn json_keeps_the_text_as_it_is() {
+        let mut out = Vec::new();
+        article_json(&mut out, &article(), Path::new("/elsewhere"), None).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(value["title"], "Evil\x1b[2J title");
+        assert_eq!(value["path"], "/news/river/archive.json");
+        assert_eq!(value["line"], 2);
+        assert_eq!(value["date_from"], "json");
+        assert!(value["published"].is_null());
+        assert!(value.get("body_truncated").is_none());
+    }
+
+    #[test]
+    fn json_can_cut_a_long_body() {
+        let long = Article {
+            body: "word ".repeat(1000),
+            title: "t".repeat(FIELD_BYTES + 1),
+            ..article()
+        };
+        let mut out = Vec::new();
+        article_json(&mut out, &long, Path::new("/news"), Some(100)).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let body = value["body"].as_str().unwrap();
+        assert!(body.len() <= 100 && body.ends_with('…'), "{body}");
+        assert_eq!(value["body_truncated"], true);
+        let title = value["title"].as_str().unwrap();
+        assert!(title.len() <= FIELD_BYTES && title.ends_with('…'));
+        out.clear();
+        article_json(&mut out, &long, Path::new("/news"), Some(5000)).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(value["body"].as_str().unwrap(), long.body);
+        assert!(value.get("body_truncated").is_none());
     }
 }

@@ -19,7 +19,6 @@ use anyhow::{Context, Result};
 use count::{count_any_within, has_deletions, pair_union, union_bound, WalkCount};
 use dates::{date_range_query, DateFilter};
 use histogram::{DateHistogram, Period, PeriodCount};
-use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -97,40 +96,20 @@ impl SearchRequest {
 }
 
 /// One article found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     /// Position in the whole result list, from 1.
     pub rank: usize,
     /// BM25 score; absent when sorted by date.
     pub score: Option<f32>,
-    /// The article id.
-    pub id: String,
-    /// The headline.
-    pub title: String,
-    /// The publication day.
-    #[serde(with = "crate::article::optional_day")]
-    pub date: Option<time::Date>,
-    /// The publishing site, as the article names it.
-    pub source: Option<String>,
-    /// The key grouping the site's articles (see [`crate::Article::site`]).
-    pub site: Option<String>,
-    /// The article's address.
-    pub url: Option<String>,
-    /// The dateline place.
-    pub place: Option<String>,
-    /// The file the article was read from.
-    pub path: String,
-    /// The line or item of that file, for files of several articles.
-    pub line: Option<u64>,
-    /// The moment of publication in UTC, when the source stated a time.
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub published: Option<time::OffsetDateTime>,
+    /// The article, without its body: the snippet shows why it matched.
+    pub article: Article,
     /// A passage showing why the article matched.
     pub snippet: Snippet,
 }
 
 /// The answer to a [`SearchRequest`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchResults {
     /// The query text as given.
     pub query: String,
@@ -146,10 +125,8 @@ pub struct SearchResults {
     /// The page of hits asked for.
     pub hits: Vec<Hit>,
     /// Dated matches per period, when asked for: every match, not only the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub histogram: Option<Vec<PeriodCount>>,
     /// The period of [`SearchResults::histogram`].
-    #[serde(skip)]
     pub histogram_period: Option<Period>,
 }
 
@@ -494,22 +471,12 @@ pub fn search(index: &DatelineIndex, request: &SearchRequest) -> Result<SearchRe
     Searcher::new(index.clone())?.search(request)
 }
 
-/// The hit of the article stored as `doc`, with its `snippet`.
+/// The hit of the article `stored`, with its `snippet`.
 fn hit(stored: &Stored, rank: usize, score: Option<f32>, snippet: Snippet) -> Hit {
-    let owned = |text: Option<&str>| text.map(str::to_string);
     Hit {
         rank,
         score,
-        id: stored.id().to_string(),
-        title: stored.title().to_string(),
-        date: stored.date(),
-        source: owned(stored.source()),
-        site: owned(stored.site()),
-        url: owned(stored.url()),
-        place: owned(stored.place()),
-        path: stored.path().to_string(),
-        line: stored.line().map(|n| n as u64),
-        published: stored.published(),
+        article: stored.headed(),
         snippet,
     }
 }
@@ -580,7 +547,7 @@ mod tests {
     }
 
     fn ids(results: &SearchResults) -> Vec<&str> {
-        results.hits.iter().map(|h| h.id.as_str()).collect()
+        results.hits.iter().map(|h| h.article.id.as_str()).collect()
     }
 
     fn request(query: &str, since: Option<&str>, until: Option<&str>) -> SearchRequest {

@@ -4,7 +4,6 @@
 
 use crate::schema::{self, Fields, WordStemmer};
 use anyhow::{Context, Result};
-use serde::Serialize;
 use std::ops::Range;
 use tantivy::postings::Postings;
 use tantivy::schema::IndexRecordOption;
@@ -220,7 +219,7 @@ impl Highlighter {
 }
 
 /// A passage of text with highlighted byte ranges.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snippet {
     /// The passage, on one line, with `…` where it cuts the text.
     pub text: String,
@@ -500,7 +499,11 @@ mod tests {
         indexer::add_articles(&index, &articles).unwrap();
         let snippet = |query: &str, id: &str| {
             let results = search(&index, &SearchRequest::new(query)).unwrap();
-            let hit = results.hits.into_iter().find(|h| h.id == id).unwrap();
+            let hit = results
+                .hits
+                .into_iter()
+                .find(|h| h.article.id == id)
+                .unwrap();
             marked(&hit.snippet)
         };
         let shown = snippet("kostanay", "deep");

@@ -107,7 +107,11 @@ fn every_script_is_searchable_by_a_word_or_a_run_of_characters() {
         let results = searcher
             .search(&SearchRequest::new(query.as_str()))
             .unwrap();
-        let found: Vec<&str> = results.hits.iter().map(|h| h.path.as_str()).collect();
+        let found: Vec<&str> = results
+            .hits
+            .iter()
+            .map(|h| h.article.path.as_str())
+            .collect();
         assert!(
             found.iter().any(|p| p.ends_with(&file)),
             "`{query}` should find {file}, found {found:?}"
@@ -115,7 +119,7 @@ fn every_script_is_searchable_by_a_word_or_a_run_of_characters() {
         let hit = results
             .hits
             .iter()
-            .find(|h| h.path.ends_with(&file))
+            .find(|h| h.article.path.ends_with(&file))
             .unwrap();
         assert!(
             !hit.snippet.highlights.is_empty(),

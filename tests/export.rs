@@ -416,6 +416,7 @@ struct Shown {
     published: Option<String>,
     place: Option<String>,
     source: Option<String>,
+    site: Option<String>,
     url: Option<String>,
     path: String,
     line: Option<u64>,

@@ -142,6 +142,9 @@ pub fn index_paths(
 ) -> Result<RunStats> {
     let started = Instant::now();
     let roots = resolve_roots(roots)?;
+    // The writer first: its lock keeps a second run out for the whole of this one.
+    let threads = threads_within(options.threads, options.memory_bytes);
+    let mut writer = open_writer(index, threads, options.memory_bytes)?;
     let exclude = index.dir.canonicalize().ok();
     let corpus = ingest::walk(&roots, exclude.as_deref(), options.follow_links);
 
@@ -151,13 +154,10 @@ pub fn index_paths(
     };
     report_walk(&corpus, &mut stats, observer);
 
-    let threads = threads_within(options.threads, options.memory_bytes);
-    let writer = open_writer(index, threads, options.memory_bytes)?;
     let budget = Budget {
         threads,
         kept_bytes: options.memory_bytes / 8,
     };
-    let mut writer = writer;
     let written = write_run(
         index,
         &mut writer,

@@ -170,13 +170,25 @@ impl<'a> Stored<'a> {
         time::OffsetDateTime::from_unix_timestamp(value.into_timestamp_secs()).ok()
     }
 
+    /// The article without its body (a hit shows a snippet of it instead).
+    pub fn headed(&self) -> Article {
+        Article {
+            body: String::new(),
+            ..self.article_with(String::new())
+        }
+    }
+
     /// The whole article, copied out.
     pub fn article(&self) -> Article {
+        self.article_with(self.body().to_string())
+    }
+
+    fn article_with(&self, body: String) -> Article {
         let owned = |text: Option<&str>| text.map(str::to_string);
         Article {
             id: self.id().to_string(),
             title: self.title().to_string(),
-            body: self.body().to_string(),
+            body,
             date: self.date(),
             date_from: self
                 .text(self.fields.date_from)

@@ -5,7 +5,7 @@ use super::error::ApiError;
 use crate::date::DateRange;
 use crate::schema::DatelineIndex;
 use crate::search::{SearchRequest, Searcher};
-use crate::{output, show, stats};
+use crate::{output, stats};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -105,7 +105,7 @@ fn choice<T: clap::ValueEnum>(key: &str, value: &Option<String>) -> Result<Optio
         ApiError::bad_request(format!(
             "`{key}` is {}, not `{}`",
             crate::choice::names::<T>(),
-            output::clip(name, 40)
+            crate::view::clip(name, 40)
         ))
     })
 }
@@ -127,7 +127,7 @@ impl SearchParams {
             Some(text) => text.parse().map_err(|_| {
                 bad_request(format!(
                     "`{name}` must be a whole number, not `{}`",
-                    output::clip(text, 40)
+                    crate::view::clip(text, 40)
                 ))
             }),
         };
@@ -168,11 +168,11 @@ pub(super) async fn article(
     let Path(id) = id?;
     app.run(move |app| match app.searcher.article(&id)? {
         Some(article) => {
-            json(|out| show::article_json(out, &article, &app.cwd, Some(app.article_body_bytes)))
+            json(|out| output::article_json(out, &article, &app.cwd, Some(app.article_body_bytes)))
         }
         None => Err(ApiError::new(
             axum::http::StatusCode::NOT_FOUND,
-            format!("no article with id `{}`", output::clip(&id, 100)),
+            format!("no article with id `{}`", crate::view::clip(&id, 100)),
         )),
     })
     .await

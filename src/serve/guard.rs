@@ -6,7 +6,7 @@
 use super::error::ApiError;
 use super::hosts::AllowedHosts;
 use super::limits::Limits;
-use crate::output::clip;
+use crate::view::clip;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode, Version};
 use axum::middleware::Next;

@@ -131,7 +131,7 @@ async fn log_request(
     let response = next.run(request).await;
     eprintln!(
         "{} {} {:.1} ms",
-        output::sanitize(&output::clip(&line, 1000)),
+        output::sanitize(&crate::view::clip(&line, 1000)),
         response.status().as_u16(),
         started.elapsed().as_secs_f64() * 1000.0
     );
