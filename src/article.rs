@@ -65,16 +65,15 @@ pub struct DroppedLine {
 }
 
 /// One cleaned news article, ready to be indexed or shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
     /// Stable identifier: a hash of the file path, plus the line or item for JSON files.
     pub id: String,
     /// The headline.
     pub title: String,
-    /// The story text, one paragraph a line, boilerplate removed.
+    /// The story text, paragraphs apart by a blank line, boilerplate removed.
     pub body: String,
     /// The publication day, when the article states one.
-    #[serde(with = "optional_day")]
     pub date: Option<Date>,
     /// Where `date` came from.
     pub date_from: Option<DateSource>,
@@ -85,7 +84,6 @@ pub struct Article {
     /// The key that groups the site's articles however their metadata names it: the
     /// registrable part of the URL's host, else the site the folder's pages with a URL
     /// name, else the top folder, else the source (see [`crate::extract::SiteHints`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
     /// The article's address on the web.
     pub url: Option<String>,
@@ -96,7 +94,6 @@ pub struct Article {
     /// The article's language as a lower-case code (`en`, `ru`, `zh`), when known.
     pub lang: Option<String>,
     /// The moment of publication in UTC, when the source states a time with its zone.
-    #[serde(with = "time::serde::rfc3339::option")]
     pub published: Option<time::OffsetDateTime>,
 }
 
