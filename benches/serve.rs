@@ -17,7 +17,12 @@
 //! `--binary` serves with another build of dateline, to compare. A request waits 10 s
 //! at most before it counts as an error.
 
+#[allow(dead_code)]
+#[path = "../tests/common/process.rs"]
+mod process;
+
 use anyhow::{bail, Context, Result};
+use process::{under_limits, Limit};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -152,19 +157,8 @@ struct Server {
 
 impl Server {
     fn start(args: &Args) -> Result<Server> {
-        let binary = &args.binary;
-        let mut command = match args.open_files {
-            Some(limit) => {
-                let mut shell = Command::new("/bin/sh");
-                shell
-                    .arg("-c")
-                    .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
-                    .arg(binary);
-                shell
-            }
-            None => Command::new(binary),
-        };
-        let mut child = command
+        let limits: Vec<Limit> = args.open_files.map(Limit::OpenFiles).into_iter().collect();
+        let mut child = under_limits(&args.binary, &limits)
             .args(["serve", "--addr", "127.0.0.1:0", "--index"])
             .arg(&args.index)
             .stdout(Stdio::piped())

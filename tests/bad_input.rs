@@ -376,8 +376,8 @@ fn files_changing_and_vanishing_during_a_run_never_break_it() {
         }
     };
     write_all(0);
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
-        .current_dir(sb.path())
+    let child = sb
+        .process(&[])
         .args(["index", "--index"])
         .arg(sb.index_dir())
         .arg(&corpus)

@@ -636,13 +636,12 @@ impl Guard {
     /// Starts `dateline serve` on a free port; returns the page's address.
     fn start_server(&mut self, sandbox: &Sandbox) -> String {
         let log = std::fs::File::create(sandbox.join("serve.log")).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+        let mut child = sandbox
+            .process(&[])
             .arg("serve")
             .arg("--index")
             .arg(sandbox.index_dir())
             .args(["--addr", "127.0.0.1:0"])
-            .env_clear()
-            .current_dir(sandbox.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{parse_results, Run, Sandbox};
+use common::{parse_results, Limit, Run, Sandbox};
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Read;
@@ -199,9 +199,7 @@ fn write_corpus(sb: &Sandbox, rel: &str, seed: u64, size: Size) -> PathBuf {
 /// The `dateline` binary as a plain command, with a cleared environment, run in the
 /// sandbox folder.
 fn dateline(sb: &Sandbox) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("dateline"));
-    cmd.env_clear().current_dir(sb.path());
-    cmd
+    sb.process(&[])
 }
 
 /// Starts `dateline index ROOTS... --index INDEX --threads 2`, its output captured.
@@ -639,16 +637,8 @@ fn searches_answer_from_the_last_commit_while_an_index_run_goes_on() {
 /// ignored, so that writing past the limit fails with "File too large" as on a full
 /// disk.
 fn index_with_file_limit(sb: &Sandbox, index: &Path, roots: &[&Path], blocks: u64) -> Run {
-    let binary = assert_cmd::cargo::cargo_bin("dateline");
-    let mut cmd = Command::new("/bin/sh");
-    cmd.env_clear()
-        .current_dir(sb.path())
-        .arg("-c")
-        .arg(format!(
-            "trap '' XFSZ; ulimit -f {blocks} || exit 99; exec \"$0\" \"$@\""
-        ))
-        .arg(binary)
-        .arg("index")
+    let mut cmd = sb.process(&[Limit::FileBlocks(blocks)]);
+    cmd.arg("index")
         .args(roots)
         .arg("--index")
         .arg(index)

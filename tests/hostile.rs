@@ -181,15 +181,15 @@ fn two_first_runs_on_a_new_folder_race_cleanly() {
     for round in 0..8 {
         let index = sb.join(format!("index-{round}"));
         let start = || {
-            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"));
-            cmd.arg("index")
+            sb.process(&[])
+                .arg("index")
                 .arg(sb.join("corpus"))
                 .arg("--index")
                 .arg(&index)
-                .env_clear()
                 .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped());
-            cmd.spawn().unwrap()
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
         };
         let (a, b) = (start(), start());
         let outcomes: Vec<(i32, String)> = [a, b]

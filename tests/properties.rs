@@ -6,6 +6,8 @@
 //! `PROPTEST_CASES=20000 cargo test --release --test properties`.
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)] // tests fail by panicking
 
+mod common;
+
 use dateline::article::Article;
 use dateline::date::{self, DateRange};
 use dateline::ingest::{self, CorpusFile, Format, ReadContext};
@@ -244,7 +246,7 @@ fn sample_index() -> &'static std::path::Path {
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus");
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
+        let status = common::dateline_in(dir.path(), &[])
             .arg("index")
             .arg(&corpus)
             .arg("--index")
@@ -266,7 +268,7 @@ proptest! {
     fn any_typed_query_finds_nothing_or_something_or_says_why_in_one_line(
         query in any_text(8).prop_filter("a command-line argument holds no NUL", |q| !q.contains('\0')),
     ) {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
+        let output = common::dateline_in(sample_index(), &[])
             .args(["search", &query, "--index"])
             .arg(sample_index().join("index"))
             .env("NO_COLOR", "1")

@@ -3,9 +3,11 @@
 //! prints must be what the README shows (timings, sizes, ids and scores aside).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::copy_dir;
 use regex::Regex;
 use std::path::Path;
-use std::process::Command;
 
 const README: &str = include_str!("../README.md");
 
@@ -82,19 +84,6 @@ fn normalize(text: &str) -> String {
     text
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A folder laid out like the repository for the examples: the sample corpus and the
 /// evaluation set.
 fn corpus_copy() -> tempfile::TempDir {
@@ -113,10 +102,8 @@ fn run(words: &[String], dir: &Path) -> std::process::Output {
         words[0], "dateline",
         "README examples run dateline: {words:?}"
     );
-    Command::new(env!("CARGO_BIN_EXE_dateline"))
+    common::dateline_in(dir, &[])
         .args(&words[1..])
-        .current_dir(dir)
-        .env_clear()
         .env("NO_COLOR", "1")
         .output()
         .unwrap()

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::Sandbox;
+use common::{Limit, Sandbox};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -35,21 +35,9 @@ impl Server {
     /// Starts the server with `args`; with `open_files`, under that limit of open
     /// files (set by the shell, which then becomes the server).
     fn launch(sb: &Sandbox, args: &[&str], stderr: Stdio, open_files: Option<u32>) -> Server {
-        let binary = env!("CARGO_BIN_EXE_dateline");
-        let mut command = match open_files {
-            Some(limit) => {
-                let mut shell = Command::new("/bin/sh");
-                shell
-                    .arg("-c")
-                    .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
-                    .arg(binary);
-                shell
-            }
-            None => Command::new(binary),
-        };
-        let mut child = command
-            .current_dir(sb.path())
-            .env_clear()
+        let limits: Vec<Limit> = open_files.map(Limit::OpenFiles).into_iter().collect();
+        let mut child = sb
+            .process(&limits)
             .args(["serve", "--addr", "127.0.0.1:0", "--index"])
             .arg(sb.index_dir())
             .args(args)

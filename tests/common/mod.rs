@@ -5,6 +5,10 @@
 // Helpers of tests: a failed step fails the test that called it.
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
+mod process;
+
+pub use process::Limit;
+
 use assert_cmd::Command;
 use serde::Deserialize;
 use std::ffi::OsStr;
@@ -19,6 +23,13 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// The sample corpus shipped with the crate.
 pub fn sample_corpus_source() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
+}
+
+/// `dateline` as a process with a cleared environment, run in `dir`, under `limits`.
+pub fn dateline_in(dir: &Path, limits: &[Limit]) -> std::process::Command {
+    let mut cmd = process::under_limits(Path::new(env!("CARGO_BIN_EXE_dateline")), limits);
+    cmd.env_clear().current_dir(dir);
+    cmd
 }
 
 /// Copies the directory tree `from` to `to` (created if needed).
@@ -276,6 +287,13 @@ impl Sandbox {
         let to = self.join("sample-corpus");
         copy_dir(&sample_corpus_source(), &to);
         to
+    }
+
+    /// `dateline` as a process to start and watch (a server, runs that race), with a
+    /// cleared environment, in the sandbox folder, under `limits`; [`Sandbox::command`]
+    /// is for runs the test waits for.
+    pub fn process(&self, limits: &[Limit]) -> std::process::Command {
+        dateline_in(self.path(), limits)
     }
 
     /// The `dateline` binary with a cleared environment, run in the sandbox folder.
