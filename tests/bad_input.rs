@@ -434,3 +434,31 @@ fn files_changing_and_vanishing_during_a_run_never_break_it() {
     assert_eq!(ours.len(), 400);
     assert_eq!(ours, theirs);
 }
+
+#[test]
+fn a_page_the_cleaning_empties_is_refused_and_a_headline_alone_is_its_story() {
+    let sb = Sandbox::new();
+    good(&sb, "c/good.txt", "Ferry service resumes", "ferry");
+    sb.write("c/emoji.html", "😀");
+    sb.write(
+        "c/headline.html",
+        "<html><head><title>Harbor closed for the storm</title></head><body>😀</body></html>",
+    );
+    let run = sb.index("c");
+    assert_no_panic(&run);
+    run.expect_code(1);
+    assert!(
+        line_naming(&run, "emoji.html").contains("no text is left"),
+        "{run:#?}"
+    );
+    let shown = titles(&sb.all_articles())
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    assert_eq!(
+        shown,
+        ["Ferry service resumes", "Harbor closed for the storm"]
+    );
+    let found = sb.search_json(&["storm"]);
+    assert_eq!(titles(&found.hits), ["Harbor closed for the storm"]);
+}

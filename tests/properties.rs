@@ -139,6 +139,12 @@ fn assert_highlights_sound(text: &str, highlights: &[std::ops::Range<usize>]) {
     }
 }
 
+/// Whether a search failed as a request no index could answer (a query that means
+/// nothing to search for), rather than for any other reason.
+fn is_refusal(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<dateline::RequestError>().is_some()
+}
+
 proptest! {
     #[test]
     fn no_query_panics_and_every_answer_is_sound(
@@ -149,12 +155,15 @@ proptest! {
     ) {
         let dates = DateRange::from_args(since.as_deref(), None);
         let Ok(dates) = dates else { return Ok(()) };
-        let request = SearchRequest { dates, limit, offset, ..SearchRequest::new(query) };
-        if let Ok(results) = searcher().search(&request) {
-            prop_assert!(results.hits.len() <= limit);
-            for hit in &results.hits {
-                assert_highlights_sound(&hit.snippet.text, &hit.snippet.highlights);
+        let request = SearchRequest { dates, limit, offset, ..SearchRequest::new(query.as_str()) };
+        match searcher().search(&request) {
+            Ok(results) => {
+                prop_assert!(results.hits.len() <= limit);
+                for hit in &results.hits {
+                    assert_highlights_sound(&hit.snippet.text, &hit.snippet.highlights);
+                }
             }
+            Err(err) => prop_assert!(is_refusal(&err), "{query:?}: {err:#}"),
         }
     }
 
@@ -166,10 +175,14 @@ proptest! {
         let index = schema::create_in_ram().expect("an index in memory");
         indexer::add_articles(&index, &[article("x", "t".into(), body, None)]).expect("indexing");
         let searcher = Searcher::new(index).expect("a searcher");
-        if let Ok(results) = searcher.search(&SearchRequest::new(format!("\"{}\"", word.replace('"', "")))) {
-            for hit in &results.hits {
-                assert_highlights_sound(&hit.snippet.text, &hit.snippet.highlights);
+        let phrase = format!("\"{}\"", word.replace('"', ""));
+        match searcher.search(&SearchRequest::new(phrase.as_str())) {
+            Ok(results) => {
+                for hit in &results.hits {
+                    assert_highlights_sound(&hit.snippet.text, &hit.snippet.highlights);
+                }
             }
+            Err(err) => prop_assert!(is_refusal(&err), "{phrase:?}: {err:#}"),
         }
     }
 
@@ -224,9 +237,18 @@ proptest! {
             root: std::sync::Arc::from(std::path::Path::new("/corpus")),
             format,
         };
-        if let Ok(parsed) = ingest::parse(&file, &bytes, ReadContext::default()) {
-            for extracted in &parsed.articles {
-                prop_assert!(!extracted.article.body.trim().is_empty() || !extracted.article.title.is_empty());
+        match ingest::parse(&file, &bytes, ReadContext::default()) {
+            // An article always has a story: a record with only a headline has it
+            // for its text.
+            Ok(parsed) => {
+                for extracted in &parsed.articles {
+                    prop_assert!(!extracted.article.body.trim().is_empty(), "{:?}", extracted.article);
+                }
+            }
+            // A file that gives no article says why, on one line.
+            Err(err) => {
+                let why = format!("{err:#}");
+                prop_assert!(!why.is_empty() && !why.contains('\n'), "{why:?}");
             }
         }
     }

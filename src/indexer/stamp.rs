@@ -9,7 +9,7 @@ use std::time::Duration;
 
 /// Changes whenever cleaning or extraction changes what a file gives, so that the next
 /// run re-reads every file instead of keeping articles cleaned the old way.
-pub(super) const EXTRACTION_VERSION: u64 = 5;
+pub(super) const EXTRACTION_VERSION: u64 = 6;
 
 /// Hash of everything an article's indexed form depends on.
 pub(super) fn content_hash(

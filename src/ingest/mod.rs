@@ -201,10 +201,19 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
             entry.add_to(&mut raw.candidates);
         }
         let line = raw.line;
-        let (extracted, note) = extract::article(raw, file, context.article);
+        let (mut extracted, note) = extract::article(raw, file, context.article);
+        let at = line.map_or(String::new(), |n| format!("line {n}: "));
         if let Some(note) = note {
-            let at = line.map_or(String::new(), |n| format!("line {n}: "));
             parsed.notes.push(format!("{at}{note}"));
+        }
+        // A story the cleaning emptied leaves its headline for its text; with no
+        // headline either, there is no article.
+        if extracted.article.body.trim().is_empty() {
+            if extracted.title_from_file_name {
+                parsed.problems.push(format!("{at}{NOTHING_LEFT}"));
+                return;
+            }
+            extracted.article.body = extracted.article.title.clone();
         }
         parsed.articles.push(extracted);
     };
@@ -225,6 +234,9 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
                 line: None,
             };
             add(raw, &mut parsed);
+            if parsed.articles.is_empty() {
+                bail!("empty article: {NOTHING_LEFT}");
+            }
         }
         Format::Html => {
             let raw = html::read(&text);
@@ -232,6 +244,9 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
                 bail!("no text in the page: it shows nothing to read");
             }
             add(raw, &mut parsed);
+            if parsed.articles.is_empty() {
+                bail!("no text in the page: {NOTHING_LEFT}");
+            }
         }
         Format::JsonLines => {
             for (n, line) in text.lines().enumerate() {
@@ -294,6 +309,9 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
     }
     Ok(parsed)
 }
+
+/// Why an article whose whole text was boilerplate is not indexed.
+const NOTHING_LEFT: &str = "no text is left once the boilerplate is dropped";
 
 /// Reads one file on its own, with its folder's manifest, as `dateline clean` does;
 /// `learned` and `indexed` are as in [`extract::Context`].

@@ -565,8 +565,11 @@ mod tests {
     #[test]
     fn cyrillic_greek_and_arabic_words_use_their_stemmers() {
         assert_eq!(texts("Засуха и засухи"), ["засух", "и", "засух"]);
-        assert_eq!(texts("الجفاف"), texts("الجفاف"));
-        assert_eq!(texts("Ελλάδα"), texts("Ελλάδα"));
+        // The Arabic stemmer drops the article, the Greek one the endings and accents.
+        assert_eq!(texts("الجفاف"), texts("جفاف"));
+        assert_eq!(texts("الجفاف"), ["جفاف"]);
+        assert_eq!(texts("Ελλάδα"), texts("Ελλάδας"));
+        assert_eq!(texts("Ελλάδα"), ["ελλαδ"]);
         assert_eq!(texts("Ciudad de México").len(), 3);
     }
 
