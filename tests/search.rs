@@ -6,15 +6,20 @@ mod common;
 
 use common::{titles, Hit, Results, Sandbox};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
-/// A sandbox holding an indexed copy of the sample corpus.
-fn sample() -> Sandbox {
-    let sb = Sandbox::new();
-    sb.copy_sample_corpus();
-    let summary = sb.index_ok("sample-corpus");
-    assert_eq!(summary.failed, 0, "{}", summary.line);
-    assert!(summary.articles > 20, "{}", summary.line);
-    sb
+/// A sandbox holding an indexed copy of the sample corpus, made once and shared by
+/// the tests that only search it.
+fn sample() -> &'static Sandbox {
+    static SAMPLE: OnceLock<Sandbox> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        let sb = Sandbox::kept("search-sample");
+        sb.copy_sample_corpus();
+        let summary = sb.index_ok("sample-corpus");
+        assert_eq!(summary.failed, 0, "{}", summary.line);
+        assert!(summary.articles > 20, "{}", summary.line);
+        sb
+    })
 }
 
 fn lower(text: &str) -> String {

@@ -235,9 +235,12 @@ impl Hit {
     }
 }
 
-/// A temporary folder in which corpora and indexes are built and `dateline` is run.
+/// A folder in which corpora and indexes are built and `dateline` is run: temporary,
+/// or kept under cargo's folder for test files when one index serves many tests.
 pub struct Sandbox {
-    dir: TempDir,
+    dir: PathBuf,
+    /// The temporary folder, removed when the sandbox is dropped.
+    _temp: Option<TempDir>,
 }
 
 impl Default for Sandbox {
@@ -249,17 +252,32 @@ impl Default for Sandbox {
 impl Sandbox {
     /// A new, empty sandbox.
     pub fn new() -> Sandbox {
+        let temp = tempfile::Builder::new()
+            .prefix("dateline-test")
+            .tempdir()
+            .expect("creating a temporary folder");
         Sandbox {
-            dir: tempfile::Builder::new()
-                .prefix("dateline-test")
-                .tempdir()
-                .expect("creating a temporary folder"),
+            dir: temp.path().to_path_buf(),
+            _temp: Some(temp),
         }
+    }
+
+    /// An empty sandbox named `name` under cargo's folder for test files, which
+    /// outlives the test run: for a corpus indexed once and searched by many tests
+    /// of one binary (a `static` is never dropped, so a temporary folder would stay
+    /// behind in the system's).
+    pub fn kept(name: &str) -> Sandbox {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        if dir.exists() {
+            fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("emptying {}: {e}", dir.display()));
+        }
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
+        Sandbox { dir, _temp: None }
     }
 
     /// The sandbox folder.
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.dir
     }
 
     /// `rel` inside the sandbox.
