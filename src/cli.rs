@@ -122,6 +122,10 @@ pub struct IndexArgs {
     /// Print only errors: no progress bar, no summary.
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print the run's summary as one JSON object on standard output instead of a
+    /// line on standard error.
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
 }
 
 /// `dateline search`.

@@ -182,7 +182,10 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
         bar.finish_and_clear();
     }
     let stats = run?;
-    if !args.quiet {
+    if args.json {
+        let mut out = io::stdout().lock();
+        output::index_json(&mut out, &stats).context("writing the summary")?;
+    } else if !args.quiet {
         eprintln!("{}", output::index_summary(&stats));
     }
     Ok(if stats.had_failures() {

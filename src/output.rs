@@ -239,9 +239,48 @@ pub fn search_json(w: &mut dyn Write, results: &SearchResults, cwd: &Path) -> io
     writeln!(w)
 }
 
+#[derive(Serialize)]
+struct JsonRun {
+    files: usize,
+    new: usize,
+    updated: usize,
+    unchanged: usize,
+    recleaned: usize,
+    removed: usize,
+    skipped: usize,
+    failed: usize,
+    unreadable_parts: usize,
+    articles: usize,
+    undated: usize,
+    learned_lines: usize,
+    seconds: f64,
+}
+
+/// The summary of an index run as one JSON object: the counts of
+/// [`index_summary`], each under its name, and the run's `seconds`.
+pub fn index_json(w: &mut dyn Write, stats: &RunStats) -> io::Result<()> {
+    let summary = JsonRun {
+        files: stats.files(),
+        new: stats.new,
+        updated: stats.updated,
+        unchanged: stats.unchanged,
+        recleaned: stats.recleaned,
+        removed: stats.removed,
+        skipped: stats.skipped,
+        failed: stats.failed,
+        unreadable_parts: stats.problems,
+        articles: stats.articles,
+        undated: stats.undated,
+        learned_lines: stats.learned_lines,
+        seconds: stats.elapsed.as_secs_f64(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &summary)?;
+    writeln!(w)
+}
+
 /// The one-line summary of an index run.
 pub fn index_summary(stats: &RunStats) -> String {
-    let files = stats.new + stats.updated + stats.unchanged + stats.failed;
+    let files = stats.files();
     let mut line = format!(
         "{}: {} new, {} updated, {} unchanged, {} removed, {} skipped, {} failed",
         plural(files, "file", "files"),

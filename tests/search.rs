@@ -752,7 +752,7 @@ fn ids_are_unique_and_stable_across_index_runs() {
     let path = sb.join("sample-corpus/kapshagai-fish-farms.txt");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("eighteen", "twenty")).unwrap();
-    let run = sb.run(["index", "sample-corpus", "--index", "one"]);
+    let run = sb.run(["index", "sample-corpus", "--index", "one", "--json"]);
     run.expect_code(0);
     assert_eq!(run.summary().updated, 1, "{}", run.stderr);
     assert_eq!(one, ids_of(&sb, "one"));

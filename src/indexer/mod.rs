@@ -78,7 +78,7 @@ pub enum Event<'a> {
 }
 
 /// What a run did, counted in files except where noted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunStats {
     /// Files indexed for the first time.
     pub new: usize,
@@ -104,11 +104,15 @@ pub struct RunStats {
     /// Lines learned as boilerplate over the corpus.
     pub learned_lines: usize,
     /// Wall time of the run.
-    #[serde(skip)]
     pub elapsed: Duration,
 }
 
 impl RunStats {
+    /// Files the run looked at: read, unchanged or failed.
+    pub fn files(&self) -> usize {
+        self.new + self.updated + self.unchanged + self.failed
+    }
+
     /// Whether anything the user asked to index could not be.
     pub fn had_failures(&self) -> bool {
         self.failed > 0 || self.problems > 0

@@ -92,86 +92,38 @@ impl Run {
         lines[0]
     }
 
-    /// The summary line of an index run (the last line of stderr).
+    /// The summary of an index run run with `--json` (standard output).
     #[track_caller]
     pub fn summary(&self) -> Summary {
-        let line = self
-            .stderr
-            .lines()
-            .last()
-            .unwrap_or_else(|| panic!("no summary on stderr; run: {self:#?}"));
-        Summary::parse(line)
+        let mut summary: Summary = serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("no JSON summary on stdout ({e}); run: {self:#?}"));
+        summary.line = self.stdout.trim().to_string();
+        summary
     }
 }
 
-/// The counts of the summary line of `dateline index`, e.g.
-/// `3 files: 1 new, 1 updated, 1 unchanged, 0 removed, 0 skipped, 0 failed; 2 articles indexed, 0 undated (0.01 s)`.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+/// The summary of `dateline index --json`.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Summary {
-    /// The whole line.
+    /// The summary as printed, for messages.
+    #[serde(skip)]
     pub line: String,
     pub files: usize,
     pub new: usize,
     pub updated: usize,
     pub unchanged: usize,
+    pub recleaned: usize,
     pub removed: usize,
     pub skipped: usize,
     pub failed: usize,
-    /// Unreadable parts (JSON lines); 0 when not shown.
+    /// Unreadable parts (JSON lines, array items, manifest lines).
+    #[serde(rename = "unreadable_parts")]
     pub unreadable: usize,
     pub articles: usize,
     pub undated: usize,
-}
-
-impl Summary {
-    /// Parses a summary line; panics when it is not one.
-    #[track_caller]
-    pub fn parse(line: &str) -> Summary {
-        let mut summary = Summary {
-            line: line.to_string(),
-            ..Summary::default()
-        };
-        let mut seen = Vec::new();
-        for part in line.split([',', ';', ':']) {
-            let mut words = part.split_whitespace();
-            let (Some(number), Some(label)) = (words.next(), words.next()) else {
-                continue;
-            };
-            let Ok(n) = number.parse::<usize>() else {
-                continue;
-            };
-            let slot = match label {
-                "file" | "files" => &mut summary.files,
-                "new" => &mut summary.new,
-                "updated" => &mut summary.updated,
-                "unchanged" => &mut summary.unchanged,
-                "removed" => &mut summary.removed,
-                "skipped" => &mut summary.skipped,
-                "failed" => &mut summary.failed,
-                "part" | "parts" => &mut summary.unreadable,
-                "article" | "articles" => &mut summary.articles,
-                "undated" => &mut summary.undated,
-                _ => continue,
-            };
-            *slot = n;
-            seen.push(label);
-        }
-        for needed in [
-            "new",
-            "updated",
-            "unchanged",
-            "removed",
-            "skipped",
-            "failed",
-            "undated",
-        ] {
-            assert!(
-                seen.contains(&needed),
-                "not an index summary line (no `{needed}`): {line:?}"
-            );
-        }
-        summary
-    }
+    pub learned_lines: usize,
+    pub seconds: f64,
 }
 
 /// Search results as `dateline search --json` prints them.
@@ -348,10 +300,12 @@ impl Sandbox {
         S: AsRef<OsStr>,
     {
         let mut cmd = self.command();
-        cmd.arg(subcommand)
-            .arg("--index")
-            .arg(self.index_dir())
-            .args(args);
+        cmd.arg(subcommand).arg("--index").arg(self.index_dir());
+        // An index run's summary is read from its JSON.
+        if subcommand == "index" {
+            cmd.arg("--json");
+        }
+        cmd.args(args);
         Sandbox::finish(&mut cmd)
     }
 
