@@ -234,7 +234,7 @@ fn title_set(hits: &[Hit]) -> Vec<String> {
 #[test]
 fn since_keeps_later_articles_and_counts_undated_left_out() {
     let sb = sample();
-    let all = unfiltered_drought(&sb);
+    let all = unfiltered_drought(sb);
     let undated = all.iter().filter(|h| h.date.is_none()).count();
     assert!(undated >= 1);
     let expected: Vec<Hit> = all
@@ -269,7 +269,7 @@ fn since_keeps_later_articles_and_counts_undated_left_out() {
 #[test]
 fn until_keeps_earlier_articles_only() {
     let sb = sample();
-    let all = unfiltered_drought(&sb);
+    let all = unfiltered_drought(sb);
     let expected: Vec<Hit> = all
         .iter()
         .filter(|h| h.date.as_deref().is_some_and(|d| d <= "2013-12-31"))
