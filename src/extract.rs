@@ -467,13 +467,16 @@ fn file_stem(path: &Path) -> String {
         .into_owned()
 }
 
-/// The host of a URL, lower-cased, without a leading `www.`.
+/// The host of a URL, lower-cased, without a leading `www.`: a name in its own
+/// script (`пример.рф`, however the URL spelled it), or an address (`::1`).
 pub fn url_host(url: &str) -> Option<String> {
-    let (_, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit('@').next()?.split(':').next()?;
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let host = match url::Url::parse(url.trim()).ok()?.host()? {
+        url::Host::Domain(name) => idna::domain_to_unicode(name).0,
+        url::Host::Ipv4(address) => address.to_string(),
+        url::Host::Ipv6(address) => address.to_string(),
+    };
+    let host = host.trim_end_matches('.');
+    let host = host.strip_prefix("www.").unwrap_or(host);
     (!host.is_empty()).then(|| host.to_string())
 }
 
@@ -677,5 +680,16 @@ mod tests {
             Some("x.example")
         );
         assert_eq!(url_host("not a url"), None);
+        assert_eq!(url_host("http://[::1]:8080/").as_deref(), Some("::1"));
+        assert_eq!(
+            url_host("http://user@10.0.0.1/x").as_deref(),
+            Some("10.0.0.1")
+        );
+        for spelled in [
+            "https://Пример.рф/новости",
+            "https://xn--e1afmkfd.xn--p1ai/",
+        ] {
+            assert_eq!(url_host(spelled).as_deref(), Some("пример.рф"), "{spelled}");
+        }
     }
 }
