@@ -452,63 +452,76 @@ fn run_export(args: dateline::cli::ExportArgs) -> Result<ExitCode> {
     })
 }
 
-/// A file an export writes: created under a temporary name beside its path and renamed
-/// into place once complete, so that a failed export leaves no half-written file (and an
-/// older export of the same name stays whole). Files that are not regular files, such
-/// as `/dev/stdout` or a named pipe, are written directly.
+/// A file an export writes: staged as a temporary file beside it (removed if the
+/// export fails) and moved into place once complete, so that a failed export leaves
+/// no half-written file and an older export of the same name stays whole. A file
+/// that is not a regular file (`/dev/stdout`, a named pipe) is written directly.
 struct ExportFile {
-    writer: io::BufWriter<std::fs::File>,
+    writer: io::BufWriter<ExportSink>,
     path: std::path::PathBuf,
-    /// The temporary file, until it is renamed to `path`.
-    staged: Option<std::path::PathBuf>,
+}
+
+enum ExportSink {
+    Staged(tempfile::NamedTempFile),
+    Direct(std::fs::File),
+}
+
+impl Write for ExportSink {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            ExportSink::Staged(file) => file.write(bytes),
+            ExportSink::Direct(file) => file.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            ExportSink::Staged(file) => file.flush(),
+            ExportSink::Direct(file) => file.flush(),
+        }
+    }
 }
 
 impl ExportFile {
     fn create(path: &std::path::Path) -> Result<ExportFile> {
         let opening = || format!("opening {}", path.display());
-        let mut staged = None;
-        let file = if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
-            std::fs::File::options().write(true).open(path)
+        let sink = if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
+            let file = std::fs::File::options().write(true).open(path);
+            ExportSink::Direct(file.with_context(opening)?)
         } else {
             let name = path
                 .file_name()
                 .with_context(|| format!("{} does not name a file", path.display()))?;
-            let mut staged_name = std::ffi::OsString::from(".");
-            staged_name.push(name);
-            staged_name.push(format!(".{}.partial", std::process::id()));
-            let temporary = path.with_file_name(staged_name);
-            let file = std::fs::File::options()
-                .write(true)
-                .create_new(true)
-                .open(&temporary);
-            staged = Some(temporary);
-            file
-        }
-        .with_context(opening)?;
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let mut prefix = std::ffi::OsString::from(".");
+            prefix.push(name);
+            let staged = tempfile::Builder::new()
+                .prefix(&prefix)
+                .suffix(".partial")
+                .tempfile_in(folder.unwrap_or(std::path::Path::new(".")));
+            ExportSink::Staged(staged.with_context(opening)?)
+        };
         Ok(ExportFile {
-            writer: io::BufWriter::new(file),
+            writer: io::BufWriter::new(sink),
             path: path.to_path_buf(),
-            staged,
         })
     }
 
     /// Flushes the file and moves it into place.
-    fn finish(mut self) -> Result<()> {
+    fn finish(self) -> Result<()> {
         let writing = || format!("writing {}", self.path.display());
-        self.writer.flush().with_context(writing)?;
-        if let Some(staged) = &self.staged {
-            std::fs::rename(staged, &self.path).with_context(writing)?;
+        let sink = self
+            .writer
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(writing)?;
+        if let ExportSink::Staged(staged) = sink {
+            staged
+                .persist(&self.path)
+                .map_err(|e| e.error)
+                .with_context(writing)?;
         }
-        self.staged = None;
         Ok(())
-    }
-}
-
-impl Drop for ExportFile {
-    fn drop(&mut self) {
-        if let Some(staged) = &self.staged {
-            let _ = std::fs::remove_file(staged);
-        }
     }
 }
 
