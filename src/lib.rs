@@ -4,8 +4,9 @@
 //! [`clean`] strips the site's boilerplate and finds the headline and dateline,
 //! [`date`] finds the publication day, [`indexer`] loads [`Article`]s into a tantivy
 //! index incrementally, [`search`] ranks them with BM25 and date filters, [`snippet`]
-//! shows why each hit matched and [`output`] prints for people or scripts. [`show`] prints
-//! one stored article, and [`export`] writes the index for Elasticsearch or Quickwit.
+//! shows why each hit matched, [`view`] is how an article or a hit is shown and
+//! [`output`] prints it for people or scripts, and [`export`] writes the index for
+//! Elasticsearch or Quickwit.
 //!
 //! The whole pipeline, in memory:
 //!

@@ -64,7 +64,7 @@ const MESSAGE_CHARS: usize = 600;
 
 /// A message for the terminal, on one line: [`sanitize`]d (a file name, a query or a
 /// damaged file quoted in it cannot reach the terminal raw) and, past
-/// [`MESSAGE_CHARS`], cut in the middle so that both the start and the cause at the
+/// `MESSAGE_CHARS`, cut in the middle so that both the start and the cause at the
 /// end stay in view.
 pub fn message(text: &str) -> String {
     let text = sanitize(text);

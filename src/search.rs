@@ -280,7 +280,8 @@ impl Searcher {
         Ok(hits)
     }
 
-    /// Every article in the index, in index order (for evaluation and export).
+    /// Every article in the index, in index order, in memory (for evaluation; an
+    /// export walks them one at a time with [`Searcher::for_each_article`]).
     pub fn all_articles(&self) -> Result<Vec<Article>> {
         let mut articles = Vec::new();
         self.for_each_article(|article| {

@@ -167,7 +167,7 @@ fn clean_lines(
     out
 }
 
-/// Trims a line and turns no-break and other odd spaces into plain ones.
+/// Trims a line of its whitespace (no-break spaces included) and byte-order marks.
 fn clean_line(line: &str) -> &str {
     line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }

@@ -37,7 +37,7 @@ pub enum Rule {
     Separator,
     /// A line that recurs across many articles of the source (see [`super::learned`]).
     Learned,
-    /// A byline or a date stamp (see [`super::credits`]).
+    /// A byline or a date stamp (see `super::credits`).
     Byline,
     /// A photo credit or a contributor line.
     Credit,

@@ -1,5 +1,6 @@
-//! Plain-text articles (`.txt`, `.text`, `.md`): decoding, and the optional metadata
-//! header block (`Title:`, `Date:`, `URL:`, `Source:`) at the very top.
+//! Plain-text articles (`.txt`, `.text`, `.md`): the optional metadata header block
+//! (`Title:`, `Date:`, `URL:`, `Source:`) at the very top. Decoding the bytes is
+//! [`super::decode`]'s, for every format.
 
 use crate::extract::{Candidates, Field, Origin};
 

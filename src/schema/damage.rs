@@ -1,7 +1,7 @@
 //! A damaged index: reading one is input handling too. tantivy trusts its own files
 //! and may panic on a flipped byte (an index out of bounds deep in a posting list)
 //! or fail with an error that speaks of versions; [`guard`] turns both into one error
-//! that says the index is damaged and how to rebuild it, and [`remove_index_files`]
+//! that says the index is damaged and how to rebuild it, and `remove_index_files`
 //! clears an index folder of the files dateline and tantivy wrote, and of no other.
 
 use crate::error::IndexError;
@@ -97,7 +97,7 @@ pub fn is_damage(err: &anyhow::Error) -> bool {
 }
 
 /// Empties the index in `dir` for `dateline index --rebuild`: its files are removed
-/// (see [`remove_index_files`]) and a new marker is written, so that the files of
+/// (see `remove_index_files`) and a new marker is written, so that the files of
 /// the user's beside it do not make the folder look foreign. A folder that is no
 /// index is refused; an absent one is left for the run to create.
 pub fn clear(dir: &Path) -> Result<()> {

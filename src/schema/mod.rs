@@ -44,9 +44,9 @@ pub const JOINED: &str = "dateline_joined";
 pub struct Fields {
     /// Stable article id (exact).
     pub id: Field,
-    /// Headline (English analyzer, stored).
+    /// Headline (the news analyzer, stored).
     pub title: Field,
-    /// Story text (English analyzer, stored), with the headline indexed as a second
+    /// Story text (the news analyzer, stored), with the headline indexed as a second
     /// value so that one posting list per word finds every article using it; readers
     /// take the first value as the body.
     pub body: Field,

@@ -2,9 +2,9 @@
 //! and a web page embedded in the binary, served over HTTP on a runtime of its own.
 //!
 //! It is built to face a hostile network as well as a browser's other tabs: it answers
-//! only to its own host names ([`hosts`]), refuses oversized requests before routing
-//! ([`guard`]), bounds how long a client may take and how many connections are open
-//! ([`connections`]), how many searches run at once and how much an answer carries
+//! only to its own host names (`hosts`), refuses oversized requests before routing
+//! (`guard`), bounds how long a client may take and how many connections are open
+//! (`connections`), how many searches run at once and how much an answer carries
 //! ([`Limits`]), and stops within a second when asked, whatever its clients do.
 
 mod api;

@@ -1,7 +1,7 @@
 //! The story of a saved HTML page: its paragraphs, subheadings, list items, quotes and
 //! table cells, without the site around it. The page is flattened into text blocks
-//! ([`dom`]), the site's furniture is told by tag and class words ([`furniture`]), and
-//! the part of the page that holds the story is found by scoring ([`content`]). The
+//! (`dom`), the site's furniture is told by tag and class words (`furniture`), and
+//! the part of the page that holds the story is found by scoring (`content`). The
 //! text goes on to the line rules of [`super::clean`] like any other article's.
 
 mod content;
