@@ -6,9 +6,9 @@ mod count;
 mod dates;
 mod exclusion;
 pub mod histogram;
+mod plan;
 pub mod stats;
 mod union;
-mod words;
 
 use crate::article::Article;
 use crate::date::DateRange;
@@ -19,11 +19,11 @@ use anyhow::{Context, Result};
 use count::{count_any_within, has_deletions, pair_union, union_bound, WalkCount};
 use dates::{date_range_query, DateFilter};
 use histogram::{DateHistogram, Period, PeriodCount};
+use plan::{filtered, is_match_all, Plan, Planner, SomeWords};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, DocAddress, IndexReader, Order, TantivyDocument, Term};
-use words::{filtered, is_match_all, Reader, SomeWords, Words};
 
 /// The weight of a query word's score in the headline, added to its score in the body
 /// (which holds the headline too). Chosen on the judged collections, where 0.2-0.3
@@ -158,18 +158,18 @@ impl Searcher {
         let searcher = self.reader.searcher();
         // The plan: the date range and the words as queries.
         let dates = date_range_query(self.index.fields, &request.dates, &searcher);
-        let reader = Reader {
+        let planner = Planner {
             index: &self.index,
             searcher: &searcher,
         };
-        let words = reader.parse(&request.query, request.matching, dates.is_some())?;
-        let found = self.collect(&searcher, &words, dates.as_ref(), request)?;
-        let hits = self.hits(&searcher, &words, found.page, request.offset)?;
+        let plan = planner.parse(&request.query, request.matching, dates.is_some())?;
+        let found = self.collect(&searcher, &plan, dates.as_ref(), request)?;
+        let hits = self.hits(&searcher, &plan, found.page, request.offset)?;
         Ok(SearchResults {
             query: request.query.clone(),
             total: found.total,
             total_all: found.total_all,
-            notes: words.notes,
+            notes: plan.notes,
             undated_left_out: found.undated_left_out,
             hits,
             histogram: found.histogram,
@@ -181,14 +181,14 @@ impl Searcher {
     fn collect(
         &self,
         searcher: &tantivy::Searcher,
-        words: &Words,
+        plan: &Plan,
         dates: Option<&DateFilter>,
         request: &SearchRequest,
     ) -> Result<Found> {
         let filter = dates.map(|f| &*f.query);
         let histogram = match request.histogram {
             Some(period) => {
-                let matches = filtered(&*words.listed(), filter);
+                let matches = filtered(&*plan.listed(), filter);
                 let counts = searcher
                     .search(&matches, &DateHistogram(period))
                     .context("counting matches per period")?;
@@ -205,15 +205,15 @@ impl Searcher {
         // with some: each list is ranked on its own, so the second never comes first.
         let list = |matching| List {
             searcher,
-            words,
+            plan,
             matching,
             filter,
             sort,
         };
         let (mut page, total_all) =
-            self.page(&list(&*words.matching), request.offset, request.limit)?;
+            self.page(&list(&*plan.matching), request.offset, request.limit)?;
         let mut total = total_all;
-        if let Some(some) = &words.some {
+        if let Some(some) = &plan.some {
             let offset = request.offset.saturating_sub(total_all);
             let room = request.limit - page.len();
             if room > 0 {
@@ -229,7 +229,7 @@ impl Searcher {
             // their short posting list rather than by every match of the words.
             let marker = Term::from_field_text(self.index.fields.flags, schema::UNDATED_FLAG);
             let undated = BooleanQuery::new(vec![
-                (Occur::Must, words.listed()),
+                (Occur::Must, plan.listed()),
                 (
                     Occur::Must,
                     Box::new(TermQuery::new(marker, IndexRecordOption::Basic)),
@@ -255,13 +255,13 @@ impl Searcher {
     fn hits(
         &self,
         searcher: &tantivy::Searcher,
-        words: &Words,
+        plan: &Plan,
         page: Vec<(Option<f32>, DocAddress)>,
         offset: usize,
     ) -> Result<Vec<Hit>> {
         let fields = self.index.fields;
         let mut body_terms = std::collections::BTreeSet::new();
-        words.matching.query_terms(&mut |term, _| {
+        plan.matching.query_terms(&mut |term, _| {
             if term.field() == fields.body {
                 body_terms.insert(term.clone());
             }
@@ -371,7 +371,7 @@ impl Searcher {
     fn page(&self, list: &List, offset: usize, limit: usize) -> Result<Page> {
         let List {
             searcher,
-            words,
+            plan,
             matching,
             filter,
             sort,
@@ -379,7 +379,7 @@ impl Searcher {
         let page = TopDocs::with_limit(limit).and_offset(offset);
         let scored = |top: Vec<(f32, DocAddress)>| top.into_iter().map(|(s, a)| (Some(s), a));
         Ok(match sort {
-            SortOrder::Relevance => match words.prunable_union(matching, filter.is_some()) {
+            SortOrder::Relevance => match plan.prunable_union(matching, filter.is_some()) {
                 // Block-WAND skips most matches of a union of words, so the total
                 // is counted on its own, without scoring.
                 Some(union) => {
@@ -392,7 +392,7 @@ impl Searcher {
                     (scored(top).collect(), total)
                 }
                 None => {
-                    let query = words.scored(matching, filter);
+                    let query = plan.scored(matching, filter);
                     let (top, total) = searcher
                         .search(&query, &(page.order_by_score(), Count))
                         .context("running the search")?;
@@ -461,7 +461,7 @@ fn count_some(
 #[derive(Clone, Copy)]
 struct List<'a> {
     searcher: &'a tantivy::Searcher,
-    words: &'a Words,
+    plan: &'a Plan,
     matching: &'a dyn Query,
     filter: Option<&'a dyn Query>,
     sort: SortOrder,
@@ -637,14 +637,14 @@ mod tests {
     fn word_unions_rank_as_the_general_query_does() {
         let s = searcher();
         let searcher = s.reader.searcher();
-        let reader = Reader {
+        let planner = Planner {
             index: &s.index,
             searcher: &searcher,
         };
         for query in ["drought", "drought OR railway", "rain OR rivers OR notes"] {
-            let words = reader.parse(query, MatchMode::Best, false).unwrap();
-            let union = words
-                .prunable_union(&*words.matching, false)
+            let plan = planner.parse(query, MatchMode::Best, false).unwrap();
+            let union = plan
+                .prunable_union(&*plan.matching, false)
                 .expect("a union of words");
             let scored = |q: &dyn Query| {
                 let top = searcher
@@ -654,14 +654,14 @@ mod tests {
                     .map(|(score, a)| (a, (score * 1000.0).round()))
                     .collect::<Vec<_>>()
             };
-            let general = words.scored(&*words.matching, None);
+            let general = plan.scored(&*plan.matching, None);
             assert_eq!(scored(&union), scored(&*general), "{query}");
         }
-        let phrase = reader
+        let phrase = planner
             .parse("\"wheat harvest\"", MatchMode::Best, false)
             .unwrap();
         assert!(phrase.prunable_union(&*phrase.matching, false).is_none());
-        let word = reader.parse("drought", MatchMode::Best, false).unwrap();
+        let word = planner.parse("drought", MatchMode::Best, false).unwrap();
         assert!(word.prunable_union(&*word.matching, true).is_none());
     }
 

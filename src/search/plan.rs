@@ -15,25 +15,25 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-/// Reads queries against one index and one of its searchers (whose statistics decide
+/// Plans queries against one index and one of its searchers (whose statistics decide
 /// whether a word has a hyphenated spelling).
-pub(super) struct Reader<'a> {
+pub(super) struct Planner<'a> {
     pub(super) index: &'a DatelineIndex,
     pub(super) searcher: &'a tantivy::Searcher,
 }
 
-impl Reader<'_> {
+impl Planner<'_> {
     /// Reads the query as typed (see [`crate::query`]); `*` alone matches every
     /// article. Only a query with nothing to search for is refused. Under a date
     /// `filter`, the filter leads and a union of the parts is only asked about the
     /// articles it holds.
-    pub(super) fn parse(&self, text: &str, mode: MatchMode, filtered: bool) -> Result<Words> {
+    pub(super) fn parse(&self, text: &str, mode: MatchMode, filtered: bool) -> Result<Plan> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return Err(RequestError::EmptyQuery.into());
         }
         if is_match_all(trimmed) {
-            return Ok(Words {
+            return Ok(Plan {
                 matching: Box::new(AllQuery),
                 some: None,
                 in_title: None,
@@ -88,7 +88,7 @@ impl Reader<'_> {
                     (Occur::Must, any.box_clone()),
                     (Occur::MustNot, exclusion(all.box_clone())),
                 ]));
-                // Words and nothing else can be counted from their posting lists.
+                // Plan and nothing else can be counted from their posting lists.
                 let words = excluded
                     .is_empty()
                     .then(|| {
@@ -112,7 +112,7 @@ impl Reader<'_> {
             0 | 1 => in_title.pop(),
             _ => Some(Box::new(SeekingUnion::new(in_title)) as Box<dyn Query>),
         };
-        Ok(Words {
+        Ok(Plan {
             matching,
             some,
             in_title,
@@ -243,8 +243,9 @@ impl Reader<'_> {
     }
 }
 
-/// A parsed query: what an article must match, and what raises its score.
-pub(super) struct Words {
+/// The plan of a search: the tantivy queries of what an article must match, of the
+/// second list, and of what raises a score, with the reader's notes.
+pub(super) struct Plan {
     /// The articles listed first: with all the query's parts (or any, by the mode).
     pub(super) matching: Box<dyn Query>,
     /// The articles listed after them, with some of the parts but not all.
@@ -265,7 +266,7 @@ pub(super) struct SomeWords {
     pub(super) words: Option<Vec<Term>>,
 }
 
-impl Words {
+impl Plan {
     /// Every article listed: the first list and the second.
     pub(super) fn listed(&self) -> Box<dyn Query> {
         match &self.some {
@@ -295,7 +296,7 @@ impl Words {
 
     /// Without a filter, a query of one word or of words joined by OR becomes a flat
     /// union of body and boosted headline terms (the same matches and scores as
-    /// [`Words::scored`]), which tantivy ranks with block-WAND.
+    /// [`Plan::scored`]), which tantivy ranks with block-WAND.
     pub(super) fn prunable_union(
         &self,
         matching: &dyn Query,
