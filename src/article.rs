@@ -1,6 +1,7 @@
 //! The article every stage passes along: what ingest read, what the cleaner kept and
 //! where each piece of metadata came from.
 
+use crate::clean::Rule;
 use serde::Serialize;
 use time::Date;
 
@@ -52,13 +53,18 @@ impl DateSource {
     }
 }
 
-/// A line the cleaner removed from the body, with the name of the rule that removed it.
+fn rule_name<S: serde::Serializer>(rule: &Rule, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(rule.name())
+}
+
+/// A line the cleaner removed from the body, with the rule that removed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DroppedLine {
     /// The line as it stood in the input, trimmed.
     pub line: String,
-    /// The rule that removed it, such as `appeal` or `newsletter`.
-    pub rule: &'static str,
+    /// The rule that removed it, shown by its name (`appeal`, `newsletter`).
+    #[serde(serialize_with = "rule_name")]
+    pub rule: Rule,
     /// For lines learned from the corpus: how many articles of the source hold it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,

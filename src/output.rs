@@ -442,8 +442,8 @@ pub fn clean_human(
         )?;
         for dropped in &item.dropped {
             let rule = match dropped.count {
-                Some(count) => format!("{}, in {count} articles", dropped.rule),
-                None => dropped.rule.to_string(),
+                Some(count) => format!("{}, in {count} articles", dropped.rule.name()),
+                None => dropped.rule.name().to_string(),
             };
             writeln!(w, "  [{rule}] {}", sanitize(&dropped.line))?;
         }

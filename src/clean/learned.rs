@@ -18,9 +18,6 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
 /// The fewest articles a line must stand in to be learned.
 pub const MIN_ARTICLES: u32 = 3;
 
-/// The name of the rule shown for learned lines.
-pub const RULE: &str = "learned";
-
 /// How many first lines of a body decide its headline, date line and dateline place.
 const TOP_LINES: usize = 4;
 
@@ -384,7 +381,7 @@ mod tests {
         let is_learned = |line: &str| learned.count(source, line);
         let cleaned = crate::clean::clean_with_learned(&bodies[0], Some("T"), &is_learned);
         assert_eq!(cleaned.body, "Story one opens.\n\nStory one closes.");
-        assert_eq!(cleaned.dropped[0].rule, RULE);
+        assert_eq!(cleaned.dropped[0].rule, super::super::Rule::Learned);
         assert_eq!(cleaned.dropped[0].count, Some(3));
         assert_eq!(learned.count(other, tagline), None);
 
@@ -438,7 +435,7 @@ mod tests {
         let is_learned = |l: &str| learned.count(source, l);
         let page = format!("{line}\n\nPrices rose.");
         let cleaned = crate::clean::clean_with_learned(&page, Some(line), &is_learned);
-        assert_eq!(cleaned.dropped[0].rule, "title");
+        assert_eq!(cleaned.dropped[0].rule, super::super::Rule::Title);
         assert_eq!(cleaned.body, "Prices rose.");
         assert_eq!(site_hash(Some("  ")), None);
     }

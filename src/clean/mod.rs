@@ -61,7 +61,7 @@ pub fn clean_with_learned(
 ) -> Cleaned {
     let cleaned = clean_lines(text, known_title, learned);
     let emptied =
-        cleaned.body.is_empty() && cleaned.dropped.iter().any(|d| d.rule == learned::RULE);
+        cleaned.body.is_empty() && cleaned.dropped.iter().any(|d| d.rule == Rule::Learned);
     if emptied {
         clean_lines(text, known_title, &|_| None)
     } else {
@@ -129,7 +129,7 @@ fn clean_lines(
         match rule {
             Some(rule) => out.dropped.push(DroppedLine {
                 line: (*line).to_string(),
-                rule: rule.name(),
+                rule,
                 count: learned_count,
             }),
             None => {
@@ -155,12 +155,12 @@ fn clean_lines(
         let headline = out.title.take().or_else(|| {
             out.dropped
                 .iter()
-                .find(|d| d.rule == Rule::Title.name())
+                .find(|d| d.rule == Rule::Title)
                 .map(|d| d.line.clone())
         });
         if let Some(title) = headline {
             out.dropped
-                .retain(|d| d.line != title || d.rule != Rule::Title.name());
+                .retain(|d| d.line != title || d.rule != Rule::Title);
             out.body = title;
         }
     }
@@ -253,7 +253,7 @@ Read more
 ";
 
     fn rules_of(cleaned: &Cleaned) -> Vec<&str> {
-        cleaned.dropped.iter().map(|d| d.rule).collect()
+        cleaned.dropped.iter().map(|d| d.rule.name()).collect()
     }
 
     #[test]

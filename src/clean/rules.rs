@@ -62,7 +62,7 @@ impl Rule {
             Rule::Title => "title",
             Rule::DateLine => "date line",
             Rule::Separator => "separator",
-            Rule::Learned => super::learned::RULE,
+            Rule::Learned => "learned",
             Rule::Byline => "byline",
             Rule::Credit => "credit",
             Rule::Contact => "contact",
