@@ -99,22 +99,18 @@ fn site_line(site: u64, key: u64) -> u64 {
     xxh3_64_with_seed(&key.to_le_bytes(), site)
 }
 
-fn same_line(a: &str, b: &str) -> bool {
-    a.split_whitespace()
-        .map(str::to_lowercase)
-        .eq(b.split_whitespace().map(str::to_lowercase))
-}
-
 /// The keys of an article's lines, sorted and without repeats: its body's, and its
 /// headline's when the cleaner took it from the text (`title_from_text`), since a
 /// line that would be the headline of many articles of a site is the site's. A
 /// stated title is not counted.
 pub fn line_keys(article: &Article, title_from_text: bool) -> Vec<u64> {
+    // The headline repeated in the body is the headline, as the cleaner reads it.
+    let headline = super::rules::normalize(&article.title);
     let title = title_from_text.then_some(article.title.as_str());
     let mut keys: Vec<u64> = article
         .body
         .lines()
-        .filter(|line| !line.trim().is_empty() && !same_line(line, &article.title))
+        .filter(|line| !line.trim().is_empty() && !super::rules::normalizes_to(line, &headline))
         .chain(title)
         .map(line_key)
         .collect();

@@ -109,9 +109,11 @@ fn clean_lines(
                 }
                 _ => Some(rule),
             }
-        } else if let Some(count) = learned(line)
-            .filter(|_| known_title.as_deref() != Some(rules::normalize(line).as_str()))
-        {
+        } else if let Some(count) = learned(line).filter(|_| {
+            !known_title
+                .as_deref()
+                .is_some_and(|known| rules::normalizes_to(line, known))
+        }) {
             learned_count = Some(count);
             Some(Rule::Learned)
         } else if in_related_list && reads_as_headline(line) {
@@ -192,7 +194,7 @@ fn top_of_page_rule(
     }
     let headline_pending = out.title.is_none() && *kept_at_top == 1;
     match known_title {
-        Some(known) if rules::normalize(line) == known => Some(Rule::Title),
+        Some(known) if rules::normalizes_to(line, known) => Some(Rule::Title),
         Some(_) => None,
         None if headline_pending && reads_as_headline(line) => {
             out.title = Some(line.to_string());

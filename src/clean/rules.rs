@@ -426,16 +426,22 @@ pub struct LineFacts {
 
 /// Lower-cases a line and trims the punctuation around it, for comparisons.
 pub fn normalize(line: &str) -> String {
-    let trimmed =
-        line.trim_matches(|c: char| !c.is_alphanumeric() && c != '$' && c != '€' && c != '£');
-    let mut joined = String::with_capacity(trimmed.len());
-    for word in trimmed.split_whitespace() {
-        if !joined.is_empty() {
-            joined.push(' ');
-        }
-        joined.push_str(word);
-    }
-    joined.to_lowercase()
+    folded(line).collect()
+}
+
+/// Whether `line` normalizes to `norm` (a [`normalize`]d line), without building it.
+pub fn normalizes_to(line: &str, norm: &str) -> bool {
+    folded(line).eq(norm.chars())
+}
+
+/// The characters of a normalized line: its words, lower-cased, one space apart,
+/// without the punctuation around the line.
+fn folded(line: &str) -> impl Iterator<Item = char> + '_ {
+    line.trim_matches(|c: char| !c.is_alphanumeric() && c != '$' && c != '€' && c != '£')
+        .split_whitespace()
+        .enumerate()
+        .flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars()))
+        .flat_map(char::to_lowercase)
 }
 
 /// A currency amount alone on a line: `$5`, `€10`, `25 USD`, `£3 a month`.
