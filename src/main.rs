@@ -402,20 +402,24 @@ fn run_export(args: dateline::cli::ExportArgs) -> Result<ExitCode> {
     let mut settings = args
         .mapping
         .as_deref()
-        .map(ExportFile::create)
+        .map(export::ExportFile::create)
         .transpose()?;
     if let (Some(file), Some(path)) = (&mut settings, &args.mapping) {
-        export::write_settings(engine, &args.name, &mut file.writer)
+        export::write_settings(engine, &args.name, file.writer())
             .with_context(|| format!("writing {}", shown(path)))?;
     }
-    let mut documents = args.out.as_deref().map(ExportFile::create).transpose()?;
+    let mut documents = args
+        .out
+        .as_deref()
+        .map(export::ExportFile::create)
+        .transpose()?;
     let target = args
         .out
         .as_deref()
         .map_or_else(|| "standard output".to_string(), shown);
     let mut stdout = io::BufWriter::new(io::stdout().lock());
     let sink: &mut dyn Write = match &mut documents {
-        Some(file) => &mut file.writer,
+        Some(file) => file.writer(),
         None => &mut stdout,
     };
     let mut exporter = export::Exporter::new(engine, &args.name, sink)?;
@@ -450,79 +454,6 @@ fn run_export(args: dateline::cli::ExportArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// A file an export writes: staged as a temporary file beside it (removed if the
-/// export fails) and moved into place once complete, so that a failed export leaves
-/// no half-written file and an older export of the same name stays whole. A file
-/// that is not a regular file (`/dev/stdout`, a named pipe) is written directly.
-struct ExportFile {
-    writer: io::BufWriter<ExportSink>,
-    path: std::path::PathBuf,
-}
-
-enum ExportSink {
-    Staged(tempfile::NamedTempFile),
-    Direct(std::fs::File),
-}
-
-impl Write for ExportSink {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        match self {
-            ExportSink::Staged(file) => file.write(bytes),
-            ExportSink::Direct(file) => file.write(bytes),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            ExportSink::Staged(file) => file.flush(),
-            ExportSink::Direct(file) => file.flush(),
-        }
-    }
-}
-
-impl ExportFile {
-    fn create(path: &std::path::Path) -> Result<ExportFile> {
-        let opening = || format!("opening {}", path.display());
-        let sink = if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
-            let file = std::fs::File::options().write(true).open(path);
-            ExportSink::Direct(file.with_context(opening)?)
-        } else {
-            let name = path
-                .file_name()
-                .with_context(|| format!("{} does not name a file", path.display()))?;
-            let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-            let mut prefix = std::ffi::OsString::from(".");
-            prefix.push(name);
-            let staged = tempfile::Builder::new()
-                .prefix(&prefix)
-                .suffix(".partial")
-                .tempfile_in(folder.unwrap_or(std::path::Path::new(".")));
-            ExportSink::Staged(staged.with_context(opening)?)
-        };
-        Ok(ExportFile {
-            writer: io::BufWriter::new(sink),
-            path: path.to_path_buf(),
-        })
-    }
-
-    /// Flushes the file and moves it into place.
-    fn finish(self) -> Result<()> {
-        let writing = || format!("writing {}", self.path.display());
-        let sink = self
-            .writer
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .with_context(writing)?;
-        if let ExportSink::Staged(staged) = sink {
-            staged
-                .persist(&self.path)
-                .map_err(|e| e.error)
-                .with_context(writing)?;
-        }
-        Ok(())
-    }
 }
 
 fn run_completions(args: dateline::cli::CompletionsArgs) -> Result<ExitCode> {

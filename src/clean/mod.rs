@@ -9,6 +9,7 @@ mod credits;
 mod headline;
 pub mod html;
 pub mod learned;
+mod lists;
 mod rules;
 mod vocabulary;
 

@@ -102,7 +102,7 @@ struct Scanner {
 static SCANNER: LazyLock<Option<Scanner>> = LazyLock::new(|| {
     // One pattern per distinct word; a word of several lists sets all their marks.
     let mut words: Vec<(&str, Marks, bool)> = Vec::new();
-    for list in super::rules::LISTS.iter().chain(super::credits::LISTS) {
+    for list in super::lists::LISTS.iter().chain(super::credits::LISTS) {
         for word in list.words {
             match words
                 .iter_mut()

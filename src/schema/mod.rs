@@ -4,11 +4,13 @@
 mod analyzer;
 mod codec;
 mod damage;
+mod stemmer;
 
 pub use analyzer::{
     is_common_word, is_unspaced, joined_analyzer, joined_word, news_analyzer, snippet_analyzer,
-    Hyphenated, NewsTokenizer, WordStemmer, COMMON_WORDS,
+    Hyphenated, NewsTokenizer, COMMON_WORDS,
 };
+pub use stemmer::WordStemmer;
 
 pub use codec::{datetime_to_day, day_to_datetime, encode, FileStamp, LineRecord, Stored};
 pub use damage::{clear, damaged, guard, guarding};

@@ -8,6 +8,10 @@
 //! its documents add `timestamp`, the publication day at 00:00 UTC, which undated
 //! articles hold as [`UNDATED_TIMESTAMP`] together with `"undated": true`.
 
+mod file;
+
+pub use file::ExportFile;
+
 use crate::article::Article;
 use crate::date::format_day;
 use anyhow::{bail, Result};
