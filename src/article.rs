@@ -103,6 +103,29 @@ pub struct Article {
     pub published: Option<time::OffsetDateTime>,
 }
 
+#[cfg(test)]
+impl Article {
+    /// An article of a test: an id, a headline and a story, read from
+    /// `/corpus/ID.txt`, nothing else known.
+    pub(crate) fn story(id: &str, title: &str, body: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: title.into(),
+            body: body.into(),
+            date: None,
+            date_from: None,
+            place: None,
+            source: None,
+            site: None,
+            url: None,
+            path: format!("/corpus/{id}.txt"),
+            line: None,
+            lang: None,
+            published: None,
+        }
+    }
+}
+
 /// Serialises an optional date as `YYYY-MM-DD` or `null`.
 pub mod optional_day {
     use serde::Serializer;

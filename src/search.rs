@@ -490,19 +490,9 @@ mod tests {
 
     fn article(id: &str, title: &str, body: &str, date: Option<&str>) -> Article {
         Article {
-            id: id.into(),
-            title: title.into(),
-            body: body.into(),
             date: date.and_then(date::parse_published),
-            date_from: None,
-            place: None,
             source: Some("Test Wire".into()),
-            site: None,
-            url: None,
-            path: format!("/corpus/{id}.txt"),
-            line: None,
-            lang: None,
-            published: None,
+            ..Article::story(id, title, body)
         }
     }
 

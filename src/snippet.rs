@@ -451,24 +451,6 @@ mod tests {
         }
     }
 
-    fn story(id: &str, title: &str, body: &str) -> Article {
-        Article {
-            id: id.into(),
-            title: title.into(),
-            body: body.into(),
-            date: None,
-            date_from: None,
-            place: None,
-            source: None,
-            site: None,
-            url: None,
-            path: format!("/corpus/{id}.txt"),
-            line: None,
-            lang: None,
-            published: None,
-        }
-    }
-
     fn marked(s: &Snippet) -> String {
         s.pieces()
             .map(|(t, hi)| if hi { format!("[{t}]") } else { t.to_string() })
@@ -480,13 +462,13 @@ mod tests {
         let filler = "The council met on Tuesday and agreed to meet again next month. ";
         let index = schema::create_in_ram().unwrap();
         let articles = [
-            story(
+            Article::story(
                 "deep",
                 "Council news",
                 &format!("{}Then the Kostanay elevator burned.", filler.repeat(40)),
             ),
-            story("headline", "Kostanay in the dark", &filler.repeat(5)),
-            story(
+            Article::story("headline", "Kostanay in the dark", &filler.repeat(5)),
+            Article::story(
                 "one",
                 "Harvest",
                 &format!(

@@ -327,19 +327,9 @@ mod tests {
 
     fn article(title: &str, body: &str) -> Article {
         Article {
-            id: title.into(),
-            title: title.into(),
-            body: body.into(),
-            date: None,
-            date_from: None,
-            place: None,
             source: Some("Courier".into()),
-            site: None,
-            url: None,
             path: title.into(),
-            line: None,
-            lang: None,
-            published: None,
+            ..Article::story(title, title, body)
         }
     }
 

@@ -497,19 +497,12 @@ mod tests {
 
     fn article() -> Article {
         Article {
-            id: "abc-2".into(),
-            title: "Evil\x1b[2J title".into(),
-            body: "One.\n\nTwo\x07.".into(),
             date: crate::date::parse_published("2017-06-30"),
             date_from: Some(crate::DateSource::Json),
-            place: None,
             source: Some("River Post".into()),
-            site: None,
-            url: None,
             path: "/news/river/archive.json".into(),
             line: Some(2),
-            lang: None,
-            published: None,
+            ..Article::story("abc-2", "Evil\x1b[2J title", "One.\n\nTwo\x07.")
         }
     }
 

@@ -112,19 +112,10 @@ mod tests {
     fn counts_per_year_and_source_with_undated() {
         let index = schema::create_in_ram().unwrap();
         let article = |id: &str, day: Option<&str>, source: Option<&str>| Article {
-            id: id.into(),
-            title: "t".into(),
-            body: "b".into(),
             date: day.and_then(date::parse_published),
-            date_from: None,
-            place: None,
             source: source.map(str::to_string),
-            site: None,
-            url: None,
             path: id.into(),
-            line: None,
-            lang: None,
-            published: None,
+            ..Article::story(id, "t", "b")
         };
         indexer::add_articles(
             &index,
