@@ -126,10 +126,17 @@ def run_dateline(corpus, work, args, qs, results):
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
     restored = timed([DATELINE, "index", raw, "--index", index, "-q"] + threads)
+    # tantivy alone with dateline's schema and analyzer, on the cleaned text the peers get.
+    loaded = os.path.join(work, "dateline-load")
+    shutil.rmtree(loaded, ignore_errors=True)
+    clean = os.path.join(corpus, "clean.jsonl")
+    warm(clean)
+    load = timed([bench_binary("load"), "--clean", clean, "--index", loaded] + threads)
     results["dateline"] = {
         "index_s": first[0], "index_rss_mb": first[1], "index_anon_mb": first[2], "index_mb": size_mb(index),
         "reindex_unchanged_s": again[0], "reindex_1pct_s": changed[0], "reindex_restore_s": restored[0],
         "changed_files": len(originals),
+        "load_s": load[0], "load_anon_mb": load[2],
     }
     qfile = os.path.join(work, "dateline-queries.jsonl")
     with open(qfile, "w") as f:
@@ -156,6 +163,18 @@ def run_dateline(corpus, work, args, qs, results):
     results["dateline"]["search_process"] = stats(process_latencies(commands, args.process_runs))
     rg_commands = [c for c, q in zip(commands, qs) if q["rg"]]
     results["dateline"]["search_process_rg_set"] = stats(process_latencies(rg_commands, args.process_runs))
+
+
+def bench_binary(name):
+    """The path of one of the repository's bench binaries, built in release mode."""
+    out = subprocess.run(["cargo", "bench", "--no-run", "--bench", name, "--message-format=json", "-q"],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        message = json.loads(line)
+        if message.get("reason") == "compiler-artifact" and message["target"]["name"] == name \
+                and message.get("executable"):
+            return message["executable"]
+    raise SystemExit(f"cargo built no bench binary named {name}")
 
 
 def run_sqlite(corpus, work, args, qs, results):
@@ -250,6 +269,10 @@ def table(results, corpus_info):
 
     get = lambda x, *keys: (lambda v: v)(x.get(keys[0]) if len(keys) == 1 else (x.get(keys[0]) or {}).get(keys[1]))
     row("index wall (s)", get(d, "index_s"), get(s, "index_s"), get(t, "index_s"))
+    row("  of which tantivy alone, dateline's schema, cleaned text (s)", get(d, "load_s"),
+        get(s, "index_s"), get(t, "index_s"))
+    if d.get("load_s"):
+        row("  of which reading, cleaning, learning (s)", d["index_s"] - d["load_s"])
     row("index docs/s", n / d["index_s"], n / s["index_s"] if s else None,
         n / t["index_s"] if t.get("index_s") else None, better_low=False)
     row("index MB/s of raw input", mb / d["index_s"], mb / s["index_s"] if s else None,

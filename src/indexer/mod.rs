@@ -17,7 +17,7 @@ mod stamp;
 mod writer;
 
 pub use known::KnownFile;
-pub use writer::add_articles;
+pub use writer::{add_articles, load_cleaned};
 
 use phases::Run;
 use plan::{count_lines, give_folder_sites, plan_writes};

@@ -144,6 +144,38 @@ pub fn add_articles(index: &DatelineIndex, articles: &[Article]) -> Result<()> {
     Ok(())
 }
 
+/// Writes already-cleaned articles into a new index the way a run writes its own
+/// (the same writer within the same memory budget, the same merge policy), without
+/// reading, cleaning or learning anything: what tantivy costs on dateline's schema
+/// and analyzer alone. Returns how many articles were written.
+pub fn load_cleaned(
+    index: &DatelineIndex,
+    articles: impl IntoIterator<Item = Article>,
+    threads: usize,
+    memory_bytes: usize,
+) -> Result<usize> {
+    let threads = threads_within(threads, memory_bytes);
+    let mut writer = open_writer(index, threads, memory_bytes)?;
+    let mut written = 0;
+    for article in articles {
+        let document = schema::encode(
+            index.fields,
+            &article,
+            FileStamp::default(),
+            &LineRecord::default(),
+        );
+        if let Err(err) = writer.add_document(document) {
+            return Err(writer_failure(&mut writer, err.into(), &index.dir));
+        }
+        written += 1;
+    }
+    writer.commit().context("committing the index")?;
+    writer
+        .wait_merging_threads()
+        .context("finishing the index's background merges")?;
+    Ok(written)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
