@@ -3,6 +3,7 @@
 //! `18 июня 2018 г.`, `2018年6月18日`, `2018년 6월 18일`, with or without a weekday.
 
 use super::{day, numeric_prefix};
+use std::sync::LazyLock;
 use time::Date;
 
 /// Month names and the abbreviations sites use, lower case, with their numbers:
@@ -225,21 +226,50 @@ const LINKS: &[&str] = &[
 /// The month number of a month name or abbreviation, in any case, a trailing dot
 /// ignored.
 pub fn month_number(word: &str) -> Option<u32> {
+    static NUMBERS: LazyLock<Names<u32>> = LazyLock::new(|| Names::new(MONTHS.iter().copied()));
     let word = word.trim_end_matches('.');
     if word.chars().count() < 3 {
         return None;
     }
-    let lower = word.to_lowercase();
-    MONTHS
-        .iter()
-        .find(|(name, _)| *name == lower)
-        .map(|&(_, month)| month)
+    NUMBERS.get(word).copied()
 }
 
 /// Whether a word is a weekday's name or abbreviation, in any case.
 pub fn is_weekday(word: &str) -> bool {
-    let lower = word.trim_end_matches(['.', ',']).to_lowercase();
-    WEEKDAYS.contains(&lower.as_str())
+    static NAMES: LazyLock<Names<()>> =
+        LazyLock::new(|| Names::new(WEEKDAYS.iter().map(|&name| (name, ()))));
+    NAMES.get(word.trim_end_matches(['.', ','])).is_some()
+}
+
+/// Lower-case names looked up in any case. Most words asked about are no name, and
+/// are turned away by their length or found missing without being copied.
+struct Names<T> {
+    by_name: rustc_hash::FxHashMap<&'static str, T>,
+    /// The longest name, in bytes.
+    longest: usize,
+}
+
+impl<T> Names<T> {
+    fn new(names: impl Iterator<Item = (&'static str, T)>) -> Names<T> {
+        let by_name: rustc_hash::FxHashMap<_, _> = names.collect();
+        let longest = by_name.keys().map(|name| name.len()).max().unwrap_or(0);
+        Names { by_name, longest }
+    }
+
+    fn get(&self, word: &str) -> Option<&T> {
+        // Lower-casing changes a character's length by at most a byte or so.
+        if word.len() > self.longest * 2 {
+            return None;
+        }
+        if word.is_ascii() {
+            let mut buffer = [0u8; 64];
+            let lower = buffer.get_mut(..word.len())?;
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            return self.by_name.get(std::str::from_utf8(lower).ok()?);
+        }
+        self.by_name.get(word.to_lowercase().as_str())
+    }
 }
 
 /// A written date at the start of `text`, after an optional weekday; anything after
