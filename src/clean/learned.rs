@@ -58,32 +58,40 @@ pub fn line_key(line: &str) -> u64 {
 }
 
 /// Writes `line` into `folded` lower-cased character by character, its words
-/// separated by one space.
+/// separated by one space. ASCII is folded a byte at a time.
 fn fold(line: &str, folded: &mut Vec<u8>) {
     folded.clear();
     let mut space = false;
+    let mut at = 0;
     let mut buffer = [0u8; 4];
-    for c in line.chars() {
-        let ascii = c.is_ascii();
-        // The ASCII characters `char::is_whitespace` takes, then the others.
-        let white = if ascii {
-            matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r')
+    while let Some(&byte) = line.as_bytes().get(at) {
+        let c = if byte.is_ascii() {
+            at += 1;
+            // The ASCII characters `char::is_whitespace` takes.
+            if matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+                space = !folded.is_empty();
+                continue;
+            }
+            None
         } else {
-            c.is_whitespace()
+            let c = line[at..].chars().next().unwrap_or_default();
+            at += c.len_utf8();
+            if c.is_whitespace() {
+                space = !folded.is_empty();
+                continue;
+            }
+            Some(c)
         };
-        if white {
-            space = !folded.is_empty();
-            continue;
-        }
         if space {
             folded.push(b' ');
             space = false;
         }
-        if ascii {
-            folded.push((c as u8).to_ascii_lowercase());
-        } else {
-            for lower in c.to_lowercase() {
-                folded.extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
+        match c {
+            None => folded.push(byte.to_ascii_lowercase()),
+            Some(c) => {
+                for lower in c.to_lowercase() {
+                    folded.extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
+                }
             }
         }
     }
@@ -515,6 +523,14 @@ mod tests {
             "ünïcode straße i\u{307}"
         );
         assert_eq!(folded(""), "");
+        // The same as folding every character, words joined by one space.
+        for line in ["Mixed ASCII and ÜNÏCODE \u{a0}words\u{2003}", " ΑΘΗΝΑ,  Δευτέρα ", "a\u{85}b"] {
+            let by_chars: Vec<String> = line
+                .split_whitespace()
+                .map(|word| word.chars().flat_map(char::to_lowercase).collect())
+                .collect();
+            assert_eq!(folded(line), by_chars.join(" "), "{line:?}");
+        }
     }
 
     #[test]

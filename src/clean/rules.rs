@@ -205,18 +205,35 @@ impl Shape {
         let (mut in_spaced, mut in_word) = (false, false);
         // The spaced words holding a character `normalize` keeps: the first and last.
         let mut kept: Option<(usize, usize)> = None;
-        for c in line.chars() {
-            let space = c.is_whitespace();
+        let mut at = 0;
+        while let Some(&byte) = line.as_bytes().get(at) {
+            // (white space, a word's character, a character `normalize` keeps)
+            let (space, word, keeps) = if byte.is_ascii() {
+                at += 1;
+                let alphanumeric = byte.is_ascii_alphanumeric();
+                (
+                    matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'),
+                    alphanumeric || matches!(byte, b'\'' | b'-'),
+                    alphanumeric || byte == b'$',
+                )
+            } else {
+                let c = line[at..].chars().next().unwrap_or_default();
+                at += c.len_utf8();
+                (
+                    c.is_whitespace(),
+                    vocabulary::is_word_char(c),
+                    c.is_alphanumeric() || matches!(c, '€' | '£'),
+                )
+            };
             if !space && !in_spaced {
                 shape.spaced += 1;
             }
             in_spaced = !space;
-            let word = vocabulary::is_word_char(c);
             if word && !in_word {
                 shape.words += 1;
             }
             in_word = word;
-            if c.is_alphanumeric() || matches!(c, '$' | '€' | '£') {
+            if keeps {
                 let at = shape.spaced;
                 kept = Some(kept.map_or((at, at), |(first, _)| (first, at)));
             }
@@ -418,6 +435,38 @@ fn opens_appeal_block(norm: &str, line: &str, marks: Marks) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_has_the_shape_its_characters_give() {
+        let lines = [
+            "Share · Tweet",
+            "  — $5 a month —  ",
+            "Ünïcode\u{a0}words, don’t  split-here £3",
+            "(ΑΘΗΝΑ) Δευτέρα, 5 Μαΐου",
+            "...",
+            "",
+        ];
+        for line in lines {
+            let kept = |c: char| c.is_alphanumeric() || matches!(c, '$' | '€' | '£');
+            let spaced: Vec<&str> = line.split_whitespace().collect();
+            let first = spaced.iter().position(|w| w.chars().any(kept));
+            let last = spaced.iter().rposition(|w| w.chars().any(kept));
+            let normalized = first.zip(last).map_or(0, |(first, last)| last - first + 1);
+            let words = line
+                .split(|c| !vocabulary::is_word_char(c))
+                .filter(|w| !w.is_empty())
+                .count();
+            assert_eq!(
+                Shape::of(line),
+                Shape {
+                    spaced: spaced.len(),
+                    words,
+                    normalized
+                },
+                "{line:?}"
+            );
+        }
+    }
 
     fn rule(line: &str) -> Option<&'static str> {
         classify(line).rule.map(Rule::name)

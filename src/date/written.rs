@@ -321,7 +321,8 @@ const DATE_LABELS: &[&str] = &["published", "updated", "posted", "date", "on", "
 /// Only short lines count, so a sentence of reporting that mentions a day is not
 /// taken for the publication date.
 pub fn date_line(line: &str) -> Option<Date> {
-    let words: Vec<&str> = line.split_whitespace().collect();
+    // Eleven words are enough to tell a line is too long.
+    let words: Vec<&str> = line.split_whitespace().take(11).collect();
     let labelled = words.first().is_some_and(|w| {
         let w = w.trim_end_matches(':').to_ascii_lowercase();
         DATE_LABELS.contains(&w.as_str())
