@@ -61,6 +61,19 @@ pub fn line_key(line: &str) -> u64 {
 /// separated by one space. ASCII is folded a byte at a time.
 fn fold(line: &str, folded: &mut Vec<u8>) {
     folded.clear();
+    // Most lines are ASCII words one space apart: lower-cased whole. (Three passes
+    // the compiler vectorizes cost fewer instructions than one that stops early.)
+    let bytes = line.as_bytes();
+    let plain = line.is_ascii()
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.iter().any(|b| (b'\t'..=b'\r').contains(b))
+        && !line.contains("  ");
+    if plain {
+        folded.extend_from_slice(bytes);
+        folded.make_ascii_lowercase();
+        return;
+    }
     let mut space = false;
     let mut at = 0;
     let mut buffer = [0u8; 4];
@@ -524,7 +537,13 @@ mod tests {
         );
         assert_eq!(folded(""), "");
         // The same as folding every character, words joined by one space.
-        for line in ["Mixed ASCII and ÜNÏCODE \u{a0}words\u{2003}", " ΑΘΗΝΑ,  Δευτέρα ", "a\u{85}b"] {
+        for line in [
+            "Mixed ASCII and ÜNÏCODE \u{a0}words\u{2003}",
+            " ΑΘΗΝΑ,  Δευτέρα ",
+            "a\u{85}b",
+            "Plain ASCII, One Space Apart.",
+            "Plain  ASCII\twith\rother\u{c}spaces ",
+        ] {
             let by_chars: Vec<String> = line
                 .split_whitespace()
                 .map(|word| word.chars().flat_map(char::to_lowercase).collect())
