@@ -80,9 +80,39 @@ pub(super) fn remove_uncommitted_files(index: &DatelineIndex) {
         let writer = reopened.writer(1, WRITER_THREAD_BYTES);
         if let Ok(writer) = writer {
             let _ = writer.garbage_collect_files().wait();
+            remove_uncommitted_segment_files(&reopened);
         }
     }
     remove_stale_temporary_files(&index.dir);
+}
+
+/// Removes the segment files (named by a segment's id: 32 hexadecimal digits, a dot)
+/// that the last commit does not hold. tantivy's garbage collection misses a file
+/// whose name a full disk kept it from recording. Called with the writer's lock held.
+fn remove_uncommitted_segment_files(index: &DatelineIndex) {
+    let (Ok(committed), Ok(entries)) = (index.committed_segments(), std::fs::read_dir(&index.dir))
+    else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        if is_segment_file(name) && !committed.contains(&name[..32]) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether `name` is the name tantivy gives a segment's files (`<id>.store`,
+/// `<id>.<opstamp>.del`).
+fn is_segment_file(name: &str) -> bool {
+    let (id, rest) = name.split_at_checked(32).unwrap_or(("", ""));
+    id.len() == 32
+        && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        && rest.len() > 1
+        && rest.starts_with('.')
 }
 
 /// The error of a run whose writer failed. tantivy tells `add_document` only that its
@@ -179,6 +209,16 @@ pub fn load_cleaned(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segment_files_are_told_by_their_names() {
+        assert!(is_segment_file("7fb5036796344a419f0f2c1a073678fa.store"));
+        assert!(is_segment_file("7fb5036796344a419f0f2c1a073678fa.12.del"));
+        assert!(!is_segment_file("7fb5036796344a419f0f2c1a073678fa"));
+        assert!(!is_segment_file("meta.json"));
+        assert!(!is_segment_file("dateline-index.json"));
+        assert!(!is_segment_file("7FB5036796344A419F0F2C1A073678FA.store"));
+    }
 
     #[test]
     fn the_memory_budget_bounds_the_threads() {

@@ -265,6 +265,16 @@ impl DatelineIndex {
         self.index.writer_with_num_threads(threads, memory_bytes)
     }
 
+    /// The ids of the segments the last commit holds, as their files are named.
+    pub fn committed_segments(&self) -> tantivy::Result<std::collections::HashSet<String>> {
+        Ok(self
+            .index
+            .searchable_segment_metas()?
+            .iter()
+            .map(|segment| segment.id().uuid_string())
+            .collect())
+    }
+
     /// The analyzer of a text field, as the index reads it.
     pub fn analyzer(&self, field: Field) -> Option<TextAnalyzer> {
         self.index.tokenizer_for_field(field).ok()
