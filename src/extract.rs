@@ -214,6 +214,30 @@ pub struct RawArticle {
     pub text: String,
     /// For files of several articles, the 1-based line or item.
     pub line: Option<usize>,
+    /// Its lines as the cleaner judged them, when kept to build it again.
+    pub judged: Option<clean::Judged>,
+}
+
+impl RawArticle {
+    /// Roughly how many bytes it takes in memory.
+    pub fn approximate_size(&self) -> usize {
+        let candidates = [
+            &self.candidates.titles,
+            &self.candidates.dates,
+            &self.candidates.urls,
+            &self.candidates.sources,
+            &self.candidates.langs,
+        ]
+        .iter()
+        .flat_map(|list| list.iter())
+        .map(|c| c.value.len() + std::mem::size_of::<Candidate>())
+        .sum::<usize>();
+        let judged = self
+            .judged
+            .as_ref()
+            .map_or(0, clean::Judged::approximate_size);
+        std::mem::size_of::<RawArticle>() + self.text.len() + candidates + judged
+    }
 }
 
 /// An article with the lines the cleaner dropped from it.
@@ -314,11 +338,12 @@ pub struct Indexed {
 /// Builds the article from what its file gave; the second value says why a stated
 /// date could not be used, if one could not.
 pub fn article(
-    mut raw: RawArticle,
+    raw: &RawArticle,
     file: &CorpusFile,
     context: Context,
 ) -> (Extracted, Option<String>) {
-    let candidates = &mut raw.candidates;
+    let mut candidates = raw.candidates.clone();
+    let candidates = &mut candidates;
     let url = pick(&candidates.urls, URL).map(|c| c.value.clone());
     if let Some(host) = url.as_deref().and_then(url_host) {
         candidates.add(Field::Source, Origin::Url, &host);
@@ -347,7 +372,15 @@ pub fn article(
     let known_title = pick(&candidates.titles, TITLE).map(|c| c.value.clone());
     let source_key = learned::site_hash(site.as_deref());
     let is_learned = |line: &str| context.learned?.count(source_key?, line);
-    let cleaned = clean::clean_with_learned(&raw.text, known_title.as_deref(), &is_learned);
+    let judged;
+    let judged = match &raw.judged {
+        Some(kept) => kept,
+        None => {
+            judged = clean::Judged::of(&raw.text);
+            &judged
+        }
+    };
+    let cleaned = clean::clean_judged(&raw.text, judged, known_title.as_deref(), &is_learned);
     if let Some(title) = &cleaned.title {
         candidates.add(Field::Title, Origin::Text, title);
     }
@@ -529,6 +562,7 @@ mod tests {
             candidates,
             text: text.to_string(),
             line: None,
+            judged: None,
         }
     }
 
@@ -548,7 +582,7 @@ mod tests {
     #[test]
     fn each_field_follows_its_table() {
         let (e, problem) = article(
-            raw(
+            &raw(
                 &[
                     (Field::Date, Origin::Manifest, "2013-05-14"),
                     (Field::Date, Origin::Header, "2019-11-03"),
@@ -577,7 +611,7 @@ mod tests {
     #[test]
     fn an_unreadable_date_is_reported_and_the_next_one_taken() {
         let (e, problem) = article(
-            raw(
+            &raw(
                 &[
                     (Field::Date, Origin::Json, "soon"),
                     (
@@ -632,7 +666,7 @@ mod tests {
                 hints,
                 ..Context::default()
             };
-            article(raw(&values, "Text."), &file(path), context)
+            article(&raw(&values, "Text."), &file(path), context)
                 .0
                 .article
                 .site

@@ -18,9 +18,6 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
 /// The fewest articles a line must stand in to be learned.
 pub const MIN_ARTICLES: u32 = 3;
 
-/// How many first lines of a body decide its headline, date line and dateline place.
-const TOP_LINES: usize = 4;
-
 /// The share of two articles' text (by line length) they must share to be copies of
 /// one story.
 const COPY_SIMILARITY: f64 = 0.7;
@@ -290,52 +287,6 @@ impl Learned {
         }
     }
 
-    /// Whether dropping the learned lines from an article cleaned without them can
-    /// change more than its body: when its title is the file's name or was taken from
-    /// the text (a learned line may have hidden the headline, or be it), or a learned
-    /// line stands among its first lines (where the headline, date line and dateline
-    /// place are looked for). Such an article must be cleaned again from its text;
-    /// others only lose the lines.
-    pub fn changes_more_than_body(
-        &self,
-        site: u64,
-        article: &Article,
-        title_from_file_name: bool,
-        title_from_text: bool,
-    ) -> bool {
-        title_from_file_name
-            || (title_from_text && self.count(site, &article.title).is_some())
-            || article
-                .body
-                .lines()
-                .filter(|line| !line.trim().is_empty())
-                .take(TOP_LINES)
-                .any(|line| self.count(site, line).is_some())
-    }
-
-    /// Drops the learned lines of `site` from a body; `None` when it holds none, or
-    /// when they are all it holds (learning never empties an article).
-    pub fn filter_body(&self, site: u64, body: &str) -> Option<String> {
-        let mut filtered = String::with_capacity(body.len());
-        let mut dropped_any = false;
-        for paragraph in body.split("\n\n") {
-            let start = filtered.len();
-            for line in paragraph.lines() {
-                if self.count(site, line).is_some() {
-                    dropped_any = true;
-                    continue;
-                }
-                if filtered.len() > start {
-                    filtered.push('\n');
-                } else if start > 0 {
-                    filtered.push_str("\n\n");
-                }
-                filtered.push_str(line);
-            }
-        }
-        (dropped_any && !filtered.trim().is_empty()).then_some(filtered)
-    }
-
     /// How many articles of `site` hold `line`, if it is learned.
     pub fn count(&self, site: u64, line: &str) -> Option<u32> {
         self.lines.get(&site_line(site, line_key(line))).copied()
@@ -394,38 +345,6 @@ mod tests {
 
         assert_ne!(learned.digest(source, &line_keys(&articles[0], false)), 0);
         assert_eq!(learned.digest(source, &line_keys(&articles[3], false)), 0);
-    }
-
-    #[test]
-    fn filtering_a_body_keeps_its_paragraphs() {
-        let source = site_hash(Some("Courier")).unwrap();
-        let mut counts = LineCounts::default();
-        for story in ["One story.", "Two stories.", "Three stories."] {
-            let body = format!("{story}\n\nSite line.");
-            counts.add(source, &line_keys(&article("T", &body), false));
-        }
-        let learned = counts.learned();
-        assert_eq!(learned.filter_body(source, "One.\n\nTwo."), None);
-        assert_eq!(
-            learned.filter_body(
-                source,
-                "SITE LINE.\n\nOne.\nsite  line.\nTwo.\n\nSite line.\n\nThree."
-            ),
-            Some("One.\nTwo.\n\nThree.".to_string())
-        );
-        let top = article("T", "Site line.\n\nThe story.");
-        assert!(learned.changes_more_than_body(source, &top, false, false));
-        let middle = article("T", "One.\n\nTwo.\n\nThree.\n\nFour.\n\nSite line.");
-        assert!(!learned.changes_more_than_body(source, &middle, false, false));
-        assert!(learned.changes_more_than_body(source, &middle, true, false));
-        let headline = article("Site line.", "One.\n\nTwo.\n\nThree.\n\nFour.");
-        assert!(learned.changes_more_than_body(source, &headline, false, true));
-        assert!(!learned.changes_more_than_body(source, &headline, false, false));
-        assert_eq!(
-            learned.filter_body(source, "Site line.\n\nsite line."),
-            None,
-            "learning never empties a body"
-        );
     }
 
     #[test]

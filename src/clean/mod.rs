@@ -60,27 +60,65 @@ pub fn clean_with_learned(
     known_title: Option<&str>,
     learned: &dyn Fn(&str) -> Option<u32>,
 ) -> Cleaned {
-    let cleaned = clean_lines(text, known_title, learned);
+    clean_judged(text, &Judged::of(text), known_title, learned)
+}
+
+/// Like [`clean_with_learned`], with the lines of `text` already judged.
+pub fn clean_judged(
+    text: &str,
+    judged: &Judged,
+    known_title: Option<&str>,
+    learned: &dyn Fn(&str) -> Option<u32>,
+) -> Cleaned {
+    let lines: Vec<&str> = text.lines().map(clean_line).collect();
+    // Judgements of another text are not used.
+    let rejudged;
+    let facts = if judged.0.len() == lines.len() {
+        &judged.0
+    } else {
+        rejudged = Judged::of(text);
+        &rejudged.0
+    };
+    let cleaned = clean_lines(&lines, facts, known_title, learned);
     let emptied =
         cleaned.body.is_empty() && cleaned.dropped.iter().any(|d| d.rule == Rule::Learned);
     if emptied {
-        clean_lines(text, known_title, &|_| None)
+        clean_lines(&lines, facts, known_title, &|_| None)
     } else {
         cleaned
     }
 }
 
+/// What [`classify`] says of each line of a text (`None` for a blank line): the costly
+/// part of cleaning, which does not depend on the lines learned, so that a text
+/// cleaned again once they are known is not judged twice.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Judged(Vec<Option<LineFacts>>);
+
+impl Judged {
+    /// Judges every line of `text`.
+    pub fn of(text: &str) -> Judged {
+        Judged(
+            text.lines()
+                .map(clean_line)
+                .map(|line| (!line.is_empty()).then(|| classify(line)))
+                .collect(),
+        )
+    }
+
+    /// Roughly how many bytes it takes in memory.
+    pub fn approximate_size(&self) -> usize {
+        self.0.len() * std::mem::size_of::<Option<LineFacts>>()
+    }
+}
+
 fn clean_lines(
-    text: &str,
+    lines: &[&str],
+    facts: &[Option<LineFacts>],
     known_title: Option<&str>,
     learned: &dyn Fn(&str) -> Option<u32>,
 ) -> Cleaned {
-    let lines: Vec<&str> = text.lines().map(clean_line).collect();
-    let facts: Vec<Option<LineFacts>> = lines
-        .iter()
-        .map(|line| (!line.is_empty()).then(|| classify(line)))
-        .collect();
-    let block_start = appeal_block_start(&facts);
+    let block_start = appeal_block_start(facts);
     let known_title = known_title.map(rules::normalize);
 
     let mut out = Cleaned::default();
@@ -91,7 +129,7 @@ fn clean_lines(
     let mut kept_at_top = 0;
     let mut story_lines = 0;
 
-    for (i, (line, fact)) in lines.iter().zip(&facts).enumerate() {
+    for (i, (line, fact)) in lines.iter().zip(facts).enumerate() {
         let mut learned_count = None;
         let Some(fact) = fact else {
             if !paragraph.is_empty() {

@@ -100,7 +100,7 @@ fn writes_research(line: &str, marks: Marks) -> bool {
 }
 
 /// What one line says about the site, computed once per line.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LineFacts {
     /// The rule that drops this line on its own, if any.
     pub rule: Option<Rule>,

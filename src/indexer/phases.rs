@@ -8,7 +8,7 @@ use super::stamp::{content_hash, path_key, quick_stamp};
 use super::{Event, RunStats};
 use crate::clean::learned::{self, Learned};
 use crate::extract;
-use crate::ingest::{self, CorpusFile, Extracted, Manifests, Parsed, ReadContext, SiteHints};
+use crate::ingest::{self, CorpusFile, Manifests, Parsed, RawFile, ReadContext, SiteHints};
 use crate::schema::{self, Fields, FileStamp, LineRecord};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
@@ -32,8 +32,12 @@ pub(super) enum Read {
         stamp: FileStamp,
         replaced: bool,
         lines: Vec<ArticleLines>,
-        /// The cleaned articles, unless the memory budget was spent.
-        parsed: Option<Parsed>,
+        /// Its raw articles with their lines judged, unless the memory budget was
+        /// spent.
+        raw: Option<RawFile>,
+        /// Parts of it that could not be read, and remarks, to report.
+        problems: Vec<String>,
+        notes: Vec<String>,
     },
     /// Could not be read at all; its previous articles stay.
     Unreadable(String),
@@ -65,8 +69,8 @@ pub(super) struct Work<'a> {
     pub(super) stamp: Option<FileStamp>,
     /// Whether its previous articles are to be deleted.
     pub(super) replaced: bool,
-    /// Its cleaned articles, when kept from the first phase.
-    pub(super) parsed: Option<Parsed>,
+    /// Its raw articles, when kept from the first phase.
+    pub(super) raw: Option<RawFile>,
     /// The line keys of its articles as cleaned by the rules alone, in article order.
     pub(super) lines: Vec<ArticleLines>,
 }
@@ -108,29 +112,27 @@ impl Run<'_> {
                         }
                     }
                     Read::Changed {
-                        replaced, parsed, ..
+                        replaced,
+                        raw,
+                        problems,
+                        notes,
+                        ..
                     } => {
                         *if *replaced {
                             &mut stats.updated
                         } else {
                             &mut stats.new
                         } += 1;
-                        if let Some(p) = parsed.as_ref() {
-                            stats.problems += p.problems.len();
-                            for problem in &p.problems {
-                                observer(Event::Problem(path, problem));
-                            }
-                            for note in &p.notes {
-                                observer(Event::Note(path, note));
-                            }
-                            kept_bytes += p
-                                .articles
-                                .iter()
-                                .map(Extracted::approximate_size)
-                                .sum::<usize>();
+                        stats.problems += problems.len();
+                        for problem in problems.iter() {
+                            observer(Event::Problem(path, problem));
                         }
+                        for note in notes.iter() {
+                            observer(Event::Note(path, note));
+                        }
+                        kept_bytes += raw.as_ref().map_or(0, RawFile::approximate_size);
                         if kept_bytes > keep_budget {
-                            *parsed = None;
+                            *raw = None;
                         }
                     }
                     Read::Unreadable(reason) => {
@@ -178,6 +180,7 @@ impl Run<'_> {
                 hints: Some(self.hints),
                 ..extract::Context::default()
             },
+            keep_raw: true,
         };
         let mut parsed = match ingest::parse(file, &bytes, context) {
             Ok(parsed) => parsed,
@@ -216,7 +219,9 @@ impl Run<'_> {
             },
             replaced,
             lines,
-            parsed: Some(parsed),
+            raw: parsed.raw,
+            problems: parsed.problems,
+            notes: parsed.notes,
         }
     }
 
@@ -247,49 +252,27 @@ impl Run<'_> {
         )
     }
 
-    /// Phase two for one file: drop learned lines and add its articles.
+    /// Phase two for one file: build its articles with the learned lines and add them.
     fn write(&self, work: Work, learned: &Learned) -> Result<Written> {
         let path = path_key(&work.file.path);
-        let has_learned = work
-            .lines
-            .iter()
-            .any(|a| a.source.is_some_and(|s| learned.digest(s, &a.keys) != 0));
-        // Articles whose learned lines sit in the middle of the story only lose those
-        // lines; the others are cleaned again from the file with the learned lines.
-        let filter_only = |parsed: &Parsed| {
-            parsed.articles.iter().all(|e| {
-                learned::site_hash(e.article.site.as_deref()).is_none_or(|source| {
-                    !learned.changes_more_than_body(
-                        source,
-                        &e.article,
-                        e.title_from_file_name,
-                        e.title_from_text,
-                    )
-                })
-            })
-        };
-        let (stamp, parsed) = match (work.stamp, work.parsed) {
-            (Some(stamp), Some(parsed)) if !has_learned => (stamp, parsed),
-            (Some(stamp), Some(mut parsed)) if filter_only(&parsed) => {
-                for e in &mut parsed.articles {
-                    if let Some(source) = learned::site_hash(e.article.site.as_deref()) {
-                        if let Some(body) = learned.filter_body(source, &e.article.body) {
-                            e.article.body = body;
-                        }
-                    }
-                }
-                (stamp, parsed)
+        let built = match (work.stamp, &work.raw) {
+            (Some(stamp), Some(raw)) => {
+                let context = self.article_context(learned);
+                ingest::build(work.file, raw, context)
+                    .map(|parsed| (stamp, parsed))
+                    .map_err(|err| format!("{err:#}"))
             }
-            _ => match self.reread(work.file, learned) {
-                Ok(read) => read,
-                Err(reason) => {
-                    return Ok(Written {
-                        articles: 0,
-                        undated: 0,
-                        failure: Some(reason),
-                    })
-                }
-            },
+            _ => self.reread(work.file, learned),
+        };
+        let (stamp, parsed) = match built {
+            Ok(built) => built,
+            Err(reason) => {
+                return Ok(Written {
+                    articles: 0,
+                    undated: 0,
+                    failure: Some(reason),
+                })
+            }
         };
         if work.replaced {
             self.writer
@@ -324,6 +307,16 @@ impl Run<'_> {
         })
     }
 
+    /// How the second phase builds articles: with the learned lines and the sites of
+    /// every folder.
+    fn article_context<'l>(&'l self, learned: &'l Learned) -> extract::Context<'l> {
+        extract::Context {
+            learned: Some(learned),
+            hints: Some(self.hints),
+            ..extract::Context::default()
+        }
+    }
+
     /// Reads and cleans a file again in the second phase, with the learned boilerplate;
     /// an error says why it no longer can be.
     fn reread(
@@ -335,11 +328,8 @@ impl Run<'_> {
         let manifest = self.manifests.get(&file.path);
         let context = ReadContext {
             manifest,
-            article: extract::Context {
-                learned: Some(learned),
-                hints: Some(self.hints),
-                ..extract::Context::default()
-            },
+            article: self.article_context(learned),
+            keep_raw: false,
         };
         let parsed = ingest::parse(file, &bytes, context).map_err(|err| format!("{err:#}"))?;
         let stamp = FileStamp {

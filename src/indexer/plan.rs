@@ -17,9 +17,9 @@ pub(super) fn vanished(path: &str, roots: &[PathBuf], seen: &HashSet<Cow<str>>) 
     roots.iter().any(|root| Path::new(path).starts_with(root)) && !seen.contains(path)
 }
 
-/// Gives the articles without a URL read in this run the site their folder's pages
-/// with one name (by `hints` from the index and by this run's pages); returns the
-/// hints for cleaning again.
+/// Counts the articles without a URL read in this run under the site their folder's
+/// pages with one name (by `hints` from the index and by this run's pages); returns
+/// the hints, which give them that site when they are built.
 pub(super) fn give_folder_sites(
     files: &[CorpusFile],
     reads: &mut [Read],
@@ -33,21 +33,15 @@ pub(super) fn give_folder_sites(
         }
     }
     for (file, read) in files.iter().zip(reads.iter_mut()) {
-        let Read::Changed { lines, parsed, .. } = read else {
+        let Read::Changed { lines, .. } = read else {
             continue;
         };
         let Some(site) = hints.site_for(&file.path) else {
             continue;
         };
         let source = learned::site_hash(Some(site));
-        for (i, article) in lines.iter_mut().enumerate() {
-            if article.url_site.is_some() || article.source == source {
-                continue;
-            }
+        for article in lines.iter_mut().filter(|a| a.url_site.is_none()) {
             article.source = source;
-            if let Some(extracted) = parsed.as_mut().and_then(|p| p.articles.get_mut(i)) {
-                extracted.article.site = Some(site.to_string());
-            }
         }
     }
     hints
@@ -104,13 +98,14 @@ pub(super) fn plan_writes<'a>(
             Read::Changed {
                 stamp,
                 replaced,
-                parsed,
+                raw,
                 lines,
+                ..
             } => work.push(Work {
                 file,
                 stamp: Some(stamp),
                 replaced,
-                parsed,
+                raw,
                 lines,
             }),
             Read::Unchanged { .. } => {
@@ -127,7 +122,7 @@ pub(super) fn plan_writes<'a>(
                         file,
                         stamp: None,
                         replaced: true,
-                        parsed: None,
+                        raw: None,
                         lines: indexed
                             .articles
                             .iter()

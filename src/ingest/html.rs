@@ -157,6 +157,7 @@ pub fn read(html: &str) -> RawArticle {
         candidates.add(Field::Lang, Origin::HtmlMeta, lang);
     }
     RawArticle {
+        judged: None,
         candidates,
         text: page.story,
         line: None,

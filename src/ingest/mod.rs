@@ -12,7 +12,7 @@ pub use crate::extract::{Extracted, Indexed, SiteHints};
 pub use manifest::{ManifestEntry, Manifests, MANIFEST_NAME};
 pub use text::split_header;
 
-use crate::clean::learned::Learned;
+use crate::clean::{self, learned::Learned};
 use crate::extract::{self, RawArticle};
 use anyhow::{bail, Context, Result};
 use std::borrow::Cow;
@@ -162,6 +162,8 @@ pub struct Parsed {
     pub notes: Vec<String>,
     /// Whether the file was not valid UTF-8 and was decoded with replacement characters.
     pub lossy: bool,
+    /// The raw articles, when [`ReadContext::keep_raw`] asked for them.
+    pub raw: Option<RawFile>,
 }
 
 /// Decodes a file's bytes as text: binary files (NUL bytes) are refused, invalid UTF-8
@@ -186,40 +188,71 @@ pub struct ReadContext<'a> {
     /// How each of its articles is built (learned lines, site hints, the index's
     /// record).
     pub article: extract::Context<'a>,
+    /// Whether to keep the raw articles, their lines judged, in [`Parsed::raw`], to
+    /// build them again later without reading or judging anything twice.
+    pub keep_raw: bool,
+}
+
+/// A file's articles as its format gave them, before they are cleaned.
+#[derive(Debug, Clone)]
+pub struct RawFile {
+    format: Format,
+    articles: Vec<RawArticle>,
+    /// Parts that could not be read, with the line or item they are of (0 for a file
+    /// of one article).
+    problems: Vec<(usize, String)>,
+}
+
+impl RawFile {
+    /// Roughly how many bytes it takes in memory.
+    pub fn approximate_size(&self) -> usize {
+        let problems = self.problems.iter().map(|(_, p)| p.len()).sum::<usize>();
+        self.articles
+            .iter()
+            .map(RawArticle::approximate_size)
+            .sum::<usize>()
+            + problems
+    }
 }
 
 /// Reads the articles of one file from its bytes. An error means nothing in the file
 /// could be used.
 pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Parsed> {
     let (text, lossy) = decode(bytes)?;
-    let mut parsed = Parsed {
-        lossy,
-        ..Parsed::default()
+    let mut raw = read_raw(file.format, &text, context.manifest)?;
+    if context.keep_raw {
+        for article in &mut raw.articles {
+            article.judged = Some(clean::Judged::of(&article.text));
+        }
+    }
+    let mut parsed = build(file, &raw, context.article)?;
+    parsed.lossy = lossy;
+    parsed.raw = context.keep_raw.then_some(raw);
+    Ok(parsed)
+}
+
+/// Reads the raw articles of a file's text, with the values its manifest entry states.
+fn read_raw(format: Format, text: &str, manifest: Option<&ManifestEntry>) -> Result<RawFile> {
+    let mut raw = RawFile {
+        format,
+        articles: Vec::new(),
+        problems: Vec::new(),
     };
-    let add = |mut raw: RawArticle, parsed: &mut Parsed| {
-        if let Some(entry) = context.manifest {
-            entry.add_to(&mut raw.candidates);
+    let add = |candidates, text, line| {
+        let mut article = RawArticle {
+            candidates,
+            text,
+            line,
+            judged: None,
+        };
+        if let Some(entry) = manifest {
+            entry.add_to(&mut article.candidates);
         }
-        let line = raw.line;
-        let (mut extracted, note) = extract::article(raw, file, context.article);
-        let at = line.map_or(String::new(), |n| format!("line {n}: "));
-        if let Some(note) = note {
-            parsed.notes.push(format!("{at}{note}"));
-        }
-        // A story the cleaning emptied leaves its headline for its text; with no
-        // headline either, there is no article.
-        if extracted.article.body.trim().is_empty() {
-            if extracted.title_from_file_name {
-                parsed.problems.push(format!("{at}{NOTHING_LEFT}"));
-                return;
-            }
-            extracted.article.body = extracted.article.title.clone();
-        }
-        parsed.articles.push(extracted);
+        article
     };
-    match file.format {
+    match format {
         Format::Text => {
-            let (candidates, body) = split_header(&text);
+            let (candidates, body) = split_header(text);
             // A header with a title and no text below is its headline.
             let text = if !body.trim().is_empty() {
                 body.to_string()
@@ -228,25 +261,14 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
             } else {
                 bail!("empty article: no text");
             };
-            let raw = RawArticle {
-                candidates,
-                text,
-                line: None,
-            };
-            add(raw, &mut parsed);
-            if parsed.articles.is_empty() {
-                bail!("empty article: {NOTHING_LEFT}");
-            }
+            raw.articles.push(add(candidates, text, None));
         }
         Format::Html => {
-            let raw = html::read(&text);
-            if raw.text.trim().is_empty() {
+            let page = html::read(text);
+            if page.text.trim().is_empty() {
                 bail!("no text in the page: it shows nothing to read");
             }
-            add(raw, &mut parsed);
-            if parsed.articles.is_empty() {
-                bail!("no text in the page: {NOTHING_LEFT}");
-            }
+            raw.articles.push(add(page.candidates, page.text, None));
         }
         Format::JsonLines => {
             for (n, line) in text.lines().enumerate() {
@@ -258,26 +280,23 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
                     .and_then(|value| json::record(&value));
                 match record {
                     Ok((candidates, body)) => {
-                        let raw = RawArticle {
-                            candidates,
-                            text: body,
-                            line: Some(n + 1),
-                        };
-                        add(raw, &mut parsed);
+                        raw.articles.push(add(candidates, body, Some(n + 1)));
                     }
-                    Err(problem) => parsed.problems.push(format!("line {}: {problem}", n + 1)),
+                    Err(problem) => raw
+                        .problems
+                        .push((n + 1, format!("line {}: {problem}", n + 1))),
                 }
             }
-            if parsed.articles.is_empty() {
-                match parsed.problems.first() {
-                    Some(first) => bail!("no readable article ({first})"),
+            if raw.articles.is_empty() {
+                match raw.problems.first() {
+                    Some((_, first)) => bail!("no readable article ({first})"),
                     None => bail!("empty file: no JSON lines"),
                 }
             }
         }
         Format::Json => {
             let value: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("invalid JSON: {e}"))?;
+                serde_json::from_str(text).map_err(|e| anyhow::anyhow!("invalid JSON: {e}"))?;
             let items = match value {
                 serde_json::Value::Array(items) => items,
                 other => vec![other],
@@ -286,25 +305,62 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
             for (n, item) in items.iter().enumerate() {
                 match json::record(item) {
                     Ok((candidates, body)) => {
-                        let raw = RawArticle {
-                            candidates,
-                            text: body,
-                            line: several.then_some(n + 1),
-                        };
-                        add(raw, &mut parsed);
+                        raw.articles
+                            .push(add(candidates, body, several.then_some(n + 1)));
                     }
-                    Err(problem) => parsed.problems.push(format!("item {}: {problem}", n + 1)),
+                    Err(problem) => raw
+                        .problems
+                        .push((n + 1, format!("item {}: {problem}", n + 1))),
                 }
             }
-            if parsed.articles.is_empty() {
+            if raw.articles.is_empty() {
                 bail!(
                     "no readable article ({})",
-                    parsed
-                        .problems
+                    raw.problems
                         .first()
-                        .map_or("empty array", String::as_str)
+                        .map_or("empty array", |(_, p)| p.as_str())
                 );
             }
+        }
+    }
+    Ok(raw)
+}
+
+/// Builds the articles of a file from its raw articles: extracts and cleans each.
+/// An error means none is left.
+pub fn build(file: &CorpusFile, raw: &RawFile, context: extract::Context) -> Result<Parsed> {
+    let mut parsed = Parsed::default();
+    let mut problems = raw.problems.clone();
+    for article in &raw.articles {
+        let (mut extracted, note) = extract::article(article, file, context);
+        let at = article
+            .line
+            .map_or(String::new(), |n| format!("line {n}: "));
+        if let Some(note) = note {
+            parsed.notes.push(format!("{at}{note}"));
+        }
+        // A story the cleaning emptied leaves its headline for its text; with no
+        // headline either, there is no article.
+        if extracted.article.body.trim().is_empty() {
+            if extracted.title_from_file_name {
+                problems.push((article.line.unwrap_or(0), format!("{at}{NOTHING_LEFT}")));
+                continue;
+            }
+            extracted.article.body = extracted.article.title.clone();
+        }
+        parsed.articles.push(extracted);
+    }
+    // In the order of the file.
+    problems.sort_by_key(|(n, _)| *n);
+    parsed.problems = problems.into_iter().map(|(_, problem)| problem).collect();
+    if parsed.articles.is_empty() {
+        match raw.format {
+            Format::Text => bail!("empty article: {NOTHING_LEFT}"),
+            Format::Html => bail!("no text in the page: {NOTHING_LEFT}"),
+            Format::JsonLines | Format::Json => bail!(
+                "no readable article ({})",
+                parsed.problems.first().map_or(NOTHING_LEFT, String::as_str)
+            ),
         }
     }
     Ok(parsed)
@@ -341,6 +397,7 @@ pub fn read_one(
             indexed,
             ..extract::Context::default()
         },
+        keep_raw: false,
     };
     let mut parsed =
         parse(&file, &bytes, context).with_context(|| format!("cannot read {}", path.display()))?;
