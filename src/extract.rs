@@ -230,13 +230,13 @@ impl RawArticle {
         ]
         .iter()
         .flat_map(|list| list.iter())
-        .map(|c| c.value.len() + std::mem::size_of::<Candidate>())
+        .map(|c| c.value.capacity() + std::mem::size_of::<Candidate>())
         .sum::<usize>();
         let judged = self
             .judged
             .as_ref()
             .map_or(0, clean::Judged::approximate_size);
-        std::mem::size_of::<RawArticle>() + self.text.len() + candidates + judged
+        std::mem::size_of::<RawArticle>() + self.text.capacity() + candidates + judged
     }
 }
 

@@ -108,7 +108,7 @@ impl Judged {
 
     /// Roughly how many bytes it takes in memory.
     pub fn approximate_size(&self) -> usize {
-        self.0.len() * std::mem::size_of::<Option<LineFacts>>()
+        self.0.capacity() * std::mem::size_of::<Option<LineFacts>>()
     }
 }
 

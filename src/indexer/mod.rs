@@ -19,7 +19,7 @@ mod writer;
 pub use known::KnownFile;
 pub use writer::{add_articles, load_cleaned};
 
-use phases::Run;
+use phases::{KeepBudget, Run};
 use plan::{count_lines, give_folder_sites, plan_writes};
 use stamp::path_key;
 use writer::{
@@ -160,7 +160,10 @@ pub fn index_paths(
 
     let budget = Budget {
         threads,
-        kept_bytes: options.memory_bytes / 8,
+        kept: KeepBudget {
+            raw: options.memory_bytes / 16,
+            judged: options.memory_bytes / 16,
+        },
     };
     let written = write_run(
         index,
@@ -188,8 +191,8 @@ pub fn index_paths(
 struct Budget {
     /// Worker threads.
     threads: usize,
-    /// Bytes of cleaned articles kept between the two phases.
-    kept_bytes: usize,
+    /// Bytes kept between the two phases.
+    kept: KeepBudget,
 }
 
 /// The two phases of a run over the files `corpus` found, with `writer`, up to the
@@ -199,10 +202,7 @@ fn write_run(
     writer: &mut IndexWriter,
     corpus: &ingest::Corpus,
     roots: &[PathBuf],
-    Budget {
-        threads,
-        kept_bytes,
-    }: Budget,
+    Budget { threads, kept }: Budget,
     stats: &mut RunStats,
     observer: &mut dyn FnMut(Event),
 ) -> Result<()> {
@@ -221,7 +221,7 @@ fn write_run(
 
     // Phase one: read what changed.
     observer(Event::Phase("reading", corpus.files.len()));
-    let mut reads = run.read_all(&corpus.files, kept_bytes, stats, observer)?;
+    let mut reads = run.read_all(&corpus.files, kept, stats, observer)?;
     let hints = give_folder_sites(&corpus.files, &mut reads, known_hints.clone());
     let run = Run {
         hints: &hints,

@@ -8,7 +8,9 @@ use super::stamp::{content_hash, path_key, quick_stamp};
 use super::{Event, RunStats};
 use crate::clean::learned::{self, Learned};
 use crate::extract;
-use crate::ingest::{self, CorpusFile, Manifests, Parsed, RawFile, ReadContext, SiteHints};
+use crate::ingest::{
+    self, CorpusFile, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
+};
 use crate::schema::{self, Fields, FileStamp, LineRecord};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
@@ -32,9 +34,8 @@ pub(super) enum Read {
         stamp: FileStamp,
         replaced: bool,
         lines: Vec<ArticleLines>,
-        /// Its raw articles with their lines judged, unless the memory budget was
-        /// spent.
-        raw: Option<RawFile>,
+        /// What is kept of it for the second phase.
+        kept: Kept,
         /// Parts of it that could not be read, and remarks, to report.
         problems: Vec<String>,
         notes: Vec<String>,
@@ -43,6 +44,25 @@ pub(super) enum Read {
     Unreadable(String),
     /// Read but holds no usable article; its previous articles go.
     Unusable { replaced: bool, reason: String },
+}
+
+/// What the first phase keeps of a file for the second, as the memory budget allows.
+pub(super) enum Kept {
+    /// Its raw articles with their lines judged: built again without reading it.
+    Raw(RawFile),
+    /// How their lines were judged: read again without judging them.
+    Judged(JudgedFile),
+    /// Nothing: read and cleaned again.
+    Nothing,
+}
+
+/// The bytes the first phase may keep for the second.
+#[derive(Clone, Copy)]
+pub(super) struct KeepBudget {
+    /// For raw articles.
+    pub(super) raw: usize,
+    /// For the judgements of files whose raw articles do not fit.
+    pub(super) judged: usize,
 }
 
 /// Whether the index keeps a file's previous articles after this read.
@@ -69,8 +89,8 @@ pub(super) struct Work<'a> {
     pub(super) stamp: Option<FileStamp>,
     /// Whether its previous articles are to be deleted.
     pub(super) replaced: bool,
-    /// Its raw articles, when kept from the first phase.
-    pub(super) raw: Option<RawFile>,
+    /// What the first phase kept of it.
+    pub(super) kept: Kept,
     /// The line keys of its articles as cleaned by the rules alone, in article order.
     pub(super) lines: Vec<ArticleLines>,
 }
@@ -88,12 +108,12 @@ impl Run<'_> {
     pub(super) fn read_all(
         &self,
         files: &[CorpusFile],
-        keep_budget: usize,
+        budget: KeepBudget,
         stats: &mut RunStats,
         observer: &mut dyn FnMut(Event),
     ) -> Result<Vec<Read>> {
         let mut reads: Vec<Option<Read>> = (0..files.len()).map(|_| None).collect();
-        let mut kept_bytes = 0usize;
+        let (mut raw_bytes, mut judged_bytes) = (0usize, 0usize);
         for_each_parallel(
             files.iter(),
             self.threads,
@@ -113,7 +133,7 @@ impl Run<'_> {
                     }
                     Read::Changed {
                         replaced,
-                        raw,
+                        kept,
                         problems,
                         notes,
                         ..
@@ -130,10 +150,25 @@ impl Run<'_> {
                         for note in notes.iter() {
                             observer(Event::Note(path, note));
                         }
-                        kept_bytes += raw.as_ref().map_or(0, RawFile::approximate_size);
-                        if kept_bytes > keep_budget {
-                            *raw = None;
-                        }
+                        *kept = match std::mem::replace(kept, Kept::Nothing) {
+                            Kept::Raw(raw) => {
+                                let size = raw.approximate_size();
+                                if raw_bytes + size <= budget.raw {
+                                    raw_bytes += size;
+                                    Kept::Raw(raw)
+                                } else {
+                                    let judged = raw.into_judged();
+                                    let size = judged.approximate_size();
+                                    if judged_bytes + size <= budget.judged {
+                                        judged_bytes += size;
+                                        Kept::Judged(judged)
+                                    } else {
+                                        Kept::Nothing
+                                    }
+                                }
+                            }
+                            other => other,
+                        };
                     }
                     Read::Unreadable(reason) => {
                         stats.failed += 1;
@@ -181,6 +216,7 @@ impl Run<'_> {
                 ..extract::Context::default()
             },
             keep_raw: true,
+            judged: None,
         };
         let mut parsed = match ingest::parse(file, &bytes, context) {
             Ok(parsed) => parsed,
@@ -219,7 +255,7 @@ impl Run<'_> {
             },
             replaced,
             lines,
-            raw: parsed.raw,
+            kept: parsed.raw.map_or(Kept::Nothing, Kept::Raw),
             problems: parsed.problems,
             notes: parsed.notes,
         }
@@ -255,14 +291,15 @@ impl Run<'_> {
     /// Phase two for one file: build its articles with the learned lines and add them.
     fn write(&self, work: Work, learned: &Learned) -> Result<Written> {
         let path = path_key(&work.file.path);
-        let built = match (work.stamp, &work.raw) {
-            (Some(stamp), Some(raw)) => {
+        let built = match (work.stamp, &work.kept) {
+            (Some(stamp), Kept::Raw(raw)) => {
                 let context = self.article_context(learned);
                 ingest::build(work.file, raw, context)
                     .map(|parsed| (stamp, parsed))
                     .map_err(|err| format!("{err:#}"))
             }
-            _ => self.reread(work.file, learned),
+            (stamp, Kept::Judged(judged)) => self.reread(work.file, learned, stamp, Some(judged)),
+            (stamp, _) => self.reread(work.file, learned, stamp, None),
         };
         let (stamp, parsed) = match built {
             Ok(built) => built,
@@ -317,23 +354,28 @@ impl Run<'_> {
         }
     }
 
-    /// Reads and cleans a file again in the second phase, with the learned boilerplate;
-    /// an error says why it no longer can be.
+    /// Reads and cleans a file again in the second phase, with the learned boilerplate
+    /// and, when it is as the first phase read it (`read`), the judgements of its
+    /// lines then; an error says why it no longer can be.
     fn reread(
         &self,
         file: &CorpusFile,
         learned: &Learned,
+        read: Option<FileStamp>,
+        judged: Option<&JudgedFile>,
     ) -> std::result::Result<(FileStamp, Parsed), String> {
         let bytes = std::fs::read(&file.path).map_err(|err| format!("cannot read: {err}"))?;
         let manifest = self.manifests.get(&file.path);
+        let hash = content_hash(&bytes, manifest, &file.root);
         let context = ReadContext {
             manifest,
             article: self.article_context(learned),
             keep_raw: false,
+            judged: judged.filter(|_| read.is_some_and(|stamp| stamp.hash == hash)),
         };
         let parsed = ingest::parse(file, &bytes, context).map_err(|err| format!("{err:#}"))?;
         let stamp = FileStamp {
-            hash: content_hash(&bytes, manifest, &file.root),
+            hash,
             problems: parsed.problems.len() as u64,
             quick: quick_stamp(&file.path, manifest, &file.root),
         };

@@ -2,7 +2,7 @@
 //! learned boilerplate, and which files the second phase writes.
 
 use super::known::KnownFile;
-use super::phases::{keeps_old, ArticleLines, Read, Work};
+use super::phases::{keeps_old, ArticleLines, Kept, Read, Work};
 use super::stamp::path_key;
 use super::RunStats;
 use crate::clean::learned::{self, Learned, LineCounts};
@@ -98,14 +98,14 @@ pub(super) fn plan_writes<'a>(
             Read::Changed {
                 stamp,
                 replaced,
-                raw,
+                kept,
                 lines,
                 ..
             } => work.push(Work {
                 file,
                 stamp: Some(stamp),
                 replaced,
-                raw,
+                kept,
                 lines,
             }),
             Read::Unchanged { .. } => {
@@ -122,7 +122,7 @@ pub(super) fn plan_writes<'a>(
                         file,
                         stamp: None,
                         replaced: true,
-                        raw: None,
+                        kept: Kept::Nothing,
                         lines: indexed
                             .articles
                             .iter()

@@ -191,6 +191,9 @@ pub struct ReadContext<'a> {
     /// Whether to keep the raw articles, their lines judged, in [`Parsed::raw`], to
     /// build them again later without reading or judging anything twice.
     pub keep_raw: bool,
+    /// How the lines of the file's articles were judged when it was read before,
+    /// unchanged since (see [`RawFile::into_judged`]).
+    pub judged: Option<&'a JudgedFile>,
 }
 
 /// A file's articles as its format gave them, before they are cleaned.
@@ -204,6 +207,12 @@ pub struct RawFile {
 }
 
 impl RawFile {
+    /// How its articles' lines were judged, without their text: what reading the
+    /// unchanged file again needs not do twice.
+    pub fn into_judged(self) -> JudgedFile {
+        JudgedFile(self.articles.into_iter().map(|a| a.judged).collect())
+    }
+
     /// Roughly how many bytes it takes in memory.
     pub fn approximate_size(&self) -> usize {
         let problems = self.problems.iter().map(|(_, p)| p.len()).sum::<usize>();
@@ -215,13 +224,35 @@ impl RawFile {
     }
 }
 
+/// How the lines of each raw article of a file were judged.
+#[derive(Debug, Clone)]
+pub struct JudgedFile(Vec<Option<clean::Judged>>);
+
+impl JudgedFile {
+    /// Roughly how many bytes it takes in memory.
+    pub fn approximate_size(&self) -> usize {
+        self.0
+            .iter()
+            .map(|j| j.as_ref().map_or(0, clean::Judged::approximate_size))
+            .sum::<usize>()
+            + self.0.len() * std::mem::size_of::<Option<clean::Judged>>()
+    }
+}
+
 /// Reads the articles of one file from its bytes. An error means nothing in the file
 /// could be used.
 pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Parsed> {
     let (text, lossy) = decode(bytes)?;
     let mut raw = read_raw(file.format, &text, context.manifest)?;
+    if let Some(JudgedFile(judged)) = context.judged {
+        if judged.len() == raw.articles.len() {
+            for (article, judged) in raw.articles.iter_mut().zip(judged) {
+                article.judged.clone_from(judged);
+            }
+        }
+    }
     if context.keep_raw {
-        for article in &mut raw.articles {
+        for article in raw.articles.iter_mut().filter(|a| a.judged.is_none()) {
             article.judged = Some(clean::Judged::of(&article.text));
         }
     }
@@ -398,6 +429,7 @@ pub fn read_one(
             ..extract::Context::default()
         },
         keep_raw: false,
+        judged: None,
     };
     let mut parsed =
         parse(&file, &bytes, context).with_context(|| format!("cannot read {}", path.display()))?;
