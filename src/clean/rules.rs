@@ -194,53 +194,66 @@ struct Shape {
     spaced: usize,
     /// Words as the rules split them (see [`vocabulary::is_word_char`]).
     words: usize,
-    /// Words between white space once the punctuation around the line is trimmed:
-    /// those of [`normalize`]'s result.
-    normalized: usize,
 }
+
+/// What an ASCII byte is to [`Shape::of`]: white space, a word's character or else.
+const SPACE: u8 = 1;
+const WORD: u8 = 2;
+static ASCII_CLASS: [u8; 128] = {
+    let mut class = [0u8; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let b = byte as u8;
+        class[byte] = if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+            SPACE
+        } else if b.is_ascii_alphanumeric() || b == b'\'' || b == b'-' {
+            WORD
+        } else {
+            0
+        };
+        byte += 1;
+    }
+    class
+};
 
 impl Shape {
     fn of(line: &str) -> Shape {
         let mut shape = Shape::default();
         let (mut in_spaced, mut in_word) = (false, false);
-        // The spaced words holding a character `normalize` keeps: the first and last.
-        let mut kept: Option<(usize, usize)> = None;
         let mut at = 0;
         while let Some(&byte) = line.as_bytes().get(at) {
-            // (white space, a word's character, a character `normalize` keeps)
-            let (space, word, keeps) = if byte.is_ascii() {
-                at += 1;
-                let alphanumeric = byte.is_ascii_alphanumeric();
-                (
-                    matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'),
-                    alphanumeric || matches!(byte, b'\'' | b'-'),
-                    alphanumeric || byte == b'$',
-                )
-            } else {
-                let c = line[at..].chars().next().unwrap_or_default();
-                at += c.len_utf8();
-                (
-                    c.is_whitespace(),
-                    vocabulary::is_word_char(c),
-                    c.is_alphanumeric() || matches!(c, '€' | '£'),
-                )
+            let (space, word) = match ASCII_CLASS.get(usize::from(byte)) {
+                Some(&class) => {
+                    at += 1;
+                    (class == SPACE, class == WORD)
+                }
+                None => {
+                    let c = line[at..].chars().next().unwrap_or_default();
+                    at += c.len_utf8();
+                    (c.is_whitespace(), vocabulary::is_word_char(c))
+                }
             };
-            if !space && !in_spaced {
-                shape.spaced += 1;
-            }
+            shape.spaced += usize::from(!space && !in_spaced);
             in_spaced = !space;
-            if word && !in_word {
-                shape.words += 1;
-            }
+            shape.words += usize::from(word && !in_word);
             in_word = word;
-            if keeps {
-                let at = shape.spaced;
-                kept = Some(kept.map_or((at, at), |(first, _)| (first, at)));
-            }
         }
-        shape.normalized = kept.map_or(0, |(first, last)| last - first + 1);
         shape
     }
+}
+
+/// The number of words between white space that [`normalize`] keeps of a line: from
+/// the first to the last holding a letter, a digit or a currency sign.
+fn normalized_words(line: &str) -> usize {
+    let kept = |word: &str| {
+        word.chars()
+            .any(|c| c.is_alphanumeric() || matches!(c, '$' | '€' | '£'))
+    };
+    let Some(first) = line.split_whitespace().position(kept) else {
+        return 0;
+    };
+    let after_last = line.split_whitespace().rev().position(kept).unwrap_or(0);
+    line.split_whitespace().count() - first - after_last
 }
 
 /// Lines of more words than this are never compared whole: no interface word, list
@@ -274,7 +287,8 @@ pub fn classify(line: &str) -> LineFacts {
             ..LineFacts::default()
         };
     }
-    let norm = if shape.normalized <= WHOLE_LINE_WORDS
+    let normalized = normalized_words(line);
+    let norm = if normalized <= WHOLE_LINE_WORDS
         || may_count(line.trim_start_matches(|c: char| !c.is_alphanumeric()))
     {
         normalize(line)
@@ -294,7 +308,7 @@ pub fn classify(line: &str) -> LineFacts {
     } else {
         (appeal_vocabulary, opens_appeal)
     };
-    let rule = if shape.normalized == 0 {
+    let rule = if normalized == 0 {
         Some(Rule::Separator)
     } else {
         line_rule(line, &norm, shape.words, marks)
@@ -461,10 +475,10 @@ mod tests {
                 Shape {
                     spaced: spaced.len(),
                     words,
-                    normalized
                 },
                 "{line:?}"
             );
+            assert_eq!(normalized_words(line), normalized, "{line:?}");
         }
     }
 
