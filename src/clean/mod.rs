@@ -141,12 +141,13 @@ fn clean_lines(
             Some(Rule::AppealBlock)
         } else if let Some(rule) = fact.rule {
             // A date stamp above the story is the article's date line.
-            match crate::date::date_line(line) {
-                Some(date) if rule == Rule::Byline && !story_started && out.text_date.is_none() => {
+            let stamp_above = rule == Rule::Byline && !story_started && out.text_date.is_none();
+            match stamp_above.then(|| crate::date::date_line(line)).flatten() {
+                Some(date) => {
                     out.text_date = Some(date);
                     Some(Rule::DateLine)
                 }
-                _ => Some(rule),
+                None => Some(rule),
             }
         } else if let Some(count) = learned(line).filter(|_| {
             !known_title
