@@ -845,3 +845,45 @@ fn index_defaults_to_dot_dateline_in_the_current_folder() {
     again.expect_code(0);
     assert_eq!(again.summary().files, 1, "{}", again.stderr);
 }
+
+#[test]
+fn a_run_that_changes_nothing_reports_what_the_last_one_learned() {
+    let sb = Sandbox::new();
+    let tagline = "The Harbour Gazette is published by the Pier Trust.";
+    let stories = [
+        "The ferry operator added four boats to the island route.",
+        "The restored lighthouse opened its stairs to the public.",
+        "Traders set up their stalls at the new market hall.",
+        "Waves threw stones across the road overnight.",
+    ];
+    for (i, story) in stories.iter().enumerate() {
+        sb.write(
+            format!("corpus/gazette/{i}.txt"),
+            format!("Source: Harbour Gazette\n\nStory {i}\n\n{story}\n\n{tagline}\n"),
+        );
+    }
+    let first = sb.index_ok("corpus");
+    assert_eq!((first.new, first.learned_lines), (4, 1), "{}", first.line);
+    // Nothing changed, and a new file that holds no article changes nothing either.
+    sb.write("corpus/gazette/empty.txt", "\n");
+    let again = sb.index(sb.join("corpus"));
+    let again = again.summary();
+    assert_eq!(
+        (again.unchanged, again.failed, again.learned_lines),
+        (4, 1, 1),
+        "{}",
+        again.line
+    );
+    assert_eq!(sb.search_json(&["Pier"]).total, 0);
+    // A removed file is counted again: three articles of four still hold the line.
+    fs::remove_file(sb.join("corpus/gazette/empty.txt")).unwrap();
+    fs::remove_file(sb.join("corpus/gazette/3.txt")).unwrap();
+    let fewer = sb.index_ok("corpus");
+    assert_eq!(
+        (fewer.removed, fewer.learned_lines),
+        (1, 1),
+        "{}",
+        fewer.line
+    );
+    assert_eq!(sb.search_json(&["Pier"]).total, 0);
+}

@@ -20,7 +20,7 @@ pub use known::KnownFile;
 pub use writer::{add_articles, load_cleaned};
 
 use phases::{KeepBudget, Run};
-use plan::{count_lines, give_folder_sites, plan_writes};
+use plan::{count_lines, give_folder_sites, plan_writes, vanished};
 use stamp::path_key;
 use writer::{
     open_writer, remove_uncommitted_files, remove_vanished, threads_within, writer_failure,
@@ -28,7 +28,7 @@ use writer::{
 
 use crate::clean::learned::{Learned, LineCounts};
 use crate::ingest::{self};
-use crate::schema::DatelineIndex;
+use crate::schema::{self, DatelineIndex};
 use anyhow::{Context, Result};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -230,6 +230,13 @@ fn write_run(
 
     // Learn from the lines of every article the index will hold.
     let seen: HashSet<Cow<str>> = corpus.files.iter().map(|f| path_key(&f.path)).collect();
+    if leaves_index_as_it_is(&reads) && !known.keys().any(|p| vanished(p, roots, &seen)) {
+        // The index holds what its last commit learned from, and nothing is stale.
+        if let Some(recorded) = index.recorded_learned_lines() {
+            stats.learned_lines = recorded;
+            return Ok(());
+        }
+    }
     let learned = count_lines(&known, &corpus.files, &reads, &seen, roots).learned();
     stats.learned_lines = learned.len();
 
@@ -242,14 +249,33 @@ fn write_run(
     }
     stats.removed += remove_vanished(index.fields, writer, &known, &seen, roots);
     if stats.new + stats.updated + stats.removed + stats.recleaned > 0 || stats.failed > 0 {
-        writer.commit().with_context(|| {
+        let committing = || {
             format!(
                 "committing the index at {} (it keeps its previous commit)",
                 index.dir.display()
             )
-        })?;
+        };
+        let mut prepared = writer.prepare_commit().with_context(committing)?;
+        prepared.set_payload(&schema::learned_lines_payload(learned.len()));
+        prepared.commit().with_context(committing)?;
     }
     Ok(())
+}
+
+/// Whether a run's reads leave the index's articles as they are: every file unchanged,
+/// unreadable (its articles stay) or new and unusable.
+fn leaves_index_as_it_is(reads: &[phases::Read]) -> bool {
+    reads.iter().all(|read| {
+        matches!(
+            read,
+            phases::Read::Unchanged { .. }
+                | phases::Read::Unreadable(_)
+                | phases::Read::Unusable {
+                    replaced: false,
+                    ..
+                }
+        )
+    })
 }
 
 /// Counts and reports what the walk found besides article files.

@@ -265,6 +265,15 @@ impl DatelineIndex {
         self.index.writer_with_num_threads(threads, memory_bytes)
     }
 
+    /// How many boilerplate lines the run that made the last commit learned, as it
+    /// recorded them (see [`learned_lines_payload`]); `None` for an index written
+    /// before runs recorded it.
+    pub fn recorded_learned_lines(&self) -> Option<usize> {
+        let payload = self.index.load_metas().ok()?.payload?;
+        let recorded: CommitRecord = serde_json::from_str(&payload).ok()?;
+        Some(recorded.learned_lines)
+    }
+
     /// The ids of the segments the last commit holds, as their files are named.
     pub fn committed_segments(&self) -> tantivy::Result<std::collections::HashSet<String>> {
         Ok(self
@@ -279,6 +288,17 @@ impl DatelineIndex {
     pub fn analyzer(&self, field: Field) -> Option<TextAnalyzer> {
         self.index.tokenizer_for_field(field).ok()
     }
+}
+
+/// What a run records with its commit.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CommitRecord {
+    learned_lines: usize,
+}
+
+/// The payload of a run's commit, recording how many boilerplate lines it learned.
+pub fn learned_lines_payload(learned_lines: usize) -> String {
+    serde_json::to_string(&CommitRecord { learned_lines }).unwrap_or_default()
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
