@@ -137,9 +137,16 @@ pub struct Searcher {
 }
 
 impl Searcher {
-    /// Prepares searches over `index`; later commits are picked up on the next search.
+    /// Prepares searches over the last commit of `index`.
     pub fn new(index: DatelineIndex) -> Result<Searcher> {
         let reader = index.reader()?;
+        Ok(Searcher { index, reader })
+    }
+
+    /// Prepares searches over `index` that pick up later commits, for a process that
+    /// keeps answering while the index is written.
+    pub fn following(index: DatelineIndex) -> Result<Searcher> {
+        let reader = index.following_reader()?;
         Ok(Searcher { index, reader })
     }
 

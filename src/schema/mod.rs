@@ -248,12 +248,23 @@ pub struct DatelineIndex {
 }
 
 impl DatelineIndex {
-    /// A reader of the index's last commit, which picks up later commits.
+    /// A reader of the index's last commit, for a command that reads it once: it
+    /// starts no thread to watch for later commits.
     pub fn reader(&self) -> Result<IndexReader> {
+        self.reader_with(ReloadPolicy::Manual)
+    }
+
+    /// A reader of the index's last commit that picks up later commits, for a
+    /// process that keeps answering (the server).
+    pub fn following_reader(&self) -> Result<IndexReader> {
+        self.reader_with(ReloadPolicy::OnCommitWithDelay)
+    }
+
+    fn reader_with(&self, policy: ReloadPolicy) -> Result<IndexReader> {
         guard(&self.dir, || {
             self.index
                 .reader_builder()
-                .reload_policy(ReloadPolicy::OnCommitWithDelay)
+                .reload_policy(policy)
                 .try_into()
                 .context("opening the index for reading")
         })

@@ -195,7 +195,7 @@ mod tests {
     fn a_request_that_waits_too_long_for_its_turn_gets_a_503() {
         let index = crate::schema::create_in_ram().unwrap();
         let app = Arc::new(App {
-            searcher: Searcher::new(index.clone()).unwrap(),
+            searcher: Searcher::following(index.clone()).unwrap(),
             index,
             cwd: std::path::PathBuf::new(),
             turns: Arc::new(Semaphore::new(1)),

@@ -64,7 +64,7 @@ pub fn serve(
     let limits = options.limits;
     let searches = limits.searches.max(1);
     let app = Arc::new(api::App {
-        searcher: Searcher::new(index.clone())?,
+        searcher: Searcher::following(index.clone())?,
         index,
         cwd: std::env::current_dir().unwrap_or_default(),
         turns: Arc::new(tokio::sync::Semaphore::new(searches)),
