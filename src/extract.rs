@@ -257,24 +257,6 @@ pub struct Extracted {
     pub site_from_url: bool,
 }
 
-impl Extracted {
-    /// Roughly how many bytes the article and its dropped lines take in memory.
-    pub fn approximate_size(&self) -> usize {
-        let a = &self.article;
-        let text = a.title.len() + a.body.len() + a.path.len() + a.id.len();
-        let optional = [&a.place, &a.source, &a.site, &a.url, &a.lang]
-            .iter()
-            .map(|v| v.as_ref().map_or(0, String::len))
-            .sum::<usize>();
-        let dropped = self
-            .dropped
-            .iter()
-            .map(|d| d.line.len() + std::mem::size_of::<DroppedLine>())
-            .sum::<usize>();
-        std::mem::size_of::<Extracted>() + text + optional + dropped
-    }
-}
-
 /// How an article is read besides its file.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Context<'a> {

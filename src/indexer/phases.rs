@@ -65,6 +65,36 @@ pub(super) struct KeepBudget {
     pub(super) judged: usize,
 }
 
+/// Keeps what the first phase read within a [`KeepBudget`], in the order files are
+/// read.
+struct Keeper {
+    budget: KeepBudget,
+    raw_bytes: usize,
+    judged_bytes: usize,
+}
+
+impl Keeper {
+    /// What to keep of `kept`: the raw articles while they fit, else their
+    /// judgements while those fit, else nothing.
+    fn keep(&mut self, kept: Kept) -> Kept {
+        let Kept::Raw(raw) = kept else {
+            return kept;
+        };
+        let size = raw.approximate_size();
+        if self.raw_bytes + size <= self.budget.raw {
+            self.raw_bytes += size;
+            return Kept::Raw(raw);
+        }
+        let judged = raw.into_judged();
+        let size = judged.approximate_size();
+        if self.judged_bytes + size <= self.budget.judged {
+            self.judged_bytes += size;
+            return Kept::Judged(judged);
+        }
+        Kept::Nothing
+    }
+}
+
 /// Whether the index keeps a file's previous articles after this read.
 pub(super) fn keeps_old(read: &Read) -> bool {
     matches!(read, Read::Unchanged { .. } | Read::Unreadable(_))
@@ -113,7 +143,11 @@ impl Run<'_> {
         observer: &mut dyn FnMut(Event),
     ) -> Result<Vec<Read>> {
         let mut reads: Vec<Option<Read>> = (0..files.len()).map(|_| None).collect();
-        let (mut raw_bytes, mut judged_bytes) = (0usize, 0usize);
+        let mut keeper = Keeper {
+            budget,
+            raw_bytes: 0,
+            judged_bytes: 0,
+        };
         for_each_parallel(
             files.iter(),
             self.threads,
@@ -144,31 +178,13 @@ impl Run<'_> {
                             &mut stats.new
                         } += 1;
                         stats.problems += problems.len();
-                        for problem in problems.iter() {
-                            observer(Event::Problem(path, problem));
+                        for problem in std::mem::take(problems) {
+                            observer(Event::Problem(path, &problem));
                         }
-                        for note in notes.iter() {
-                            observer(Event::Note(path, note));
+                        for note in std::mem::take(notes) {
+                            observer(Event::Note(path, &note));
                         }
-                        *kept = match std::mem::replace(kept, Kept::Nothing) {
-                            Kept::Raw(raw) => {
-                                let size = raw.approximate_size();
-                                if raw_bytes + size <= budget.raw {
-                                    raw_bytes += size;
-                                    Kept::Raw(raw)
-                                } else {
-                                    let judged = raw.into_judged();
-                                    let size = judged.approximate_size();
-                                    if judged_bytes + size <= budget.judged {
-                                        judged_bytes += size;
-                                        Kept::Judged(judged)
-                                    } else {
-                                        Kept::Nothing
-                                    }
-                                }
-                            }
-                            other => other,
-                        };
+                        *kept = keeper.keep(std::mem::replace(kept, Kept::Nothing));
                     }
                     Read::Unreadable(reason) => {
                         stats.failed += 1;
