@@ -13,6 +13,7 @@
 
 use crate::article::Article;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
 
 /// The fewest articles a line must stand in to be learned.
@@ -137,44 +138,42 @@ pub fn line_keys(article: &Article, title_from_text: bool) -> Vec<u64> {
     keys
 }
 
-/// Counts of lines per site over a corpus: every article's line keys, kept per site
-/// (8 bytes a line and 4 an article) and counted by sorting.
+/// Counts of lines per site over a corpus: every article's line keys, borrowed from
+/// where the run keeps them (a slice an article), and counted by sorting one site's
+/// keys at a time.
 #[derive(Debug, Default)]
-pub struct LineCounts {
-    sites: FxHashMap<u64, SiteLines>,
+pub struct LineCounts<'a> {
+    sites: FxHashMap<u64, SiteLines<'a>>,
 }
 
+/// The line keys of one site's articles.
 #[derive(Debug, Default)]
-struct SiteLines {
-    /// Every article's sorted keys, one after the other.
-    keys: Vec<u64>,
-    /// Where each article's keys end in `keys`.
-    ends: Vec<u32>,
+struct SiteLines<'a> {
+    articles: Vec<Cow<'a, [u64]>>,
 }
 
-impl SiteLines {
+impl SiteLines<'_> {
     fn article(&self, i: usize) -> &[u64] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.keys[start..self.ends[i] as usize]
+        &self.articles[i]
     }
 }
 
-impl LineCounts {
+impl<'a> LineCounts<'a> {
     /// Counts one article of `site` with the (sorted, deduplicated) line `keys`.
-    pub fn add(&mut self, site: u64, keys: &[u64]) {
-        let lines = self.sites.entry(site).or_default();
-        lines.keys.extend_from_slice(keys);
-        lines
-            .ends
-            .push(u32::try_from(lines.keys.len()).unwrap_or(u32::MAX));
+    pub fn add(&mut self, site: u64, keys: impl Into<Cow<'a, [u64]>>) {
+        self.sites
+            .entry(site)
+            .or_default()
+            .articles
+            .push(keys.into());
     }
 
     /// The lines that meet the threshold of their site, in as many different stories.
     pub fn learned(self) -> Learned {
         let mut learned = FxHashMap::default();
         for (site, lines) in self.sites {
-            let threshold = threshold(u32::try_from(lines.ends.len()).unwrap_or(u32::MAX));
-            let mut sorted = lines.keys.clone();
+            let threshold = threshold(u32::try_from(lines.articles.len()).unwrap_or(u32::MAX));
+            let mut sorted: Vec<u64> = lines.articles.concat();
             sorted.sort_unstable();
             let mut candidates: FxHashMap<u64, Vec<u32>> = sorted
                 .chunk_by(|a, b| a == b)
@@ -185,7 +184,7 @@ impl LineCounts {
             if candidates.is_empty() {
                 continue;
             }
-            for i in 0..lines.ends.len() {
+            for i in 0..lines.articles.len() {
                 for key in lines.article(i) {
                     if let Some(articles) = candidates.get_mut(key) {
                         articles.push(i as u32);
@@ -329,10 +328,10 @@ mod tests {
         let mut counts = LineCounts::default();
         let articles: Vec<Article> = bodies.iter().map(|b| article("T", b)).collect();
         for a in &articles {
-            counts.add(source, &line_keys(a, false));
+            counts.add(source, line_keys(a, false));
         }
         // The same line in another source's articles does not count for this one.
-        counts.add(other, &line_keys(&article("T", tagline), false));
+        counts.add(other, line_keys(&article("T", tagline), false));
         let learned = counts.learned();
         assert_eq!(learned.len(), 1);
 
@@ -354,7 +353,7 @@ mod tests {
         let line = "Weekly market prices";
         for story in ["Rice rose.", "Wheat fell.", "Corn held.", "Oats rose."] {
             let body = format!("{line}\n\n{story}");
-            counts.add(source, &line_keys(&article("Other", &body), false));
+            counts.add(source, line_keys(&article("Other", &body), false));
         }
         let learned = counts.learned();
         assert_eq!(learned.count(source, line), Some(4));
@@ -377,14 +376,14 @@ mod tests {
         // Three saves of one story, one with a sentence added, and two other stories.
         for extra in ["", "", "A doctor examined each of them at the pithead."] {
             let body = format!("{story}\n\n{more}\n\n{extra}\n\n{tagline}");
-            counts.add(source, &line_keys(&article("T", &body), false));
+            counts.add(source, line_keys(&article("T", &body), false));
         }
         for other in [
             "Grain prices rose for a third week.",
             "The port reopened after the storm.",
         ] {
             let body = format!("{other}\n\n{tagline}");
-            counts.add(source, &line_keys(&article("T", &body), false));
+            counts.add(source, line_keys(&article("T", &body), false));
         }
         let learned = counts.learned();
         assert_eq!(learned.count(source, story), None);
@@ -402,7 +401,7 @@ mod tests {
                 banner,
                 &format!("{story} hits the town.\n\nMore on the {story}."),
             );
-            counts.add(source, &line_keys(&a, true));
+            counts.add(source, line_keys(&a, true));
         }
         let learned = counts.learned();
         assert_eq!(learned.count(source, banner), Some(3));
@@ -421,7 +420,7 @@ mod tests {
         let mut counts = LineCounts::default();
         for _ in 0..3 {
             let a = article("T", "Site line one.\n\nSite line two.");
-            counts.add(source, &line_keys(&a, false));
+            counts.add(source, line_keys(&a, false));
         }
         // Identical bodies are copies, never learned; with distinct stories beside
         // them the two lines are.
@@ -429,7 +428,7 @@ mod tests {
         let mut counts = LineCounts::default();
         for story in ["A story.", "Another story.", "A third story."] {
             let a = article("T", &format!("{story}\n\nSite line one.\n\nSite line two."));
-            counts.add(source, &line_keys(&a, false));
+            counts.add(source, line_keys(&a, false));
         }
         let learned = counts.learned();
         assert_eq!(learned.len(), 2);

@@ -302,7 +302,7 @@ pub fn learned_from_index(index: &DatelineIndex) -> Result<Learned> {
     let mut counts = LineCounts::default();
     for article in known.files.values().flat_map(|file| &file.articles) {
         if article.source != 0 {
-            counts.add(article.source, &article.line_keys);
+            counts.add(article.source, &article.line_keys[..]);
         }
     }
     Ok(counts.learned())

@@ -49,13 +49,13 @@ pub(super) fn give_folder_sites(
 
 /// The line counts of every article the index will hold after this run: those it
 /// keeps (outside the run's roots, or unchanged) and those read anew.
-pub(super) fn count_lines(
-    known: &HashMap<String, KnownFile>,
+pub(super) fn count_lines<'a>(
+    known: &'a HashMap<String, KnownFile>,
     files: &[CorpusFile],
-    reads: &[Read],
+    reads: &'a [Read],
     seen: &HashSet<Cow<str>>,
     roots: &[PathBuf],
-) -> LineCounts {
+) -> LineCounts<'a> {
     let replaced: HashSet<Cow<str>> = files
         .iter()
         .zip(reads)
@@ -67,7 +67,7 @@ pub(super) fn count_lines(
         let stays = !vanished(path, roots, seen) && !replaced.contains(path.as_str());
         if stays {
             for article in file.articles.iter().filter(|a| a.source != 0) {
-                counts.add(article.source, &article.line_keys);
+                counts.add(article.source, &article.line_keys[..]);
             }
         }
     }
@@ -75,7 +75,7 @@ pub(super) fn count_lines(
         if let Read::Changed { lines, .. } = read {
             for article in lines {
                 if let Some(source) = article.source {
-                    counts.add(source, &article.keys);
+                    counts.add(source, &article.keys[..]);
                 }
             }
         }
