@@ -63,7 +63,9 @@ pub fn clean_with_learned(
     clean_judged(text, &Judged::of(text), known_title, learned)
 }
 
-/// Like [`clean_with_learned`], with the lines of `text` already judged.
+/// Like [`clean_with_learned`], with the lines of `text` already judged: `judged`
+/// must be [`Judged::of`] this very text (one of another text with as many lines
+/// would be taken for it; one with another number of lines is judged again).
 pub fn clean_judged(
     text: &str,
     judged: &Judged,
@@ -71,7 +73,6 @@ pub fn clean_judged(
     learned: &dyn Fn(&str) -> Option<u32>,
 ) -> Cleaned {
     let lines: Vec<&str> = text.lines().map(clean_line).collect();
-    // Judgements of another text are not used.
     let rejudged;
     let facts = if judged.0.len() == lines.len() {
         &judged.0
