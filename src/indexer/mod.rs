@@ -241,8 +241,8 @@ fn write_run(
     stats.learned_lines = learned.len();
 
     // Phase two: index the changed files and the ones whose learned lines changed.
-    let work = plan_writes(&corpus.files, reads, &known, &learned, stats);
-    observer(Event::Phase("indexing", work.len()));
+    let (planned, work) = plan_writes(&corpus.files, reads, &known, &learned, stats);
+    observer(Event::Phase("indexing", planned));
     let written = run.write_all(work, &learned, stats, observer);
     if let Err(err) = written {
         return Err(writer_failure(writer, err, &index.dir));

@@ -278,25 +278,24 @@ impl Run<'_> {
     }
 
     /// Phase two over the files to index.
-    pub(super) fn write_all(
+    pub(super) fn write_all<'w>(
         &self,
-        work: Vec<Work>,
+        work: impl Iterator<Item = Work<'w>> + Send,
         learned: &Learned,
         stats: &mut RunStats,
         observer: &mut dyn FnMut(Event),
     ) -> Result<()> {
-        let files: Vec<&CorpusFile> = work.iter().map(|w| w.file).collect();
         for_each_parallel(
-            work.into_iter(),
+            work,
             self.threads,
-            |work| self.write(work, learned),
-            |i, written| {
+            |work| (work.file, self.write(work, learned)),
+            |_, (file, written)| {
                 let written = written?;
                 stats.articles += written.articles;
                 stats.undated += written.undated;
                 if let Some(reason) = &written.failure {
                     stats.failed += 1;
-                    observer(Event::Failed(&files[i].path, reason));
+                    observer(Event::Failed(&file.path, reason));
                 }
                 observer(Event::Done);
                 Ok(())

@@ -83,42 +83,60 @@ pub(super) fn count_lines<'a>(
     counts
 }
 
-/// The files to index in the second phase: the changed ones, and the unchanged ones
-/// whose articles' learned lines are no longer those they were cleaned with.
+/// The files to index in the second phase, one at a time as the workers take them
+/// (so that no second list of them is made beside `reads`), and how many there are:
+/// the changed ones, and the unchanged ones whose articles' learned lines are no
+/// longer those they were cleaned with.
 pub(super) fn plan_writes<'a>(
     files: &'a [CorpusFile],
     reads: Vec<Read>,
-    known: &HashMap<String, KnownFile>,
+    known: &'a HashMap<String, KnownFile>,
     learned: &Learned,
     stats: &mut RunStats,
-) -> Vec<Work<'a>> {
-    let mut work = Vec::new();
-    for (file, read) in files.iter().zip(reads) {
-        match read {
-            Read::Changed {
-                stamp,
-                replaced,
-                kept,
-                lines,
-                ..
-            } => work.push(Work {
-                file,
-                stamp: Some(stamp),
-                replaced,
-                kept,
-                lines,
-            }),
-            Read::Unchanged { .. } => {
-                let Some(indexed) = known.get(path_key(&file.path).as_ref()) else {
-                    continue;
-                };
-                let stale = indexed
-                    .articles
-                    .iter()
-                    .any(|a| a.learned_digest != learned.digest(a.source, &a.line_keys));
-                if stale {
-                    stats.recleaned += 1;
-                    work.push(Work {
+) -> (usize, impl Iterator<Item = Work<'a>> + Send + 'a) {
+    let stale: Vec<bool> = files
+        .iter()
+        .zip(&reads)
+        .map(|(file, read)| {
+            matches!(read, Read::Unchanged { .. })
+                && known
+                    .get(path_key(&file.path).as_ref())
+                    .is_some_and(|indexed| {
+                        indexed
+                            .articles
+                            .iter()
+                            .any(|a| a.learned_digest != learned.digest(a.source, &a.line_keys))
+                    })
+        })
+        .collect();
+    let recleaned = stale.iter().filter(|&&s| s).count();
+    stats.recleaned += recleaned;
+    let changed = reads
+        .iter()
+        .filter(|r| matches!(r, Read::Changed { .. }))
+        .count();
+    let work =
+        files
+            .iter()
+            .zip(reads)
+            .zip(stale)
+            .filter_map(move |((file, read), stale)| match read {
+                Read::Changed {
+                    stamp,
+                    replaced,
+                    kept,
+                    lines,
+                    ..
+                } => Some(Work {
+                    file,
+                    stamp: Some(stamp),
+                    replaced,
+                    kept,
+                    lines,
+                }),
+                Read::Unchanged { .. } if stale => {
+                    let indexed = known.get(path_key(&file.path).as_ref())?;
+                    Some(Work {
                         file,
                         stamp: None,
                         replaced: true,
@@ -132,11 +150,9 @@ pub(super) fn plan_writes<'a>(
                                 keys: a.line_keys.clone(),
                             })
                             .collect(),
-                    });
+                    })
                 }
-            }
-            Read::Unreadable(_) | Read::Unusable { .. } => {}
-        }
-    }
-    work
+                _ => None,
+            });
+    (changed + recleaned, work)
 }
