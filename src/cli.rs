@@ -3,7 +3,7 @@
 use crate::date::DateRange;
 use crate::error::{IndexError, RequestError};
 use crate::histogram::Period;
-use crate::search::{MatchMode, SearchRequest, SortOrder, MAX_LIMIT, MAX_OFFSET};
+use crate::search::{MatchMode, SearchRequest, SortOrder};
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -302,7 +302,7 @@ pub fn describe(err: &anyhow::Error) -> String {
         .chain()
         .map(|cause| {
             if let Some(request) = cause.downcast_ref::<RequestError>() {
-                request_message(request)
+                request.worded(|name| format!("--{name}"))
             } else if let Some(index) = cause.downcast_ref::<IndexError>() {
                 index_message(index)
             } else {
@@ -311,20 +311,6 @@ pub fn describe(err: &anyhow::Error) -> String {
         })
         .collect();
     causes.join(": ")
-}
-
-fn request_message(err: &RequestError) -> String {
-    match err {
-        RequestError::Limit(n) => format!("--limit must be between 1 and {MAX_LIMIT}, not {n}"),
-        RequestError::Offset(n) => {
-            format!("--offset must be at most {MAX_OFFSET}, not {n}: narrow the query instead")
-        }
-        RequestError::Date { bound, problem } => format!("bad --{bound} date: {problem}"),
-        RequestError::DatesReversed { since, until } => {
-            format!("--since {since} is after --until {until}: swap them")
-        }
-        other => other.to_string(),
-    }
 }
 
 fn index_message(err: &IndexError) -> String {

@@ -43,6 +43,34 @@ pub enum RequestError {
     },
 }
 
+impl RequestError {
+    /// The error worded for a front end that names its parameters its own way:
+    /// `parameter("limit")` is `--limit` on the command line, `` `limit` `` in the
+    /// server's answers.
+    pub fn worded(&self, parameter: impl Fn(&str) -> String) -> String {
+        use crate::search::{MAX_LIMIT, MAX_OFFSET};
+        match self {
+            RequestError::Limit(n) => format!(
+                "{} must be between 1 and {MAX_LIMIT}, not {n}",
+                parameter("limit")
+            ),
+            RequestError::Offset(n) => format!(
+                "{} must be at most {MAX_OFFSET}, not {n}: narrow the query instead",
+                parameter("offset")
+            ),
+            RequestError::Date { bound, problem } => {
+                format!("bad {} date: {problem}", parameter(bound.name()))
+            }
+            RequestError::DatesReversed { since, until } => format!(
+                "{} {since} is after {} {until}: swap them",
+                parameter("since"),
+                parameter("until")
+            ),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Which bound of a date range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bound {

@@ -2,7 +2,6 @@
 //! status that says whose fault it is, whichever layer refused the request.
 
 use crate::error::RequestError;
-use crate::search::{MAX_LIMIT, MAX_OFFSET};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -72,19 +71,7 @@ impl From<anyhow::Error> for ApiError {
 impl From<RequestError> for ApiError {
     /// The request error worded with the API's parameters.
     fn from(err: RequestError) -> ApiError {
-        let message = match err {
-            RequestError::Limit(n) => {
-                format!("`limit` must be between 1 and {MAX_LIMIT}, not {n}")
-            }
-            RequestError::Offset(n) => {
-                format!("`offset` must be at most {MAX_OFFSET}, not {n}: narrow the query instead")
-            }
-            RequestError::Date { bound, problem } => format!("bad `{bound}` date: {problem}"),
-            RequestError::DatesReversed { since, until } => {
-                format!("`since` {since} is after `until` {until}: swap them")
-            }
-            other => other.to_string(),
-        };
+        let message = err.worded(|name| format!("`{name}`"));
         ApiError::bad_request(message)
     }
 }
