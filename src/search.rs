@@ -6,6 +6,7 @@ mod count;
 mod dates;
 mod exclusion;
 pub mod histogram;
+mod pair;
 mod plan;
 pub mod stats;
 mod union;
@@ -660,6 +661,101 @@ mod tests {
         assert!(phrase.prunable_union(&*phrase.matching, false).is_none());
         let word = planner.parse("drought", MatchMode::Best, false).unwrap();
         assert!(word.prunable_union(&*word.matching, true).is_none());
+    }
+
+    #[test]
+    fn a_phrase_of_frequent_words_is_its_pair_term_and_scores_as_the_phrase() {
+        let index = schema::create_in_ram().unwrap();
+        indexer::add_articles(
+            &index,
+            &[
+                article(
+                    "once",
+                    "Talks",
+                    "The United States and its allies met.",
+                    None,
+                ),
+                article(
+                    "twice",
+                    "Envoys",
+                    "United States envoys left the United States.",
+                    None,
+                ),
+                article(
+                    "reversed",
+                    "Order",
+                    "The states united against the tax.",
+                    None,
+                ),
+                article("apart", "Gap", "United at last, the states voted.", None),
+                article(
+                    "stopword",
+                    "Gap",
+                    "Ships of the United and the States sailed.",
+                    None,
+                ),
+                article(
+                    "headline",
+                    "United States envoy named",
+                    "A diplomat was named.",
+                    None,
+                ),
+                article("across", "States gather", "Delegates from the united", None),
+                article(
+                    "long",
+                    "Report",
+                    &"Long text with the united states in it. ".repeat(9),
+                    None,
+                ),
+            ],
+        )
+        .unwrap();
+        let s = Searcher::new(index).unwrap();
+        let searcher = s.reader.searcher();
+        let planner = Planner {
+            index: &s.index,
+            searcher: &searcher,
+        };
+        let plan = planner
+            .parse("\"united states\"", MatchMode::Best, false)
+            .unwrap();
+        assert!(plan.matching.downcast_ref::<pair::PairQuery>().is_some());
+        let body = |word: &str| Term::from_field_text(s.index.fields.body, word);
+        let phrase = tantivy::query::PhraseQuery::new(vec![body("unit"), body("state")]);
+        let scored = |q: &dyn Query| {
+            let mut top: Vec<(DocAddress, i64)> = searcher
+                .search(q, &TopDocs::with_limit(20).order_by_score())
+                .unwrap()
+                .into_iter()
+                .map(|(score, a)| (a, (score * 1e5).round() as i64))
+                .collect();
+            top.sort();
+            top
+        };
+        assert_eq!(scored(&*plan.matching), scored(&phrase));
+        assert_eq!(
+            searcher.search(&*plan.matching, &Count).unwrap(),
+            searcher.search(&phrase, &Count).unwrap()
+        );
+        let results = s.search(&SearchRequest::new("\"united states\"")).unwrap();
+        let mut found = ids(&results);
+        found.sort();
+        assert_eq!(found, ["headline", "long", "once", "twice"]);
+        let first = &results.hits[0];
+        assert_eq!(first.article.id, "headline", "the headline is boosted");
+        let twice = results
+            .hits
+            .iter()
+            .find(|h| h.article.id == "twice")
+            .unwrap();
+        assert_eq!(twice.snippet.highlights.len(), 4, "{:?}", twice.snippet);
+        // Words the index holds no pairs of are a phrase as before.
+        let rare = planner
+            .parse("\"allies met\"", MatchMode::Best, false)
+            .unwrap();
+        assert!(rare.matching.downcast_ref::<pair::PairQuery>().is_none());
+        let results = s.search(&SearchRequest::new("\"allies met\"")).unwrap();
+        assert_eq!(ids(&results), ["once"]);
     }
 
     #[test]

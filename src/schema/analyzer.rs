@@ -4,6 +4,7 @@
 //! out, and stemmed by the language of the word's script (English for Latin letters,
 //! Russian for Cyrillic, Greek, Arabic).
 
+use super::pairs::{FrequentPairs, RecordPairs, RecordedPairs};
 use super::stemmer::ScriptStemmer;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer,
@@ -45,14 +46,34 @@ pub fn joined_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Builds the analyzer.
+/// Builds the analyzer. It notes the pairs of frequent words of each text for the
+/// pairs field (see [`RecordPairs`]).
 pub fn news_analyzer() -> TextAnalyzer {
+    news_words().filter(RecordPairs).build()
+}
+
+/// The analyzer of the pairs of frequent words side by side (see [`FrequentPairs`]):
+/// those [`news_analyzer`] noted for the same text, else made of the words as it
+/// makes them.
+pub fn pairs_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(RecordedPairs::new(
+        news_words().filter(FrequentPairs).build(),
+    ))
+}
+
+/// The pairs of a text as [`FrequentPairs`] makes them, without notes.
+#[cfg(test)]
+pub(super) fn news_words_for_tests() -> TextAnalyzer {
+    news_words().filter(FrequentPairs).build()
+}
+
+/// The words as the index holds them: folded, without [`COMMON_WORDS`], stemmed.
+fn news_words() -> TextAnalyzerBuilder<impl Tokenizer> {
     folded_words()
         .filter(StopWordFilter::remove(
             COMMON_WORDS.iter().map(|w| w.to_string()),
         ))
         .filter(ScriptStemmer)
-        .build()
 }
 
 /// Words (or character pairs) lower-cased and accent-folded, the start of both

@@ -43,11 +43,14 @@ pub fn encode(
     doc.add_text(fields.id, &article.id);
     doc.add_text(fields.title, &article.title);
     doc.add_text(fields.body, &article.body);
+    doc.add_text(fields.pairs, &article.body);
     // The headline's words are the article's words too: one posting list per word
     // answers every query, and the title field only adds to the score. A story that
-    // is only its headline holds them already.
+    // is only its headline holds them already. The pairs are those of the body
+    // field's values, so that a pair counts as often as its phrase does.
     if article.body != article.title {
         doc.add_text(fields.body, &article.title);
+        doc.add_text(fields.pairs, &article.title);
         doc.add_text(fields.joined, &article.title);
     }
     doc.add_text(fields.joined, &article.body);

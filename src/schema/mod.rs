@@ -4,12 +4,15 @@
 mod analyzer;
 mod codec;
 mod damage;
+mod frequent;
+mod pairs;
 mod stemmer;
 
 pub use analyzer::{
-    is_common_word, is_unspaced, joined_analyzer, joined_word, news_analyzer, snippet_analyzer,
-    Hyphenated, NewsTokenizer, COMMON_WORDS,
+    is_common_word, is_unspaced, joined_analyzer, joined_word, news_analyzer, pairs_analyzer,
+    snippet_analyzer, Hyphenated, NewsTokenizer, COMMON_WORDS,
 };
+pub use pairs::{is_frequent_stem, pair_term_text};
 pub use stemmer::WordStemmer;
 
 pub use codec::{datetime_to_day, day_to_datetime, encode, FileStamp, LineRecord, Stored};
@@ -27,7 +30,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
 /// The version of the index layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
@@ -40,6 +43,9 @@ pub const NEWS: &str = "dateline_news";
 
 /// The analyzer of hyphenated words written whole (see [`joined_analyzer`]).
 pub const JOINED: &str = "dateline_joined";
+
+/// The analyzer of pairs of frequent words side by side (see [`pairs_analyzer`]).
+pub const PAIRS: &str = "dateline_pairs";
 
 /// The fields of the index, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +62,10 @@ pub struct Fields {
     /// `email`; indexed with frequencies, not stored), so that a word finds its
     /// hyphenated spelling while the body's statistics stay those of its words.
     pub joined: Field,
+    /// The pairs of frequent words side by side in the headline and story, each one
+    /// term (`united states` is `unit state`; indexed with frequencies, not stored),
+    /// so that a phrase of two such words is one posting list.
+    pub pairs: Field,
     /// Dateline place (words, stored).
     pub place: Field,
     /// Publishing site (words, stored, and exact as a fast column for statistics).
@@ -109,6 +119,8 @@ pub mod names {
     pub const BODY: &str = "body";
     /// See [`super::Fields::joined`].
     pub const JOINED: &str = "joined";
+    /// See [`super::Fields::pairs`].
+    pub const PAIRS: &str = "pairs";
     /// See [`super::Fields::place`].
     pub const PLACE: &str = "place";
     /// See [`super::Fields::source`].
@@ -169,6 +181,15 @@ pub fn schema() -> Schema {
                 .set_index_option(IndexRecordOption::WithFreqs),
         ),
     );
+    builder.add_text_field(
+        names::PAIRS,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(PAIRS)
+                .set_index_option(IndexRecordOption::WithFreqs)
+                .set_fieldnorms(false),
+        ),
+    );
     builder.add_text_field(names::PLACE, words.clone());
     builder.add_text_field(names::SOURCE, words.set_fast("raw"));
     builder.add_text_field(names::URL, STORED);
@@ -215,6 +236,7 @@ impl Fields {
             title: field(names::TITLE)?,
             body: field(names::BODY)?,
             joined: field(names::JOINED)?,
+            pairs: field(names::PAIRS)?,
             place: field(names::PLACE)?,
             source: field(names::SOURCE)?,
             url: field(names::URL)?,
@@ -385,6 +407,7 @@ fn finish_open(index: Index, dir: &Path) -> Result<DatelineIndex> {
     }
     index.tokenizers().register(NEWS, news_analyzer());
     index.tokenizers().register(JOINED, joined_analyzer());
+    index.tokenizers().register(PAIRS, pairs_analyzer());
     let fields = Fields::new(&index.schema())?;
     Ok(DatelineIndex {
         index,

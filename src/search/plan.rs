@@ -3,6 +3,7 @@
 //! with some of them, and the headline clause that only adds to the score.
 
 use super::exclusion::exclusion;
+use super::pair::PairQuery;
 use super::union::SeekingUnion;
 use super::{MatchMode, TITLE_BOOST};
 use crate::error::{QueryProblem, RequestError};
@@ -139,7 +140,7 @@ impl Planner<'_> {
                     }
                     _ => None,
                 };
-                let words = words_query(terms);
+                let words = self.words_query(field, terms);
                 // A typed hyphenated word is its parts in a row, or the word written
                 // whole (`e-mail` finds `email`), scored by the better of the two.
                 let joined = (!*phrase).then(|| self.joined_term(field, text)).flatten();
@@ -222,6 +223,30 @@ impl Planner<'_> {
         let joined = Term::from_field_text(self.index.fields.joined, value.as_str()?);
         let frequency = self.searcher.doc_freq(&joined);
         frequency.is_ok_and(|n| n > 0).then_some(joined)
+    }
+
+    /// One term, or the phrase of several at their positions; `None` for none. A
+    /// phrase of two frequent words side by side in the body is their pair term.
+    fn words_query(&self, field: Field, mut terms: Vec<(usize, Term)>) -> Option<Box<dyn Query>> {
+        match terms.as_slice() {
+            [] => None,
+            [_] => {
+                let (_, term) = terms.pop()?;
+                Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+            }
+            [(0, first), (1, second)] if field == self.index.fields.body => {
+                let pair =
+                    schema::pair_term_text(first.value().as_str()?, second.value().as_str()?);
+                Some(match pair {
+                    Some(pair) => Box::new(PairQuery::new(
+                        Term::from_field_text(self.index.fields.pairs, &pair),
+                        [first.clone(), second.clone()],
+                    )),
+                    None => Box::new(PhraseQuery::new_with_offset(terms)),
+                })
+            }
+            _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+        }
     }
 
     /// The terms the field's analyzer makes of `text`, with their positions.
@@ -329,18 +354,6 @@ pub(super) fn filtered(matching: &dyn Query, filter: Option<&dyn Query>) -> Box<
             (Occur::Must, filter.box_clone()),
         ])),
         None => matching.box_clone(),
-    }
-}
-
-/// One term, or the phrase of several at their positions; `None` for none.
-fn words_query(mut terms: Vec<(usize, Term)>) -> Option<Box<dyn Query>> {
-    match terms.len() {
-        0 => None,
-        1 => {
-            let (_, term) = terms.pop()?;
-            Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
-        }
-        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
     }
 }
 
