@@ -28,13 +28,12 @@ use writer::{
 
 use crate::clean::learned::{Learned, LineCounts};
 use crate::ingest::{self};
-use crate::schema::{self, DatelineIndex};
+use crate::schema::{self, ArticleWriter, DatelineIndex};
 use anyhow::{Context, Result};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use tantivy::IndexWriter;
 
 /// How an index run may use the machine.
 #[derive(Debug, Clone, Copy)]
@@ -199,7 +198,7 @@ struct Budget {
 /// commit.
 fn write_run(
     index: &DatelineIndex,
-    writer: &mut IndexWriter,
+    writer: &mut ArticleWriter,
     corpus: &ingest::Corpus,
     roots: &[PathBuf],
     Budget { threads, kept }: Budget,
@@ -404,7 +403,7 @@ mod tests {
         let corpus = tempfile::tempdir().unwrap();
         let index_dir = tempfile::tempdir().unwrap();
         let index = schema::open_or_create(index_dir.path()).unwrap();
-        let _holder: IndexWriter = index.writer(1, 50 << 20).unwrap();
+        let _holder: ArticleWriter = index.writer(1, 50 << 20).unwrap();
         let err = index_paths(
             &index,
             &[corpus.path().to_path_buf()],

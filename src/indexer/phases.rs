@@ -11,18 +11,18 @@ use crate::extract;
 use crate::ingest::{
     self, CorpusFile, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
 };
-use crate::schema::{self, Fields, FileStamp, LineRecord};
+use crate::schema::{self, ArticleWriter, Fields, FileStamp, LineRecord};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
-use tantivy::{IndexWriter, Term};
+use tantivy::Term;
 
 /// The line keys of one article, for counting.
 pub(super) struct ArticleLines {
     /// The key of the article's site.
     pub(super) source: Option<u64>,
     /// The site its URL names, if it has one (else it may take its folder's).
-    pub(super) url_site: Option<String>,
-    pub(super) keys: Vec<u64>,
+    pub(super) url_site: Option<Box<str>>,
+    pub(super) keys: Box<[u64]>,
 }
 
 /// What the first phase made of one file.
@@ -36,9 +36,6 @@ pub(super) enum Read {
         lines: Vec<ArticleLines>,
         /// What is kept of it for the second phase.
         kept: Kept,
-        /// Parts of it that could not be read, and remarks, to report.
-        problems: Vec<String>,
-        notes: Vec<String>,
     },
     /// Could not be read at all; its previous articles stay.
     Unreadable(String),
@@ -49,9 +46,9 @@ pub(super) enum Read {
 /// What the first phase keeps of a file for the second, as the memory budget allows.
 pub(super) enum Kept {
     /// Its raw articles with their lines judged: built again without reading it.
-    Raw(RawFile),
+    Raw(Box<RawFile>),
     /// How their lines were judged: read again without judging them.
-    Judged(JudgedFile),
+    Judged(Box<JudgedFile>),
     /// Nothing: read and cleaned again.
     Nothing,
 }
@@ -89,10 +86,18 @@ impl Keeper {
         let size = judged.approximate_size();
         if self.judged_bytes + size <= self.budget.judged {
             self.judged_bytes += size;
-            return Kept::Judged(judged);
+            return Kept::Judged(Box::new(judged));
         }
         Kept::Nothing
     }
+}
+
+/// What the first phase has to say of a file besides its read: parts of it that
+/// could not be read, and remarks. Reported at once, never kept.
+#[derive(Default)]
+pub(super) struct Remarks {
+    problems: Vec<String>,
+    notes: Vec<String>,
 }
 
 /// Whether the index keeps a file's previous articles after this read.
@@ -103,7 +108,7 @@ pub(super) fn keeps_old(read: &Read) -> bool {
 /// What the workers of one run share.
 pub(super) struct Run<'a> {
     pub(super) fields: Fields,
-    pub(super) writer: &'a IndexWriter,
+    pub(super) writer: &'a ArticleWriter,
     pub(super) manifests: &'a Manifests,
     pub(super) known: &'a HashMap<String, KnownFile>,
     /// The sites of each folder's pages with a URL.
@@ -152,7 +157,7 @@ impl Run<'_> {
             files.iter(),
             self.threads,
             |file| self.read(file),
-            |i, mut read| {
+            |i, (mut read, remarks)| {
                 let path = &files[i].path;
                 match &mut read {
                     Read::Unchanged { problems } => {
@@ -165,24 +170,18 @@ impl Run<'_> {
                             observer(Event::Problem(path, &message));
                         }
                     }
-                    Read::Changed {
-                        replaced,
-                        kept,
-                        problems,
-                        notes,
-                        ..
-                    } => {
+                    Read::Changed { replaced, kept, .. } => {
                         *if *replaced {
                             &mut stats.updated
                         } else {
                             &mut stats.new
                         } += 1;
-                        stats.problems += problems.len();
-                        for problem in std::mem::take(problems) {
-                            observer(Event::Problem(path, &problem));
+                        stats.problems += remarks.problems.len();
+                        for problem in &remarks.problems {
+                            observer(Event::Problem(path, problem));
                         }
-                        for note in std::mem::take(notes) {
-                            observer(Event::Note(path, &note));
+                        for note in &remarks.notes {
+                            observer(Event::Note(path, note));
                         }
                         *kept = keeper.keep(std::mem::replace(kept, Kept::Nothing));
                     }
@@ -201,11 +200,21 @@ impl Run<'_> {
                 Ok(())
             },
         )?;
-        Ok(reads.into_iter().flatten().collect())
+        // `filter_map` collects in place where `flatten` makes a second list of every
+        // file's read.
+        #[allow(clippy::filter_map_identity)]
+        let reads = reads.into_iter().filter_map(|read| read).collect();
+        Ok(reads)
     }
 
     /// Phase one for one file: skip it if unchanged, else clean it and key its lines.
-    fn read(&self, file: &CorpusFile) -> Read {
+    fn read(&self, file: &CorpusFile) -> (Read, Remarks) {
+        let mut remarks = Remarks::default();
+        let read = self.read_into(file, &mut remarks);
+        (read, remarks)
+    }
+
+    fn read_into(&self, file: &CorpusFile, remarks: &mut Remarks) -> Read {
         let manifest = self.manifests.get(&file.path);
         let previous = self.known.get(path_key(&file.path).as_ref());
         let quick = quick_stamp(&file.path, manifest, &file.root);
@@ -259,21 +268,29 @@ impl Run<'_> {
             .iter()
             .map(|a| ArticleLines {
                 source: learned::site_hash(a.article.site.as_deref()),
-                url_site: a.article.site.clone().filter(|_| a.site_from_url),
-                keys: learned::line_keys(&a.article, a.title_from_text),
+                url_site: a
+                    .article
+                    .site
+                    .as_deref()
+                    .filter(|_| a.site_from_url)
+                    .map(Box::from),
+                keys: learned::line_keys(&a.article, a.title_from_text).into_boxed_slice(),
             })
             .collect();
+        let stamp = FileStamp {
+            hash,
+            problems: parsed.problems.len() as u64,
+            quick,
+        };
+        remarks.problems = parsed.problems;
+        remarks.notes = parsed.notes;
         Read::Changed {
-            stamp: FileStamp {
-                hash,
-                problems: parsed.problems.len() as u64,
-                quick,
-            },
+            stamp,
             replaced,
             lines,
-            kept: parsed.raw.map_or(Kept::Nothing, Kept::Raw),
-            problems: parsed.problems,
-            notes: parsed.notes,
+            kept: parsed
+                .raw
+                .map_or(Kept::Nothing, |raw| Kept::Raw(Box::new(raw))),
         }
     }
 
@@ -338,7 +355,7 @@ impl Run<'_> {
             let source = learned::site_hash(article.site.as_deref());
             // The keys of the lines as the rules alone left them, as they were counted.
             let keys = match lines.next() {
-                Some(first_phase) => first_phase.keys,
+                Some(first_phase) => first_phase.keys.into_vec(),
                 None => learned::line_keys(article, extracted.title_from_text),
             };
             undated += usize::from(article.date.is_none());
@@ -347,7 +364,7 @@ impl Run<'_> {
                 learned_digest: source.map_or(0, |s| learned.digest(s, &keys)),
                 line_keys: keys,
             };
-            let doc = schema::encode(self.fields, article, stamp, &record);
+            let doc = schema::encode(self.fields, extracted.article, stamp, record);
             self.writer
                 .add_document(doc)
                 .with_context(|| format!("adding {path} to the index"))?;

@@ -147,7 +147,7 @@ pub(super) fn plan_writes<'a>(
                             .map(|a| ArticleLines {
                                 source: (a.source != 0).then_some(a.source),
                                 url_site: None,
-                                keys: a.line_keys.clone(),
+                                keys: a.line_keys.clone().into_boxed_slice(),
                             })
                             .collect(),
                     })

@@ -4,12 +4,12 @@
 use super::known::KnownFile;
 use super::plan::vanished;
 use crate::article::Article;
-use crate::schema::{self, DatelineIndex, Fields, FileStamp, LineRecord};
+use crate::schema::{self, ArticleWriter, DatelineIndex, Fields, FileStamp, LineRecord};
 use anyhow::{Context, Result};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use tantivy::{IndexWriter, Term};
+use tantivy::Term;
 
 /// The memory each of tantivy's writer threads needs at least.
 const WRITER_THREAD_BYTES: usize = 20 << 20;
@@ -28,9 +28,9 @@ pub(super) fn open_writer(
     index: &DatelineIndex,
     threads: usize,
     memory_bytes: usize,
-) -> Result<IndexWriter> {
+) -> Result<ArticleWriter> {
     let writer_memory = (memory_bytes / 10 * 4).max(threads * WRITER_THREAD_BYTES);
-    let writer: IndexWriter = index
+    let writer: ArticleWriter = index
         .writer(threads, writer_memory)
         .map_err(|err| match err {
             tantivy::TantivyError::LockFailure(..) => schema::in_use(&index.dir),
@@ -119,7 +119,7 @@ fn is_segment_file(name: &str) -> bool {
 /// worker died; the cause (a full disk, say) is in the worker's result, which
 /// preparing a commit collects. The prepared commit, if any, is abandoned.
 pub(super) fn writer_failure(
-    writer: &mut IndexWriter,
+    writer: &mut ArticleWriter,
     err: anyhow::Error,
     dir: &Path,
 ) -> anyhow::Error {
@@ -138,7 +138,7 @@ pub(super) fn writer_failure(
 /// Deletes the articles of indexed files under `roots` that the walk did not see.
 pub(super) fn remove_vanished(
     fields: Fields,
-    writer: &IndexWriter,
+    writer: &ArticleWriter,
     indexed: &HashMap<String, KnownFile>,
     seen: &HashSet<Cow<str>>,
     roots: &[PathBuf],
@@ -156,7 +156,7 @@ pub(super) fn remove_vanished(
 /// Adds articles that did not come from files (built in code) and commits. Articles
 /// with the id of one already indexed replace it.
 pub fn add_articles(index: &DatelineIndex, articles: &[Article]) -> Result<()> {
-    let mut writer: IndexWriter = index
+    let mut writer: ArticleWriter = index
         .writer(1, 50 << 20)
         .context("opening the index for writing")?;
     for article in articles {
@@ -164,9 +164,9 @@ pub fn add_articles(index: &DatelineIndex, articles: &[Article]) -> Result<()> {
         writer
             .add_document(schema::encode(
                 index.fields,
-                article,
+                article.clone(),
                 FileStamp::default(),
-                &LineRecord::default(),
+                LineRecord::default(),
             ))
             .with_context(|| format!("adding article {}", article.id))?;
     }
@@ -190,9 +190,9 @@ pub fn load_cleaned(
     for article in articles {
         let document = schema::encode(
             index.fields,
-            &article,
+            article,
             FileStamp::default(),
-            &LineRecord::default(),
+            LineRecord::default(),
         );
         if let Err(err) = writer.add_document(document) {
             return Err(writer_failure(&mut writer, err.into(), &index.dir));

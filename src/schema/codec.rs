@@ -5,7 +5,8 @@
 use super::{Fields, UNDATED_FLAG};
 use crate::article::{Article, DateSource};
 use crate::date;
-use tantivy::schema::Value;
+use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
+use tantivy::schema::{Document, Field, Value};
 use tantivy::{DateTime, TantivyDocument};
 
 /// How a file was when it was indexed.
@@ -31,71 +32,137 @@ pub struct LineRecord {
     pub learned_digest: u64,
 }
 
+/// An article as tantivy indexes and stores it, with what the index keeps of its file
+/// and lines. It holds each text once: the body, pairs and joined fields read the
+/// story from the same string, where a [`TantivyDocument`] would hold three copies
+/// of it in tantivy's queue.
+pub struct ArticleDocument {
+    fields: Fields,
+    article: Article,
+    file: FileStamp,
+    lines: LineRecord,
+    /// The `flags` terms: the publication year, month and day, or [`UNDATED_FLAG`].
+    flags: Vec<String>,
+}
+
+/// One value of an [`ArticleDocument`], borrowed from it.
+#[derive(Debug, Clone, Copy)]
+pub enum ArticleValue<'a> {
+    /// Text.
+    Str(&'a str),
+    /// A number.
+    U64(u64),
+    /// A moment.
+    Date(DateTime),
+}
+
+impl<'a> Value<'a> for ArticleValue<'a> {
+    type ArrayIter = std::iter::Empty<Self>;
+    type ObjectIter = std::iter::Empty<(&'a str, Self)>;
+
+    fn as_value(&self) -> ReferenceValue<'a, Self> {
+        match *self {
+            ArticleValue::Str(text) => ReferenceValueLeaf::Str(text).into(),
+            ArticleValue::U64(n) => ReferenceValueLeaf::U64(n).into(),
+            ArticleValue::Date(moment) => ReferenceValueLeaf::Date(moment).into(),
+        }
+    }
+}
+
 /// The document of `article`, read from a file stamped `file`, with the record of its
 /// lines.
 pub fn encode(
     fields: Fields,
-    article: &Article,
+    article: Article,
     file: FileStamp,
-    lines: &LineRecord,
-) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, &article.id);
-    doc.add_text(fields.title, &article.title);
-    doc.add_text(fields.body, &article.body);
-    doc.add_text(fields.pairs, &article.body);
-    // The headline's words are the article's words too: one posting list per word
-    // answers every query, and the title field only adds to the score. A story that
-    // is only its headline holds them already. The pairs are those of the body
-    // field's values, so that a pair counts as often as its phrase does.
-    if article.body != article.title {
-        doc.add_text(fields.body, &article.title);
-        doc.add_text(fields.pairs, &article.title);
-        doc.add_text(fields.joined, &article.title);
+    lines: LineRecord,
+) -> ArticleDocument {
+    let flags = match article.date {
+        Some(day) => date::period_terms(day).into(),
+        None => vec![UNDATED_FLAG.to_string()],
+    };
+    ArticleDocument {
+        fields,
+        article,
+        file,
+        lines,
+        flags,
     }
-    doc.add_text(fields.joined, &article.body);
-    doc.add_text(fields.path, &article.path);
-    doc.add_u64(fields.file_hash, file.hash);
-    doc.add_u64(fields.file_problems, file.problems);
-    doc.add_u64(fields.file_quick, file.quick);
-    if let Some(line) = article.line {
-        doc.add_u64(fields.line, line as u64);
-    }
-    match article.date {
-        Some(day) => {
-            doc.add_date(fields.date, day_to_datetime(day));
-            for term in date::period_terms(day) {
-                doc.add_text(fields.flags, term);
+}
+
+impl Document for ArticleDocument {
+    type Value<'a> = ArticleValue<'a>;
+    type FieldsValuesIter<'a> = std::vec::IntoIter<(Field, ArticleValue<'a>)>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        use ArticleValue::{Date, Str, U64};
+        let ArticleDocument {
+            fields,
+            article,
+            file,
+            lines,
+            flags,
+        } = self;
+        let mut values = Vec::with_capacity(24 + lines.line_keys.len());
+        values.extend([
+            (fields.id, Str(&article.id)),
+            (fields.title, Str(&article.title)),
+            (fields.body, Str(&article.body)),
+            (fields.pairs, Str(&article.body)),
+        ]);
+        // The headline's words are the article's words too: one posting list per word
+        // answers every query, and the title field only adds to the score. A story that
+        // is only its headline holds them already. The pairs are those of the body
+        // field's values, so that a pair counts as often as its phrase does.
+        if article.body != article.title {
+            values.extend([
+                (fields.body, Str(&article.title)),
+                (fields.pairs, Str(&article.title)),
+                (fields.joined, Str(&article.title)),
+            ]);
+        }
+        values.extend([
+            (fields.joined, Str(&article.body)),
+            (fields.path, Str(&article.path)),
+            (fields.file_hash, U64(file.hash)),
+            (fields.file_problems, U64(file.problems)),
+            (fields.file_quick, U64(file.quick)),
+        ]);
+        if let Some(line) = article.line {
+            values.push((fields.line, U64(line as u64)));
+        }
+        if let Some(day) = article.date {
+            values.push((fields.date, Date(day_to_datetime(day))));
+        }
+        values.extend(flags.iter().map(|term| (fields.flags, Str(term))));
+        if let Some(instant) = article.published {
+            let moment = DateTime::from_timestamp_secs(instant.unix_timestamp());
+            values.push((fields.published, Date(moment)));
+        }
+        if let Some(from) = article.date_from {
+            values.push((fields.date_from, Str(from.as_str())));
+        }
+        for (field, value) in [
+            (fields.place, &article.place),
+            (fields.source, &article.source),
+            (fields.site, &article.site),
+            (fields.url, &article.url),
+            (fields.lang, &article.lang),
+        ] {
+            if let Some(value) = value {
+                values.push((field, Str(value)));
             }
         }
-        None => doc.add_text(fields.flags, UNDATED_FLAG),
-    }
-    if let Some(instant) = article.published {
-        doc.add_date(
-            fields.published,
-            DateTime::from_timestamp_secs(instant.unix_timestamp()),
+        values.push((fields.source_key, U64(lines.source)));
+        values.push((fields.learned_digest, U64(lines.learned_digest)));
+        values.extend(
+            lines
+                .line_keys
+                .iter()
+                .map(|&key| (fields.line_keys, U64(key))),
         );
+        values.into_iter()
     }
-    if let Some(from) = article.date_from {
-        doc.add_text(fields.date_from, from.as_str());
-    }
-    for (field, value) in [
-        (fields.place, &article.place),
-        (fields.source, &article.source),
-        (fields.site, &article.site),
-        (fields.url, &article.url),
-        (fields.lang, &article.lang),
-    ] {
-        if let Some(value) = value {
-            doc.add_text(field, value);
-        }
-    }
-    doc.add_u64(fields.source_key, lines.source);
-    doc.add_u64(fields.learned_digest, lines.learned_digest);
-    for &key in &lines.line_keys {
-        doc.add_u64(fields.line_keys, key);
-    }
-    doc
 }
 
 /// A stored document read as an article, borrowing its text: a story may be
@@ -253,10 +320,11 @@ mod tests {
         };
         let doc = encode(
             fields,
-            &article,
+            article.clone(),
             FileStamp::default(),
-            &LineRecord::default(),
-        );
+            LineRecord::default(),
+        )
+        .into_tantivy_document();
         let stored = Stored::new(fields, &doc);
         assert_eq!(stored.article(), article);
         assert_eq!(stored.body(), article.body);

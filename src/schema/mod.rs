@@ -15,7 +15,10 @@ pub use analyzer::{
 pub use pairs::{is_frequent_stem, pair_term_text};
 pub use stemmer::WordStemmer;
 
-pub use codec::{datetime_to_day, day_to_datetime, encode, FileStamp, LineRecord, Stored};
+pub use codec::{
+    datetime_to_day, day_to_datetime, encode, ArticleDocument, ArticleValue, FileStamp, LineRecord,
+    Stored,
+};
 pub use damage::{clear, damaged, guard, guarding};
 
 use crate::error::IndexError;
@@ -28,6 +31,9 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
+
+/// tantivy's writer of articles (see [`ArticleDocument`]).
+pub type ArticleWriter = IndexWriter<ArticleDocument>;
 
 /// The version of the index layout this build writes and reads.
 pub const FORMAT_VERSION: u32 = 9;
@@ -294,7 +300,7 @@ impl DatelineIndex {
 
     /// tantivy's writer of the index with `threads` threads sharing `memory_bytes`;
     /// fails with a lock failure while another writer holds the index.
-    pub fn writer(&self, threads: usize, memory_bytes: usize) -> tantivy::Result<IndexWriter> {
+    pub fn writer(&self, threads: usize, memory_bytes: usize) -> tantivy::Result<ArticleWriter> {
         self.index.writer_with_num_threads(threads, memory_bytes)
     }
 
