@@ -13,7 +13,6 @@
 
 use crate::article::Article;
 use rustc_hash::FxHashMap;
-use std::borrow::Cow;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
 
 /// The fewest articles a line must stand in to be learned.
@@ -138,85 +137,25 @@ pub fn line_keys(article: &Article, title_from_text: bool) -> Vec<u64> {
     keys
 }
 
-/// Counts of lines per site over a corpus: every article's line keys, borrowed from
-/// where the run keeps them (a slice an article), and counted by sorting one site's
-/// keys at a time.
-#[derive(Debug, Default)]
-pub struct LineCounts<'a> {
-    sites: FxHashMap<u64, SiteLines<'a>>,
-}
-
-/// The line keys of one site's articles.
-#[derive(Debug, Default)]
-struct SiteLines<'a> {
-    articles: Vec<Cow<'a, [u64]>>,
-}
-
-impl SiteLines<'_> {
-    fn article(&self, i: usize) -> &[u64] {
-        &self.articles[i]
-    }
-}
-
-impl<'a> LineCounts<'a> {
-    /// Counts one article of `site` with the (sorted, deduplicated) line `keys`.
-    pub fn add(&mut self, site: u64, keys: impl Into<Cow<'a, [u64]>>) {
-        self.sites
-            .entry(site)
-            .or_default()
-            .articles
-            .push(keys.into());
-    }
-
-    /// The lines that meet the threshold of their site, in as many different stories.
-    pub fn learned(self) -> Learned {
-        let mut learned = FxHashMap::default();
-        for (site, lines) in self.sites {
-            let threshold = threshold(u32::try_from(lines.articles.len()).unwrap_or(u32::MAX));
-            let mut sorted: Vec<u64> = lines.articles.concat();
-            sorted.sort_unstable();
-            let mut candidates: FxHashMap<u64, Vec<u32>> = sorted
-                .chunk_by(|a, b| a == b)
-                .filter(|run| run.len() >= threshold as usize)
-                .map(|run| (run[0], Vec::with_capacity(run.len())))
-                .collect();
-            drop(sorted);
-            if candidates.is_empty() {
-                continue;
-            }
-            for i in 0..lines.articles.len() {
-                for key in lines.article(i) {
-                    if let Some(articles) = candidates.get_mut(key) {
-                        articles.push(i as u32);
-                    }
-                }
-            }
-            for (key, articles) in candidates {
-                if stands_in_stories(&lines, &articles, threshold as usize) {
-                    let count = u32::try_from(articles.len()).unwrap_or(u32::MAX);
-                    learned.insert(site_line(site, key), count);
-                }
-            }
-        }
-        Learned { lines: learned }
-    }
-}
-
-/// Whether the `articles` (of `lines`) holding a line are at least `needed` different
-/// stories: each is compared with one article of every story found so far, and the
-/// count stops once it is reached.
-fn stands_in_stories(lines: &SiteLines, articles: &[u32], needed: usize) -> bool {
-    let mut stories: Vec<&[u64]> = Vec::with_capacity(needed);
-    for &i in articles {
-        let keys = lines.article(i as usize);
-        if !stories.iter().any(|story| are_copies(story, keys)) {
+/// Whether the `articles` holding a line are at least `needed` different stories:
+/// each is compared with one article of every story found so far (their keys read
+/// by `keys_of`), and the count stops once it is reached.
+pub(super) fn stands_in_stories(
+    articles: &[u32],
+    needed: usize,
+    mut keys_of: impl FnMut(u32) -> std::io::Result<Vec<u64>>,
+) -> std::io::Result<bool> {
+    let mut stories: Vec<Vec<u64>> = Vec::with_capacity(needed);
+    for &article in articles {
+        let keys = keys_of(article)?;
+        if !stories.iter().any(|story| are_copies(story, &keys)) {
             stories.push(keys);
             if stories.len() >= needed {
-                return true;
+                return Ok(true);
             }
         }
     }
-    false
+    Ok(false)
 }
 
 /// Whether two articles' sorted keys share at least [`COPY_SIMILARITY`] of their
@@ -267,6 +206,17 @@ impl Learned {
         self.lines.is_empty()
     }
 
+    /// Learns the line `key` of `site`, which stands in `count` articles.
+    pub(super) fn insert(&mut self, site: u64, key: u64, count: u32) {
+        self.lines.insert(site_line(site, key), count);
+    }
+
+    /// How many articles of `site` hold the line of `key`, if it is learned.
+    #[cfg(test)]
+    pub(super) fn count_key(&self, site: u64, key: u64) -> Option<u32> {
+        self.lines.get(&site_line(site, key)).copied()
+    }
+
     /// A digest of which of an article's line `keys` are learned for its `site`: when
     /// it changes, the article must be cleaned again. Zero when none are.
     pub fn digest(&self, site: u64, keys: &[u64]) -> u64 {
@@ -304,6 +254,34 @@ mod tests {
         }
     }
 
+    /// Counts articles as a run does, in a temporary folder.
+    struct Counting {
+        _dir: tempfile::TempDir,
+        counts: super::super::line_counts::LineCounts,
+        order: u64,
+    }
+
+    impl Counting {
+        fn new() -> Counting {
+            let dir = tempfile::tempdir().unwrap();
+            let counts = super::super::line_counts::LineCounts::new(dir.path(), 1 << 20).unwrap();
+            Counting {
+                _dir: dir,
+                counts,
+                order: 0,
+            }
+        }
+
+        fn add(&mut self, site: u64, keys: Vec<u64>) {
+            self.counts.add(Some(site), self.order, &keys).unwrap();
+            self.order += 1;
+        }
+
+        fn learned(mut self) -> Learned {
+            self.counts.learned().unwrap()
+        }
+    }
+
     #[test]
     fn thresholds_grow_slower_than_the_source() {
         assert_eq!(threshold(1), 3);
@@ -325,7 +303,7 @@ mod tests {
             "Story four, with a quote that repeats.\n\nA quote that repeats twice.".to_string(),
             "Story five.\n\nA quote that repeats twice.".to_string(),
         ];
-        let mut counts = LineCounts::default();
+        let mut counts = Counting::new();
         let articles: Vec<Article> = bodies.iter().map(|b| article("T", b)).collect();
         for a in &articles {
             counts.add(source, line_keys(a, false));
@@ -349,7 +327,7 @@ mod tests {
     #[test]
     fn a_title_is_never_dropped() {
         let source = site_hash(Some("Courier")).unwrap();
-        let mut counts = LineCounts::default();
+        let mut counts = Counting::new();
         let line = "Weekly market prices";
         for story in ["Rice rose.", "Wheat fell.", "Corn held.", "Oats rose."] {
             let body = format!("{line}\n\n{story}");
@@ -372,7 +350,7 @@ mod tests {
         let more =
             "All forty men were brought to the surface in the early hours, the ministry said.";
         let tagline = "Wire stories are shared with member papers.";
-        let mut counts = LineCounts::default();
+        let mut counts = Counting::new();
         // Three saves of one story, one with a sentence added, and two other stories.
         for extra in ["", "", "A doctor examined each of them at the pithead."] {
             let body = format!("{story}\n\n{more}\n\n{extra}\n\n{tagline}");
@@ -395,7 +373,7 @@ mod tests {
     fn a_line_taken_for_every_headline_is_learned() {
         let source = site_hash(Some("herald.example")).unwrap();
         let banner = "Enjoying the Herald without ads?";
-        let mut counts = LineCounts::default();
+        let mut counts = Counting::new();
         for story in ["Flood", "Fire", "Storm"] {
             let a = article(
                 banner,
@@ -417,7 +395,7 @@ mod tests {
     #[test]
     fn learning_never_empties_an_article() {
         let source = site_hash(Some("wire.example")).unwrap();
-        let mut counts = LineCounts::default();
+        let mut counts = Counting::new();
         for _ in 0..3 {
             let a = article("T", "Site line one.\n\nSite line two.");
             counts.add(source, line_keys(&a, false));
@@ -425,7 +403,7 @@ mod tests {
         // Identical bodies are copies, never learned; with distinct stories beside
         // them the two lines are.
         assert!(counts.learned().is_empty());
-        let mut counts = LineCounts::default();
+        let mut counts = Counting::new();
         for story in ["A story.", "Another story.", "A third story."] {
             let a = article("T", &format!("{story}\n\nSite line one.\n\nSite line two."));
             counts.add(source, line_keys(&a, false));

@@ -9,6 +9,7 @@ mod credits;
 mod headline;
 pub mod html;
 pub mod learned;
+pub mod line_counts;
 mod lists;
 mod rules;
 mod vocabulary;

@@ -20,13 +20,14 @@ pub use known::KnownFile;
 pub use writer::{add_articles, load_cleaned};
 
 use phases::{KeepBudget, Run};
-use plan::{count_lines, give_folder_sites, plan_writes, vanished};
+use plan::{count_kept_lines, give_folder_sites, plan_writes, vanished};
 use stamp::path_key;
 use writer::{
     open_writer, remove_uncommitted_files, remove_vanished, threads_within, writer_failure,
 };
 
-use crate::clean::learned::{Learned, LineCounts};
+use crate::clean::learned::Learned;
+use crate::clean::line_counts::LineCounts;
 use crate::ingest::{self};
 use crate::schema::{self, ArticleWriter, DatelineIndex};
 use anyhow::{Context, Result};
@@ -163,6 +164,7 @@ pub fn index_paths(
             raw: options.memory_bytes / 16,
             judged: options.memory_bytes / 16,
         },
+        counting: options.memory_bytes / 16,
     };
     let written = write_run(
         index,
@@ -192,6 +194,8 @@ struct Budget {
     threads: usize,
     /// Bytes kept between the two phases.
     kept: KeepBudget,
+    /// Bytes for counting lines (beyond them, they are sorted in runs on disk).
+    counting: usize,
 }
 
 /// The two phases of a run over the files `corpus` found, with `writer`, up to the
@@ -201,7 +205,11 @@ fn write_run(
     writer: &mut ArticleWriter,
     corpus: &ingest::Corpus,
     roots: &[PathBuf],
-    Budget { threads, kept }: Budget,
+    Budget {
+        threads,
+        kept,
+        counting,
+    }: Budget,
     stats: &mut RunStats,
     observer: &mut dyn FnMut(Event),
 ) -> Result<()> {
@@ -218,10 +226,27 @@ fn write_run(
         threads,
     };
 
-    // Phase one: read what changed.
+    // Phase one: read what changed and count its lines.
+    let counting_lines = || {
+        format!(
+            "counting the lines of the articles in {} (the index keeps its previous commit)",
+            index.dir.display()
+        )
+    };
+    let mut counts = LineCounts::new(&index.dir, counting).with_context(counting_lines)?;
+    let mut hints = known_hints.clone();
     observer(Event::Phase("reading", corpus.files.len()));
-    let mut reads = run.read_all(&corpus.files, kept, stats, observer)?;
-    let hints = give_folder_sites(&corpus.files, &mut reads, known_hints.clone());
+    let reads = run
+        .read_all(
+            &corpus.files,
+            kept,
+            &mut counts,
+            &mut hints,
+            stats,
+            observer,
+        )
+        .with_context(counting_lines)?;
+    give_folder_sites(&corpus.files, &reads, &hints, &mut counts);
     let run = Run {
         hints: &hints,
         ..run
@@ -236,13 +261,15 @@ fn write_run(
             return Ok(());
         }
     }
-    let learned = count_lines(&known, &corpus.files, &reads, &seen, roots).learned();
+    count_kept_lines(&mut counts, &known, &corpus.files, &reads, &seen, roots)
+        .with_context(counting_lines)?;
+    let learned = counts.learned().with_context(counting_lines)?;
     stats.learned_lines = learned.len();
 
     // Phase two: index the changed files and the ones whose learned lines changed.
     let (planned, work) = plan_writes(&corpus.files, reads, &known, &learned, stats);
     observer(Event::Phase("indexing", planned));
-    let written = run.write_all(work, &learned, stats, observer);
+    let written = run.write_all(work, &counts, &learned, stats, observer);
     if let Err(err) = written {
         return Err(writer_failure(writer, err, &index.dir));
     }
@@ -298,13 +325,15 @@ fn report_walk(corpus: &ingest::Corpus, stats: &mut RunStats, observer: &mut dyn
 /// The boilerplate learned over the corpus in `index`, as its last run learned it.
 pub fn learned_from_index(index: &DatelineIndex) -> Result<Learned> {
     let known = known::load(index)?;
-    let mut counts = LineCounts::default();
-    for article in known.files.values().flat_map(|file| &file.articles) {
-        if article.source != 0 {
-            counts.add(article.source, &article.line_keys[..]);
-        }
+    let counting = || "counting the lines of the indexed articles";
+    let mut counts = LineCounts::new(&std::env::temp_dir(), 64 << 20).context(counting())?;
+    let articles = known.files.values().flat_map(|file| &file.articles);
+    for (order, article) in articles.filter(|a| a.source != 0).enumerate() {
+        counts
+            .add(Some(article.source), order as u64, &article.line_keys)
+            .context(counting())?;
     }
-    Ok(counts.learned())
+    counts.learned().context(counting())
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use super::pool::for_each_parallel;
 use super::stamp::{content_hash, path_key, quick_stamp};
 use super::{Event, RunStats};
 use crate::clean::learned::{self, Learned};
+use crate::clean::line_counts::{CountedArticle, LineCounts};
 use crate::extract;
 use crate::ingest::{
     self, CorpusFile, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
@@ -16,13 +17,37 @@ use anyhow::{Context, Result};
 use std::collections::HashMap;
 use tantivy::Term;
 
-/// The line keys of one article, for counting.
-pub(super) struct ArticleLines {
+/// The line keys of one article as a worker of the first phase found them, before
+/// they are counted.
+struct ArticleLines {
     /// The key of the article's site.
-    pub(super) source: Option<u64>,
+    source: Option<u64>,
     /// The site its URL names, if it has one (else it may take its folder's).
-    pub(super) url_site: Option<Box<str>>,
-    pub(super) keys: Box<[u64]>,
+    url_site: Option<Box<str>>,
+    keys: Vec<u64>,
+}
+
+/// An article of a changed file, counted.
+#[derive(Clone, Copy)]
+pub(super) struct CountedLines {
+    pub(super) article: CountedArticle,
+    /// Whether its site is the one its URL names (else it may take its folder's).
+    pub(super) site_from_url: bool,
+}
+
+/// Where the second phase finds the line keys of an article as the rules alone left
+/// them, as they were counted.
+pub(super) enum LinesOf {
+    /// Counted by this run.
+    Counted(CountedArticle),
+    /// As the index holds them (for a file cleaned again).
+    Indexed(Box<[u64]>),
+}
+
+/// The place of the `article`-th article of the `file`-th file among the corpus's
+/// articles, after those the index keeps.
+fn read_order(file: usize, article: usize) -> u64 {
+    (1 << 63) | ((file as u64) << 24) | (article as u64).min((1 << 24) - 1)
 }
 
 /// What the first phase made of one file.
@@ -33,7 +58,8 @@ pub(super) enum Read {
     Changed {
         stamp: FileStamp,
         replaced: bool,
-        lines: Vec<ArticleLines>,
+        /// Its articles, counted.
+        lines: Vec<CountedLines>,
         /// What is kept of it for the second phase.
         kept: Kept,
     },
@@ -92,12 +118,14 @@ impl Keeper {
     }
 }
 
-/// What the first phase has to say of a file besides its read: parts of it that
-/// could not be read, and remarks. Reported at once, never kept.
+/// What a worker of the first phase found in a file besides its read: parts of it
+/// that could not be read and remarks, reported at once and never kept, and the
+/// keys of its articles' lines, counted at once.
 #[derive(Default)]
-pub(super) struct Remarks {
+struct Found {
     problems: Vec<String>,
     notes: Vec<String>,
+    lines: Vec<ArticleLines>,
 }
 
 /// Whether the index keeps a file's previous articles after this read.
@@ -127,7 +155,7 @@ pub(super) struct Work<'a> {
     /// What the first phase kept of it.
     pub(super) kept: Kept,
     /// The line keys of its articles as cleaned by the rules alone, in article order.
-    pub(super) lines: Vec<ArticleLines>,
+    pub(super) lines: Vec<LinesOf>,
 }
 
 /// What the second phase made of one file.
@@ -139,11 +167,15 @@ struct Written {
 }
 
 impl Run<'_> {
-    /// Phase one over all files; failures and problems are reported as they come.
+    /// Phase one over all files; failures and problems are reported as they come,
+    /// the lines of each article are counted in `counts` and the site each page's
+    /// URL names is added to the `hints` of its folder.
     pub(super) fn read_all(
         &self,
         files: &[CorpusFile],
         budget: KeepBudget,
+        counts: &mut LineCounts,
+        hints: &mut SiteHints,
         stats: &mut RunStats,
         observer: &mut dyn FnMut(Event),
     ) -> Result<Vec<Read>> {
@@ -157,7 +189,7 @@ impl Run<'_> {
             files.iter(),
             self.threads,
             |file| self.read(file),
-            |i, (mut read, remarks)| {
+            |i, (mut read, found)| {
                 let path = &files[i].path;
                 match &mut read {
                     Read::Unchanged { problems } => {
@@ -170,18 +202,34 @@ impl Run<'_> {
                             observer(Event::Problem(path, &message));
                         }
                     }
-                    Read::Changed { replaced, kept, .. } => {
+                    Read::Changed {
+                        replaced,
+                        kept,
+                        lines,
+                        ..
+                    } => {
                         *if *replaced {
                             &mut stats.updated
                         } else {
                             &mut stats.new
                         } += 1;
-                        stats.problems += remarks.problems.len();
-                        for problem in &remarks.problems {
+                        stats.problems += found.problems.len();
+                        for problem in &found.problems {
                             observer(Event::Problem(path, problem));
                         }
-                        for note in &remarks.notes {
+                        for note in &found.notes {
                             observer(Event::Note(path, note));
+                        }
+                        for (j, article) in found.lines.into_iter().enumerate() {
+                            let order = read_order(i, j);
+                            let counted = counts.add(article.source, order, &article.keys)?;
+                            if let Some(site) = &article.url_site {
+                                hints.add(path, site);
+                            }
+                            lines.push(CountedLines {
+                                article: counted,
+                                site_from_url: article.url_site.is_some(),
+                            });
                         }
                         *kept = keeper.keep(std::mem::replace(kept, Kept::Nothing));
                     }
@@ -208,13 +256,13 @@ impl Run<'_> {
     }
 
     /// Phase one for one file: skip it if unchanged, else clean it and key its lines.
-    fn read(&self, file: &CorpusFile) -> (Read, Remarks) {
-        let mut remarks = Remarks::default();
-        let read = self.read_into(file, &mut remarks);
-        (read, remarks)
+    fn read(&self, file: &CorpusFile) -> (Read, Found) {
+        let mut found = Found::default();
+        let read = self.read_into(file, &mut found);
+        (read, found)
     }
 
-    fn read_into(&self, file: &CorpusFile, remarks: &mut Remarks) -> Read {
+    fn read_into(&self, file: &CorpusFile, found: &mut Found) -> Read {
         let manifest = self.manifests.get(&file.path);
         let previous = self.known.get(path_key(&file.path).as_ref());
         let quick = quick_stamp(&file.path, manifest, &file.root);
@@ -263,7 +311,7 @@ impl Run<'_> {
                 .notes
                 .push("not valid UTF-8: decoded with replacement characters".to_string());
         }
-        let lines = parsed
+        found.lines = parsed
             .articles
             .iter()
             .map(|a| ArticleLines {
@@ -274,7 +322,7 @@ impl Run<'_> {
                     .as_deref()
                     .filter(|_| a.site_from_url)
                     .map(Box::from),
-                keys: learned::line_keys(&a.article, a.title_from_text).into_boxed_slice(),
+                keys: learned::line_keys(&a.article, a.title_from_text),
             })
             .collect();
         let stamp = FileStamp {
@@ -282,12 +330,12 @@ impl Run<'_> {
             problems: parsed.problems.len() as u64,
             quick,
         };
-        remarks.problems = parsed.problems;
-        remarks.notes = parsed.notes;
+        found.problems = parsed.problems;
+        found.notes = parsed.notes;
         Read::Changed {
             stamp,
             replaced,
-            lines,
+            lines: Vec::with_capacity(found.lines.len()),
             kept: parsed
                 .raw
                 .map_or(Kept::Nothing, |raw| Kept::Raw(Box::new(raw))),
@@ -298,6 +346,7 @@ impl Run<'_> {
     pub(super) fn write_all<'w>(
         &self,
         work: impl Iterator<Item = Work<'w>> + Send,
+        counts: &LineCounts,
         learned: &Learned,
         stats: &mut RunStats,
         observer: &mut dyn FnMut(Event),
@@ -305,7 +354,7 @@ impl Run<'_> {
         for_each_parallel(
             work,
             self.threads,
-            |work| (work.file, self.write(work, learned)),
+            |work| (work.file, self.write(work, counts, learned)),
             |_, (file, written)| {
                 let written = written?;
                 stats.articles += written.articles;
@@ -321,7 +370,7 @@ impl Run<'_> {
     }
 
     /// Phase two for one file: build its articles with the learned lines and add them.
-    fn write(&self, work: Work, learned: &Learned) -> Result<Written> {
+    fn write(&self, work: Work, counts: &LineCounts, learned: &Learned) -> Result<Written> {
         let path = path_key(&work.file.path);
         let built = match (work.stamp, &work.kept) {
             (Some(stamp), Kept::Raw(raw)) => {
@@ -355,7 +404,10 @@ impl Run<'_> {
             let source = learned::site_hash(article.site.as_deref());
             // The keys of the lines as the rules alone left them, as they were counted.
             let keys = match lines.next() {
-                Some(first_phase) => first_phase.keys.into_vec(),
+                Some(LinesOf::Counted(counted)) => counts
+                    .keys(counted)
+                    .with_context(|| format!("reading back the line keys of {path}"))?,
+                Some(LinesOf::Indexed(keys)) => keys.into_vec(),
                 None => learned::line_keys(article, extracted.title_from_text),
             };
             undated += usize::from(article.date.is_none());

@@ -2,10 +2,11 @@
 //! learned boilerplate, and which files the second phase writes.
 
 use super::known::KnownFile;
-use super::phases::{keeps_old, ArticleLines, Kept, Read, Work};
+use super::phases::{keeps_old, Kept, LinesOf, Read, Work};
 use super::stamp::path_key;
 use super::RunStats;
-use crate::clean::learned::{self, Learned, LineCounts};
+use crate::clean::learned::{self, Learned};
+use crate::clean::line_counts::LineCounts;
 use crate::ingest::{CorpusFile, SiteHints};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -17,70 +18,58 @@ pub(super) fn vanished(path: &str, roots: &[PathBuf], seen: &HashSet<Cow<str>>) 
     roots.iter().any(|root| Path::new(path).starts_with(root)) && !seen.contains(path)
 }
 
-/// Counts the articles without a URL read in this run under the site their folder's
-/// pages with one name (by `hints` from the index and by this run's pages); returns
-/// the hints, which give them that site when they are built.
+/// Gives the articles without a URL read in this run the site their folder's pages
+/// with one name (by `hints` from the index and by this run's pages), which they
+/// take when they are built too.
 pub(super) fn give_folder_sites(
     files: &[CorpusFile],
-    reads: &mut [Read],
-    mut hints: SiteHints,
-) -> SiteHints {
-    for (file, read) in files.iter().zip(reads.iter()) {
-        if let Read::Changed { lines, .. } = read {
-            for site in lines.iter().filter_map(|a| a.url_site.as_deref()) {
-                hints.add(&file.path, site);
-            }
-        }
-    }
-    for (file, read) in files.iter().zip(reads.iter_mut()) {
+    reads: &[Read],
+    hints: &SiteHints,
+    counts: &mut LineCounts,
+) {
+    for (file, read) in files.iter().zip(reads) {
         let Read::Changed { lines, .. } = read else {
             continue;
         };
-        let Some(site) = hints.site_for(&file.path) else {
+        let Some(source) = hints
+            .site_for(&file.path)
+            .and_then(|site| learned::site_hash(Some(site)))
+        else {
             continue;
         };
-        let source = learned::site_hash(Some(site));
-        for article in lines.iter_mut().filter(|a| a.url_site.is_none()) {
-            article.source = source;
+        for article in lines.iter().filter(|a| !a.site_from_url) {
+            counts.set_site(article.article, source);
         }
     }
-    hints
 }
 
-/// The line counts of every article the index will hold after this run: those it
-/// keeps (outside the run's roots, or unchanged) and those read anew.
-pub(super) fn count_lines<'a>(
-    known: &'a HashMap<String, KnownFile>,
+/// Counts the lines of the articles the index keeps (outside the run's roots, or
+/// unchanged) beside those the run read anew, counted as they were read.
+pub(super) fn count_kept_lines(
+    counts: &mut LineCounts,
+    known: &HashMap<String, KnownFile>,
     files: &[CorpusFile],
-    reads: &'a [Read],
+    reads: &[Read],
     seen: &HashSet<Cow<str>>,
     roots: &[PathBuf],
-) -> LineCounts<'a> {
+) -> std::io::Result<()> {
     let replaced: HashSet<Cow<str>> = files
         .iter()
         .zip(reads)
         .filter(|(_, read)| !keeps_old(read))
         .map(|(file, _)| path_key(&file.path))
         .collect();
-    let mut counts = LineCounts::default();
+    let mut order = 0;
     for (path, file) in known {
         let stays = !vanished(path, roots, seen) && !replaced.contains(path.as_str());
         if stays {
             for article in file.articles.iter().filter(|a| a.source != 0) {
-                counts.add(article.source, &article.line_keys[..]);
+                counts.add(Some(article.source), order, &article.line_keys)?;
+                order += 1;
             }
         }
     }
-    for read in reads {
-        if let Read::Changed { lines, .. } = read {
-            for article in lines {
-                if let Some(source) = article.source {
-                    counts.add(source, &article.keys[..]);
-                }
-            }
-        }
-    }
-    counts
+    Ok(())
 }
 
 /// The files to index in the second phase, one at a time as the workers take them
@@ -126,13 +115,15 @@ pub(super) fn plan_writes<'a>(
                     replaced,
                     kept,
                     lines,
-                    ..
                 } => Some(Work {
                     file,
                     stamp: Some(stamp),
                     replaced,
                     kept,
-                    lines,
+                    lines: lines
+                        .iter()
+                        .map(|counted| LinesOf::Counted(counted.article))
+                        .collect(),
                 }),
                 Read::Unchanged { .. } if stale => {
                     let indexed = known.get(path_key(&file.path).as_ref())?;
@@ -144,11 +135,7 @@ pub(super) fn plan_writes<'a>(
                         lines: indexed
                             .articles
                             .iter()
-                            .map(|a| ArticleLines {
-                                source: (a.source != 0).then_some(a.source),
-                                url_site: None,
-                                keys: a.line_keys.clone().into_boxed_slice(),
-                            })
+                            .map(|a| LinesOf::Indexed(a.line_keys.clone().into_boxed_slice()))
                             .collect(),
                     })
                 }

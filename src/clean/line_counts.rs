@@ -1,0 +1,361 @@
+//! Counting the lines of a corpus within a memory bound. The line keys of every
+//! article lie in a temporary file instead of in memory, with a small record per
+//! article (its site and where its keys lie); the (line, article) pairs are sorted in
+//! runs that fit the bound, written beside it and merged, so that each line comes
+//! with the articles that hold it. A line found in enough articles of a site is then
+//! weighed against those articles' keys, read back from the file.
+
+use super::learned::{stands_in_stories, threshold, Learned, MIN_ARTICLES};
+use rustc_hash::FxHashMap;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+/// An article counted by [`LineCounts`], by the order it was counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountedArticle(u32);
+
+/// What is kept in memory of a counted article.
+#[derive(Debug, Clone, Copy)]
+struct Counted {
+    /// Its site's key; 0 for none (its lines are never learned).
+    site: u64,
+    /// Where it stands among the corpus's articles: a site's articles holding a line
+    /// are weighed in this order, whatever the order they were counted in.
+    order: u64,
+    /// Where its keys start in the key file, in keys.
+    offset: u64,
+    /// How many keys it has.
+    len: u32,
+}
+
+/// One line of one article: the line's key and the article. Sorting them brings a
+/// line's articles together, in the order they were counted.
+type Pair = (u64, u32);
+
+/// The bytes a pair takes in a run file.
+const PAIR_BYTES: usize = 12;
+
+/// The lines of a corpus's articles, counted in about the memory they are given
+/// besides 32 bytes an article. Runs and keys go to unnamed temporary files in a
+/// folder (gone when dropped, or when the process dies); the kernel keeps small ones
+/// in its page cache, which is not the process's own memory.
+pub struct LineCounts {
+    dir: PathBuf,
+    articles: Vec<Counted>,
+    /// The articles' keys, one after the other.
+    keys: File,
+    writer: BufWriter<File>,
+    /// Keys written so far.
+    written: u64,
+    /// Pairs not yet written to a run.
+    run: Vec<Pair>,
+    /// How many pairs a run holds.
+    run_capacity: usize,
+    /// Sorted runs written so far.
+    runs: Vec<File>,
+}
+
+impl LineCounts {
+    /// Counts with runs of about `memory_bytes` (at least 16 KiB), in files in `dir`.
+    pub fn new(dir: &Path, memory_bytes: usize) -> io::Result<LineCounts> {
+        let keys = tempfile::tempfile_in(dir)?;
+        let writer = BufWriter::with_capacity(1 << 16, keys.try_clone()?);
+        Ok(LineCounts {
+            dir: dir.to_path_buf(),
+            articles: Vec::new(),
+            keys,
+            writer,
+            written: 0,
+            run: Vec::new(),
+            run_capacity: (memory_bytes / std::mem::size_of::<Pair>()).max(1024),
+            runs: Vec::new(),
+        })
+    }
+
+    /// Counts one article with the (sorted, deduplicated) line `keys`, of `site`
+    /// (which [`LineCounts::set_site`] may still give it), the `order`-th of the
+    /// corpus.
+    pub fn add(
+        &mut self,
+        site: Option<u64>,
+        order: u64,
+        keys: &[u64],
+    ) -> io::Result<CountedArticle> {
+        let article = u32::try_from(self.articles.len())
+            .map_err(|_| io::Error::other("more than 4 billion articles to count"))?;
+        let len = u32::try_from(keys.len())
+            .map_err(|_| io::Error::other("an article of more than 4 billion lines"))?;
+        self.articles.push(Counted {
+            site: site.unwrap_or(0),
+            order,
+            offset: self.written,
+            len,
+        });
+        for &key in keys {
+            self.writer.write_all(&key.to_le_bytes())?;
+            if self.run.len() >= self.run_capacity {
+                self.write_run()?;
+            }
+            self.run.push((key, article));
+        }
+        self.written += u64::from(len);
+        Ok(CountedArticle(article))
+    }
+
+    /// Gives a counted article its site.
+    pub fn set_site(&mut self, article: CountedArticle, site: u64) {
+        if let Some(counted) = self.articles.get_mut(article.0 as usize) {
+            counted.site = site;
+        }
+    }
+
+    /// The site of a counted article, if it has one.
+    pub fn site(&self, article: CountedArticle) -> Option<u64> {
+        let site = self.articles.get(article.0 as usize)?.site;
+        (site != 0).then_some(site)
+    }
+
+    /// The keys of a counted article, read back (once counting is done: see
+    /// [`LineCounts::learned`]).
+    pub fn keys(&self, article: CountedArticle) -> io::Result<Vec<u64>> {
+        let Some(counted) = self.articles.get(article.0 as usize) else {
+            return Ok(Vec::new());
+        };
+        let mut bytes = vec![0u8; counted.len as usize * 8];
+        read_exact_at(&self.keys, &mut bytes, counted.offset * 8)?;
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap_or_default()))
+            .collect())
+    }
+
+    /// Sorts the pairs in memory and writes them as a run.
+    fn write_run(&mut self) -> io::Result<()> {
+        self.run.sort_unstable();
+        let mut file = tempfile::tempfile_in(&self.dir)?;
+        let mut writer = BufWriter::with_capacity(1 << 16, &mut file);
+        for &(key, article) in &self.run {
+            writer.write_all(&key.to_le_bytes())?;
+            writer.write_all(&article.to_le_bytes())?;
+        }
+        writer.flush()?;
+        drop(writer);
+        file.rewind()?;
+        self.runs.push(file);
+        self.run.clear();
+        Ok(())
+    }
+
+    /// The lines that stand in at least the threshold of their site's articles, in
+    /// as many different stories. The counts' keys stay readable afterwards.
+    pub fn learned(&mut self) -> io::Result<Learned> {
+        self.writer.flush()?;
+        let mut site_articles: FxHashMap<u64, u32> = FxHashMap::default();
+        for counted in self.articles.iter().filter(|c| c.site != 0) {
+            *site_articles.entry(counted.site).or_default() += 1;
+        }
+        let mut learner = Learner {
+            counts: self,
+            site_articles,
+            learned: Learned::default(),
+            line: None,
+            articles: Vec::new(),
+        };
+        let mut run = std::mem::take(&mut learner.counts.run);
+        if learner.counts.runs.is_empty() {
+            run.sort_unstable();
+            for pair in run {
+                learner.take(pair)?;
+            }
+        } else {
+            if !run.is_empty() {
+                learner.counts.run = run;
+                learner.counts.write_run()?;
+            }
+            learner.counts.run = Vec::new();
+            let mut readers: Vec<BufReader<File>> = std::mem::take(&mut learner.counts.runs)
+                .into_iter()
+                .map(|file| BufReader::with_capacity(1 << 16, file))
+                .collect();
+            let mut heads = BinaryHeap::new();
+            for (i, reader) in readers.iter_mut().enumerate() {
+                if let Some(pair) = next_pair(reader)? {
+                    heads.push(std::cmp::Reverse((pair, i)));
+                }
+            }
+            while let Some(std::cmp::Reverse((pair, i))) = heads.pop() {
+                learner.take(pair)?;
+                if let Some(next) = next_pair(&mut readers[i])? {
+                    heads.push(std::cmp::Reverse((next, i)));
+                }
+            }
+        }
+        learner.end_line()?;
+        Ok(learner.learned)
+    }
+}
+
+/// Walks the sorted pairs one line at a time and learns the lines that qualify.
+struct Learner<'a> {
+    counts: &'a mut LineCounts,
+    site_articles: FxHashMap<u64, u32>,
+    learned: Learned,
+    /// The line being gathered, and the articles that hold it.
+    line: Option<u64>,
+    articles: Vec<u32>,
+}
+
+impl Learner<'_> {
+    fn take(&mut self, (key, article): Pair) -> io::Result<()> {
+        if self.line != Some(key) {
+            self.end_line()?;
+            self.line = Some(key);
+        }
+        self.articles.push(article);
+        Ok(())
+    }
+
+    /// Learns the line gathered, for each site whose threshold it meets.
+    fn end_line(&mut self) -> io::Result<()> {
+        let Some(key) = self.line.take() else {
+            return Ok(());
+        };
+        // Most lines stand in one article: too few for any site.
+        if self.articles.len() < MIN_ARTICLES as usize {
+            self.articles.clear();
+            return Ok(());
+        }
+        let counts = &*self.counts;
+        let of = |article: &u32| counts.articles[*article as usize];
+        self.articles.sort_unstable_by_key(|article| {
+            let counted = of(article);
+            (counted.site, counted.order)
+        });
+        for articles in self.articles.chunk_by(|a, b| of(a).site == of(b).site) {
+            let site = of(&articles[0]).site;
+            let site_articles = self.site_articles.get(&site).copied().unwrap_or(0);
+            let needed = threshold(site_articles) as usize;
+            if site == 0 || articles.len() < needed {
+                continue;
+            }
+            let stands = stands_in_stories(articles, needed, |article| {
+                counts.keys(CountedArticle(article))
+            })?;
+            if stands {
+                let count = u32::try_from(articles.len()).unwrap_or(u32::MAX);
+                self.learned.insert(site, key, count);
+            }
+        }
+        self.articles.clear();
+        Ok(())
+    }
+}
+
+/// The next pair of a run, if any is left.
+fn next_pair(reader: &mut impl Read) -> io::Result<Option<Pair>> {
+    let mut bytes = [0u8; PAIR_BYTES];
+    match reader.read_exact(&mut bytes) {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(err) => return Err(err),
+    }
+    let key = u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default());
+    let article = u32::from_le_bytes(bytes[8..].try_into().unwrap_or_default());
+    Ok(Some((key, article)))
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buffer.is_empty() {
+        match file.seek_read(buffer, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buffer = &mut buffer[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A corpus of two sites whose articles share some lines: (site, keys) each.
+    fn corpus() -> Vec<(Option<u64>, Vec<u64>)> {
+        let mut articles = Vec::new();
+        for i in 0..600u64 {
+            let site = [Some(11), Some(22), None][(i % 3) as usize];
+            // Lines of the article's own, a line every tenth article shares, a line
+            // every article of its site shares and one of every other article.
+            let mut keys = vec![1_000_000 + i, 2_000_000 + i];
+            if i % 10 == 0 {
+                keys.push(77);
+            }
+            keys.push(88);
+            if i % 2 == 0 {
+                keys.push(99);
+            }
+            keys.sort_unstable();
+            articles.push((site, keys));
+        }
+        articles
+    }
+
+    fn learn(memory_bytes: usize) -> (Learned, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut counts = LineCounts::new(dir.path(), memory_bytes).unwrap();
+        let mut counted = Vec::new();
+        for (order, (site, keys)) in corpus().iter().enumerate() {
+            counted.push(counts.add(*site, order as u64, keys).unwrap());
+        }
+        let runs = counts.runs.len();
+        let learned = counts.learned().unwrap();
+        // Every article's keys read back as they were counted.
+        for (article, (_, keys)) in counted.iter().zip(corpus()) {
+            assert_eq!(counts.keys(*article).unwrap(), keys);
+        }
+        (learned, runs)
+    }
+
+    #[test]
+    fn runs_on_disk_learn_what_memory_does() {
+        let (in_memory, runs) = learn(1 << 20);
+        assert_eq!(runs, 0);
+        let (on_disk, runs) = learn(0);
+        assert_eq!(runs, 2, "2,100 pairs in runs of 1,024");
+        assert_eq!(in_memory, on_disk);
+        // 88 and 99 in every (every other) article of both sites, 77 in every tenth:
+        // 20 of a site's 200, above its threshold of 15.
+        assert_eq!(in_memory.len(), 6);
+        for site in [11, 22] {
+            assert_eq!(in_memory.count_key(site, 88), Some(200));
+            assert_eq!(in_memory.count_key(site, 77), Some(20));
+        }
+        assert_eq!(in_memory.count_key(0, 88), None);
+    }
+
+    #[test]
+    fn an_article_given_a_site_later_counts_for_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut counts = LineCounts::new(dir.path(), 1 << 20).unwrap();
+        let mut last = None;
+        for order in 0..3 {
+            let keys = [order + 10, 500];
+            let site = (order < 2).then_some(7);
+            last = Some(counts.add(site, order, &keys).unwrap());
+        }
+        counts.set_site(last.unwrap(), 7);
+        assert_eq!(counts.site(last.unwrap()), Some(7));
+        assert_eq!(counts.learned().unwrap().count_key(7, 500), Some(3));
+    }
+}
