@@ -165,6 +165,7 @@ pub fn index_paths(
             judged: options.memory_bytes / 16,
         },
         counting: options.memory_bytes / 16,
+        queued: options.memory_bytes / 16,
     };
     let written = write_run(
         index,
@@ -196,6 +197,8 @@ struct Budget {
     kept: KeepBudget,
     /// Bytes for counting lines (beyond them, they are sorted in runs on disk).
     counting: usize,
+    /// Bytes of documents waiting in tantivy's writer.
+    queued: usize,
 }
 
 /// The two phases of a run over the files `corpus` found, with `writer`, up to the
@@ -209,6 +212,7 @@ fn write_run(
         threads,
         kept,
         counting,
+        queued,
     }: Budget,
     stats: &mut RunStats,
     observer: &mut dyn FnMut(Event),
@@ -217,6 +221,7 @@ fn write_run(
         files: known,
         hints: known_hints,
     } = known::load(index)?;
+    let queue = schema::DocumentQueue::new(queued);
     let run = Run {
         fields: index.fields,
         writer,
@@ -224,6 +229,7 @@ fn write_run(
         known: &known,
         hints: &known_hints,
         threads,
+        queue: &queue,
     };
 
     // Phase one: read what changed and count its lines.

@@ -12,9 +12,10 @@ use crate::extract;
 use crate::ingest::{
     self, CorpusFile, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
 };
-use crate::schema::{self, ArticleWriter, Fields, FileStamp, LineRecord};
+use crate::schema::{self, ArticleWriter, DocumentQueue, Fields, FileStamp, LineRecord};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
+use std::sync::Arc;
 use tantivy::Term;
 
 /// The line keys of one article as a worker of the first phase found them, before
@@ -142,6 +143,8 @@ pub(super) struct Run<'a> {
     /// The sites of each folder's pages with a URL.
     pub(super) hints: &'a SiteHints,
     pub(super) threads: usize,
+    /// The documents waiting in tantivy's writer.
+    pub(super) queue: &'a Arc<DocumentQueue>,
 }
 
 /// A file to index in the second phase.
@@ -416,7 +419,8 @@ impl Run<'_> {
                 learned_digest: source.map_or(0, |s| learned.digest(s, &keys)),
                 line_keys: keys,
             };
-            let doc = schema::encode(self.fields, extracted.article, stamp, record);
+            let doc =
+                schema::encode(self.fields, extracted.article, stamp, record).queued(self.queue);
             self.writer
                 .add_document(doc)
                 .with_context(|| format!("adding {path} to the index"))?;

@@ -186,6 +186,7 @@ pub fn load_cleaned(
 ) -> Result<usize> {
     let threads = threads_within(threads, memory_bytes);
     let mut writer = open_writer(index, threads, memory_bytes)?;
+    let queue = schema::DocumentQueue::new(memory_bytes / 16);
     let mut written = 0;
     for article in articles {
         let document = schema::encode(
@@ -193,7 +194,8 @@ pub fn load_cleaned(
             article,
             FileStamp::default(),
             LineRecord::default(),
-        );
+        )
+        .queued(&queue);
         if let Err(err) = writer.add_document(document) {
             return Err(writer_failure(&mut writer, err.into(), &index.dir));
         }

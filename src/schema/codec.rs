@@ -2,6 +2,7 @@
 //! which field holds what, how a day is stored, and what the index keeps of a file
 //! and of an article's lines besides the article itself.
 
+use super::queue::{DocumentQueue, QueueTicket};
 use super::{Fields, UNDATED_FLAG};
 use crate::article::{Article, DateSource};
 use crate::date;
@@ -43,6 +44,39 @@ pub struct ArticleDocument {
     lines: LineRecord,
     /// The `flags` terms: the publication year, month and day, or [`UNDATED_FLAG`].
     flags: Vec<String>,
+    /// Its place in the queue of documents waiting in tantivy's writer, if it has one.
+    ticket: Option<QueueTicket>,
+}
+
+impl ArticleDocument {
+    /// About how many bytes the document holds.
+    pub fn approximate_size(&self) -> usize {
+        let article = &self.article;
+        let texts = [
+            &article.place,
+            &article.source,
+            &article.site,
+            &article.url,
+            &article.lang,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::len)
+        .sum::<usize>();
+        std::mem::size_of::<Self>()
+            + article.id.len()
+            + article.title.len()
+            + article.body.len()
+            + article.path.len()
+            + texts
+            + 8 * self.lines.line_keys.len()
+    }
+
+    /// The document holding its place in `queue` until tantivy has indexed it.
+    pub fn queued(mut self, queue: &std::sync::Arc<DocumentQueue>) -> ArticleDocument {
+        self.ticket = Some(queue.enter(self.approximate_size()));
+        self
+    }
 }
 
 /// One value of an [`ArticleDocument`], borrowed from it.
@@ -87,6 +121,7 @@ pub fn encode(
         file,
         lines,
         flags,
+        ticket: None,
     }
 }
 
@@ -102,6 +137,7 @@ impl Document for ArticleDocument {
             file,
             lines,
             flags,
+            ..
         } = self;
         let mut values = Vec::with_capacity(24 + lines.line_keys.len());
         values.extend([

@@ -6,6 +6,7 @@ mod codec;
 mod damage;
 mod frequent;
 mod pairs;
+mod queue;
 mod stemmer;
 
 pub use analyzer::{
@@ -13,6 +14,7 @@ pub use analyzer::{
     snippet_analyzer, Hyphenated, NewsTokenizer, COMMON_WORDS,
 };
 pub use pairs::{is_frequent_stem, pair_term_text};
+pub use queue::{DocumentQueue, QueueTicket};
 pub use stemmer::WordStemmer;
 
 pub use codec::{
