@@ -42,7 +42,9 @@ pub struct IndexOptions {
     /// Threads for reading and cleaning, and for tantivy's writer.
     pub threads: usize,
     /// Memory budget of the whole run, in bytes: 40% for tantivy's writer, 12.5% for
-    /// cleaned articles kept between the two phases (beyond it they are read again).
+    /// cleaned articles kept between the two phases (beyond it they are read again),
+    /// a sixteenth for counting lines (beyond it they are sorted in runs on disk) and
+    /// a sixteenth for the documents waiting in tantivy's writer.
     pub memory_bytes: usize,
     /// Whether symbolic links are followed (by default they are listed and skipped).
     pub follow_links: bool,
