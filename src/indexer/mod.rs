@@ -31,7 +31,6 @@ use crate::clean::line_counts::LineCounts;
 use crate::ingest::{self};
 use crate::schema::{self, ArticleWriter, DatelineIndex};
 use anyhow::{Context, Result};
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -261,7 +260,13 @@ fn write_run(
     };
 
     // Learn from the lines of every article the index will hold.
-    let seen: HashSet<Cow<str>> = corpus.files.iter().map(|f| path_key(&f.path)).collect();
+    // The indexed files the walk saw (not every file walked: a first run's set is empty).
+    let seen: HashSet<&str> = corpus
+        .files
+        .iter()
+        .filter_map(|f| known.get_key_value(path_key(&f.path).as_ref()))
+        .map(|(path, _)| path.as_str())
+        .collect();
     if leaves_index_as_it_is(&reads) && !known.keys().any(|p| vanished(p, roots, &seen)) {
         // The index holds what its last commit learned from, and nothing is stale.
         if let Some(recorded) = index.recorded_learned_lines() {

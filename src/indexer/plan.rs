@@ -8,13 +8,12 @@ use super::RunStats;
 use crate::clean::learned::{self, Learned};
 use crate::clean::line_counts::LineCounts;
 use crate::ingest::{CorpusFile, SiteHints};
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Whether the indexed file at `path` is gone: it lies under one of the run's
-/// `roots` and the walk did not see it.
-pub(super) fn vanished(path: &str, roots: &[PathBuf], seen: &HashSet<Cow<str>>) -> bool {
+/// `roots` and is not among the indexed files the walk `seen`.
+pub(super) fn vanished(path: &str, roots: &[PathBuf], seen: &HashSet<&str>) -> bool {
     roots.iter().any(|root| Path::new(path).starts_with(root)) && !seen.contains(path)
 }
 
@@ -50,14 +49,15 @@ pub(super) fn count_kept_lines(
     known: &HashMap<String, KnownFile>,
     files: &[CorpusFile],
     reads: &[Read],
-    seen: &HashSet<Cow<str>>,
+    seen: &HashSet<&str>,
     roots: &[PathBuf],
 ) -> std::io::Result<()> {
-    let replaced: HashSet<Cow<str>> = files
+    let replaced: HashSet<&str> = files
         .iter()
         .zip(reads)
         .filter(|(_, read)| !keeps_old(read))
-        .map(|(file, _)| path_key(&file.path))
+        .filter_map(|(file, _)| known.get_key_value(path_key(&file.path).as_ref()))
+        .map(|(path, _)| path.as_str())
         .collect();
     let mut order = 0;
     for (path, file) in known {

@@ -6,7 +6,6 @@ use super::plan::vanished;
 use crate::article::Article;
 use crate::schema::{self, ArticleWriter, DatelineIndex, Fields, FileStamp, LineRecord};
 use anyhow::{Context, Result};
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use tantivy::Term;
@@ -140,7 +139,7 @@ pub(super) fn remove_vanished(
     fields: Fields,
     writer: &ArticleWriter,
     indexed: &HashMap<String, KnownFile>,
-    seen: &HashSet<Cow<str>>,
+    seen: &HashSet<&str>,
     roots: &[PathBuf],
 ) -> usize {
     let mut removed = 0;
