@@ -112,7 +112,8 @@ impl LineCounts {
     }
 
     /// The site of a counted article, if it has one.
-    pub fn site(&self, article: CountedArticle) -> Option<u64> {
+    #[cfg(test)]
+    fn site(&self, article: CountedArticle) -> Option<u64> {
         let site = self.articles.get(article.0 as usize)?.site;
         (site != 0).then_some(site)
     }

@@ -249,11 +249,13 @@ fn normalized_words(line: &str) -> usize {
         word.chars()
             .any(|c| c.is_alphanumeric() || matches!(c, '$' | '€' | '£'))
     };
-    let Some(first) = line.split_whitespace().position(kept) else {
-        return 0;
-    };
-    let after_last = line.split_whitespace().rev().position(kept).unwrap_or(0);
-    line.split_whitespace().count() - first - after_last
+    let mut span: Option<(usize, usize)> = None;
+    for (i, word) in line.split_whitespace().enumerate() {
+        if kept(word) {
+            span = Some((span.map_or(i, |(first, _)| first), i));
+        }
+    }
+    span.map_or(0, |(first, last)| last - first + 1)
 }
 
 /// Lines of more words than this are never compared whole: no interface word, list

@@ -15,10 +15,6 @@ use anyhow::Result;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 
-/// Runs `work` on every item on `threads` scoped threads and hands each result, with
-/// the item's position, to `collect` on the calling thread. Items are taken one at a
-/// time from the iterator, so owned items move to the worker that takes them. The
-/// first error `collect` returns stops the workers and is returned.
 /// How many results may wait for the calling thread at most (besides the batches
 /// the workers are filling).
 const WAITING: usize = 256;
@@ -27,6 +23,10 @@ const WAITING: usize = 256;
 /// batch rather than once per file.
 const BATCH: usize = 16;
 
+/// Runs `work` on every item on `threads` scoped threads and hands each result, with
+/// the item's position, to `collect` on the calling thread. Items are taken one at a
+/// time from the iterator, so owned items move to the worker that takes them. The
+/// first error `collect` returns stops the workers and is returned.
 pub(super) fn for_each_parallel<T: Send, R: Send>(
     items: impl Iterator<Item = T> + Send,
     threads: usize,

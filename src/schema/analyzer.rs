@@ -4,7 +4,7 @@
 //! out, and stemmed by the language of the word's script (English for Latin letters,
 //! Russian for Cyrillic, Greek, Arabic).
 
-use super::pairs::{FrequentPairs, RecordPairs, RecordedPairs};
+use super::pairs::{RecordPairs, RecordedPairs};
 use super::stemmer::ScriptStemmer;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer,
@@ -52,19 +52,10 @@ pub fn news_analyzer() -> TextAnalyzer {
     news_words().filter(RecordPairs).build()
 }
 
-/// The analyzer of the pairs of frequent words side by side (see [`FrequentPairs`]):
-/// those [`news_analyzer`] noted for the same text, else made of the words as it
-/// makes them.
+/// The analyzer of the pairs of frequent words side by side (see [`RecordedPairs`]):
+/// those [`news_analyzer`] noted for the same text, else noted by making its words.
 pub fn pairs_analyzer() -> TextAnalyzer {
-    TextAnalyzer::from(RecordedPairs::new(
-        news_words().filter(FrequentPairs).build(),
-    ))
-}
-
-/// The pairs of a text as [`FrequentPairs`] makes them, without notes.
-#[cfg(test)]
-pub(super) fn news_words_for_tests() -> TextAnalyzer {
-    news_words().filter(FrequentPairs).build()
+    TextAnalyzer::from(RecordedPairs::new(news_analyzer()))
 }
 
 /// The words as the index holds them: folded, without [`COMMON_WORDS`], stemmed.

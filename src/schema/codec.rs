@@ -50,7 +50,7 @@ pub struct ArticleDocument {
 
 impl ArticleDocument {
     /// About how many bytes the document holds.
-    pub fn approximate_size(&self) -> usize {
+    fn approximate_size(&self) -> usize {
         let article = &self.article;
         let texts = [
             &article.place,

@@ -13,8 +13,8 @@ pub use analyzer::{
     is_common_word, is_unspaced, joined_analyzer, joined_word, news_analyzer, pairs_analyzer,
     snippet_analyzer, Hyphenated, NewsTokenizer, COMMON_WORDS,
 };
-pub use pairs::{is_frequent_stem, pair_term_text};
-pub use queue::{DocumentQueue, QueueTicket};
+pub use pairs::pair_term_text;
+pub use queue::DocumentQueue;
 pub use stemmer::WordStemmer;
 
 pub use codec::{

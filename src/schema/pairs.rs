@@ -6,22 +6,20 @@
 //! The words of a text are made once: while the body field's analyzer makes them,
 //! [`RecordPairs`] notes the pairs on the indexing thread, and the pairs field's
 //! tokenizer ([`RecordedPairs`]), which tantivy runs next on the same document,
-//! takes them when they were noted for the very same text, and makes them anew
-//! otherwise.
+//! takes them when they were noted for the very same text; otherwise it makes the
+//! words itself, which notes them.
 
 use super::frequent::FREQUENT_STEMS;
 use rustc_hash::FxHashSet;
 use std::cell::RefCell;
 use std::sync::OnceLock;
-use tantivy::tokenizer::{
-    BoxTokenStream, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
 
 /// What separates the two words of a pair term; no word holds it.
-pub const PAIR_SEPARATOR: char = ' ';
+const PAIR_SEPARATOR: char = ' ';
 
 /// Whether the index holds pairs of `stem` (a word as the news analyzer makes it).
-pub fn is_frequent_stem(stem: &str) -> bool {
+fn is_frequent_stem(stem: &str) -> bool {
     static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| FREQUENT_STEMS.iter().copied().collect())
         .contains(stem)
@@ -36,92 +34,30 @@ pub fn pair_term_text(first: &str, second: &str) -> Option<String> {
 /// Finds the pairs in a stream of words: frequent words one position apart.
 #[derive(Default)]
 struct PairMaker {
-    /// The position and start of the last word, when it was a frequent one.
-    previous: Option<(usize, usize)>,
+    /// The position of the last word, when it was a frequent one.
+    previous: Option<usize>,
     /// That word.
     previous_text: String,
 }
 
 impl PairMaker {
-    /// Takes the next word; when it ends a pair, appends the pair's text to `out` and
-    /// returns the pair's position and start.
-    fn next(&mut self, word: &Token, out: &mut String) -> Option<(usize, usize)> {
+    /// Takes the next word; when it ends a pair, appends the pair's text to `out`
+    /// and says so.
+    fn next(&mut self, word: &Token, out: &mut String) -> bool {
         if !is_frequent_stem(&word.text) {
             self.previous = None;
-            return None;
+            return false;
         }
-        let paired = self.previous.filter(|(at, _)| at + 1 == word.position);
-        if paired.is_some() {
+        let paired = self.previous.is_some_and(|at| at + 1 == word.position);
+        if paired {
             out.push_str(&self.previous_text);
             out.push(PAIR_SEPARATOR);
             out.push_str(&word.text);
         }
-        self.previous = Some((word.position, word.offset_from));
+        self.previous = Some(word.position);
         self.previous_text.clear();
         self.previous_text.push_str(&word.text);
         paired
-    }
-}
-
-/// Turns a stream of words into the pairs of frequent words next to each other, each
-/// at its first word's position.
-#[derive(Clone, Copy, Default)]
-pub struct FrequentPairs;
-
-impl TokenFilter for FrequentPairs {
-    type Tokenizer<T: Tokenizer> = FrequentPairsFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> FrequentPairsFilter<T> {
-        FrequentPairsFilter { inner: tokenizer }
-    }
-}
-
-/// [`FrequentPairs`] applied to a tokenizer.
-#[derive(Clone)]
-pub struct FrequentPairsFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for FrequentPairsFilter<T> {
-    type TokenStream<'a> = FrequentPairsStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        FrequentPairsStream {
-            tail: self.inner.token_stream(text),
-            pairs: PairMaker::default(),
-            token: Token::default(),
-        }
-    }
-}
-
-/// The token stream of [`FrequentPairsFilter`].
-pub struct FrequentPairsStream<T> {
-    tail: T,
-    pairs: PairMaker,
-    token: Token,
-}
-
-impl<T: TokenStream> TokenStream for FrequentPairsStream<T> {
-    fn advance(&mut self) -> bool {
-        while self.tail.advance() {
-            self.token.text.clear();
-            if let Some((position, from)) = self.pairs.next(self.tail.token(), &mut self.token.text)
-            {
-                self.token.position = position;
-                self.token.offset_from = from;
-                self.token.offset_to = self.tail.token().offset_to;
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        &self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.token
     }
 }
 
@@ -185,11 +121,7 @@ pub struct RecordPairsStream<'a, T> {
 impl<T: TokenStream> TokenStream for RecordPairsStream<'_, T> {
     fn advance(&mut self) -> bool {
         if self.tail.advance() {
-            if self
-                .maker
-                .next(self.tail.token(), &mut self.pairs)
-                .is_some()
-            {
+            if self.maker.next(self.tail.token(), &mut self.pairs) {
                 self.pairs.push('\n');
             }
             return true;
@@ -232,79 +164,71 @@ fn take_noted(text: &str) -> Option<String> {
 }
 
 /// The tokenizer of the pairs field: the pairs [`RecordPairs`] noted for the same
-/// text, else those `analyzer` makes of it.
+/// text, else those noted while its own analyzer makes the text's words.
 #[derive(Clone)]
 pub struct RecordedPairs {
-    analyzer: TextAnalyzer,
+    words: TextAnalyzer,
 }
 
 impl RecordedPairs {
-    /// Takes noted pairs, or makes them with `analyzer` (words and [`FrequentPairs`]).
-    pub fn new(analyzer: TextAnalyzer) -> RecordedPairs {
-        RecordedPairs { analyzer }
+    /// Takes noted pairs, or notes them by making the words with `words` (an analyzer
+    /// that ends with [`RecordPairs`]).
+    pub fn new(words: TextAnalyzer) -> RecordedPairs {
+        RecordedPairs { words }
     }
 }
 
 impl Tokenizer for RecordedPairs {
-    type TokenStream<'a> = RecordedPairsStream<'a>;
+    type TokenStream<'a> = RecordedPairsStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> RecordedPairsStream<'a> {
-        match take_noted(text) {
-            Some(pairs) => RecordedPairsStream::Noted {
-                pairs,
-                next: 0,
-                token: Token::default(),
-            },
-            None => RecordedPairsStream::Made(self.analyzer.token_stream(text)),
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> RecordedPairsStream {
+        let pairs = take_noted(text).unwrap_or_else(|| {
+            let mut words = self.words.token_stream(text);
+            while words.advance() {}
+            drop(words);
+            take_noted(text).unwrap_or_default()
+        });
+        RecordedPairsStream {
+            pairs,
+            next: 0,
+            token: Token::default(),
         }
     }
 }
 
-/// The token stream of [`RecordedPairs`].
-pub enum RecordedPairsStream<'a> {
-    /// Pairs noted while the body's words were made, one per line.
-    Noted {
-        pairs: String,
-        /// Where the next one starts.
-        next: usize,
-        token: Token,
-    },
-    /// Pairs made from the text.
-    Made(BoxTokenStream<'a>),
+/// The token stream of [`RecordedPairs`]: the pairs of a text, one per line.
+pub struct RecordedPairsStream {
+    pairs: String,
+    /// Where the next one starts.
+    next: usize,
+    token: Token,
 }
 
-impl TokenStream for RecordedPairsStream<'_> {
+impl TokenStream for RecordedPairsStream {
     fn advance(&mut self) -> bool {
-        match self {
-            RecordedPairsStream::Noted { pairs, next, token } => {
-                let Some(line) = pairs.get(*next..).and_then(|rest| rest.split('\n').next()) else {
-                    return false;
-                };
-                if line.is_empty() {
-                    return false;
-                }
-                token.position = token.position.wrapping_add(1);
-                token.text.clear();
-                token.text.push_str(line);
-                *next += line.len() + 1;
-                true
-            }
-            RecordedPairsStream::Made(stream) => stream.advance(),
+        let Some(line) = self
+            .pairs
+            .get(self.next..)
+            .and_then(|rest| rest.split('\n').next())
+        else {
+            return false;
+        };
+        if line.is_empty() {
+            return false;
         }
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.text.clear();
+        self.token.text.push_str(line);
+        self.next += line.len() + 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        match self {
-            RecordedPairsStream::Noted { token, .. } => token,
-            RecordedPairsStream::Made(stream) => stream.token(),
-        }
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        match self {
-            RecordedPairsStream::Noted { token, .. } => token,
-            RecordedPairsStream::Made(stream) => stream.token_mut(),
-        }
+        &mut self.token
     }
 }
 
@@ -321,9 +245,13 @@ mod tests {
         out
     }
 
+    /// The pairs of `text`, made anew unless its words were just made on this thread.
     fn made(text: &str) -> Vec<String> {
-        let mut words = super::super::analyzer::news_words_for_tests();
-        tokens(words.token_stream(text))
+        tokens(pairs_analyzer().token_stream(text))
+    }
+
+    fn noted(text: &str) -> bool {
+        NOTED.with(|texts| texts.borrow().iter().any(|noted| noted.text == text))
     }
 
     #[test]
@@ -342,18 +270,16 @@ mod tests {
         let text = "The United States said the United States would wait.";
         let mut words = news_analyzer();
         let _ = tokens(words.token_stream(text));
-        let mut pairs = RecordedPairs::new(pairs_analyzer());
-        let stream = pairs.token_stream(text);
-        assert!(matches!(stream, RecordedPairsStream::Noted { .. }));
-        assert_eq!(tokens(stream), made(text));
-        // Taken once; another text is made anew.
-        let stream = pairs.token_stream(text);
-        assert!(matches!(stream, RecordedPairsStream::Made(_)));
-        assert_eq!(tokens(stream), made(text));
+        assert!(noted(text));
+        let mut pairs = pairs_analyzer();
+        let taken = tokens(pairs.token_stream(text));
+        assert!(!noted(text), "the noted pairs were taken");
+        assert!(taken.contains(&"unit state".to_string()), "{taken:?}");
+        // Taken once; another time the text is made anew, to the same pairs.
+        assert_eq!(tokens(pairs.token_stream(text)), taken);
+        // Another text's noted pairs (`unit state`) are not taken for this one.
         let _ = tokens(words.token_stream("United States"));
         let other = "States united";
-        let stream = pairs.token_stream(other);
-        assert!(matches!(stream, RecordedPairsStream::Made(_)));
-        assert_eq!(tokens(stream), ["state unit"]);
+        assert_eq!(tokens(pairs.token_stream(other)), ["state unit"]);
     }
 }

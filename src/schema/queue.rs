@@ -28,7 +28,7 @@ impl DocumentQueue {
     /// in until its ticket is dropped. tantivy drops every document it was handed,
     /// indexed or not (its queue goes when its indexing threads stop), so the wait
     /// ends.
-    pub fn enter(self: &Arc<DocumentQueue>, bytes: usize) -> QueueTicket {
+    pub(super) fn enter(self: &Arc<DocumentQueue>, bytes: usize) -> QueueTicket {
         let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
         while *waiting > 0 && *waiting + bytes > self.limit {
             waiting = self
@@ -44,14 +44,15 @@ impl DocumentQueue {
     }
 
     /// The bytes of documents waiting now.
-    pub fn waiting(&self) -> usize {
+    #[cfg(test)]
+    fn waiting(&self) -> usize {
         *self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 /// A document's place in a [`DocumentQueue`], given up when it is dropped.
 #[derive(Debug)]
-pub struct QueueTicket {
+pub(super) struct QueueTicket {
     queue: Arc<DocumentQueue>,
     bytes: usize,
 }

@@ -235,8 +235,9 @@ impl Planner<'_> {
                 Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
             }
             [(0, first), (1, second)] if field == self.index.fields.body => {
-                let pair =
-                    schema::pair_term_text(first.value().as_str()?, second.value().as_str()?);
+                let pair = (first.value().as_str())
+                    .zip(second.value().as_str())
+                    .and_then(|(first, second)| schema::pair_term_text(first, second));
                 Some(match pair {
                     Some(pair) => Box::new(PairQuery::new(
                         Term::from_field_text(self.index.fields.pairs, &pair),
