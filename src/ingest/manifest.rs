@@ -4,8 +4,9 @@
 use crate::extract::{Candidates, Field, Origin};
 use anyhow::{Context, Result};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// The file name a folder's metadata is read from.
 pub const MANIFEST_NAME: &str = "manifest.jsonl";
@@ -70,20 +71,20 @@ fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
         .map(str::to_string))
 }
 
-/// The manifests of every folder walked, keyed by the path of the file they describe.
+/// One folder's manifest: what it says of the files of its folder, by file name.
 #[derive(Debug, Default)]
-pub struct Manifests {
-    entries: HashMap<PathBuf, ManifestEntry>,
+pub struct Manifest {
+    entries: HashMap<Box<str>, ManifestEntry>,
 }
 
-impl Manifests {
-    /// Reads one manifest into the set. Lines that cannot be read are returned as
+impl Manifest {
+    /// Reads the manifest at `path`. Lines that cannot be read are returned as
     /// messages (`line 3: ...`); the others are used.
-    pub fn load(&mut self, manifest: &Path) -> Result<Vec<String>> {
-        let text = std::fs::read(manifest)
-            .with_context(|| format!("reading manifest {}", manifest.display()))?;
+    pub fn read(path: &Path) -> Result<(Manifest, Vec<String>)> {
+        let text =
+            std::fs::read(path).with_context(|| format!("reading manifest {}", path.display()))?;
         let text = String::from_utf8_lossy(&text);
-        let folder = manifest.parent().unwrap_or(Path::new(""));
+        let mut manifest = Manifest::default();
         let mut problems = Vec::new();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
@@ -91,7 +92,7 @@ impl Manifests {
             }
             match serde_json::from_str::<Line>(line) {
                 Ok(Line { file, entry }) if is_plain_name(&file) => {
-                    self.entries.insert(folder.join(file), entry);
+                    manifest.entries.insert(file.into_boxed_str(), entry);
                 }
                 Ok(Line { file, .. }) => problems.push(format!(
                     "line {}: `file` must name a file of the manifest's own folder, not `{file}`",
@@ -100,13 +101,46 @@ impl Manifests {
                 Err(err) => problems.push(format!("line {}: {err}", n + 1)),
             }
         }
+        Ok((manifest, problems))
+    }
+
+    /// The entry for `file` (a file of the manifest's folder), if the manifest names it.
+    pub fn entry(&self, file: &Path) -> Option<&ManifestEntry> {
+        self.entries.get(file.file_name()?.to_str()?)
+    }
+}
+
+/// How many folders' manifests [`Manifests`] keeps read at once. Files are read in
+/// the order they were walked, a folder's files one after the other, so a run's
+/// workers are seldom in more than a few folders at a time.
+const KEPT_MANIFESTS: usize = 32;
+
+/// The manifests of the folders a run walked. Each is read when a file of its folder
+/// is and only the last few are kept, so a run holds a few folders' entries whatever
+/// the number of folders.
+#[derive(Debug, Default)]
+pub struct Manifests {
+    /// The folders that hold a manifest.
+    folders: HashSet<PathBuf>,
+    /// The manifests read last, the newest at the back.
+    kept: Mutex<VecDeque<(PathBuf, Arc<Manifest>)>>,
+}
+
+impl Manifests {
+    /// Reads one manifest and notes that its folder has one. Lines that cannot be
+    /// read are returned as messages (`line 3: ...`); the others are used.
+    pub fn load(&mut self, manifest: &Path) -> Result<Vec<String>> {
+        let (read, problems) = Manifest::read(manifest)?;
+        let folder = manifest.parent().unwrap_or(Path::new("")).to_path_buf();
+        self.folders.insert(folder.clone());
+        self.keep(folder, Arc::new(read));
         Ok(problems)
     }
 
-    /// Reads the manifest of the folder holding `file`, if there is one and it is not
-    /// loaded yet (for commands that look at a single file).
+    /// Reads the manifest of the folder holding `file`, if there is one (for commands
+    /// that look at a single file).
     pub fn load_beside(&mut self, file: &Path) -> Result<Vec<String>> {
-        let manifest = file.parent().unwrap_or(Path::new("")).join(MANIFEST_NAME);
+        let manifest = folder_of(file).join(MANIFEST_NAME);
         if manifest.is_file() {
             self.load(&manifest)
         } else {
@@ -114,10 +148,45 @@ impl Manifests {
         }
     }
 
-    /// The entry for `file`, if its folder's manifest names it.
-    pub fn get(&self, file: &Path) -> Option<&ManifestEntry> {
-        self.entries.get(file)
+    /// The manifest of the folder holding `file`, read again if it is no longer
+    /// kept. A manifest that can no longer be read counts as none: its problems were
+    /// reported when it was loaded.
+    pub fn beside(&self, file: &Path) -> Option<Arc<Manifest>> {
+        let folder = folder_of(file);
+        if !self.folders.contains(folder) {
+            return None;
+        }
+        if let Some(kept) = self.kept_for(folder) {
+            return Some(kept);
+        }
+        let (read, _) = Manifest::read(&folder.join(MANIFEST_NAME)).ok()?;
+        let read = Arc::new(read);
+        self.keep(folder.to_path_buf(), Arc::clone(&read));
+        Some(read)
     }
+
+    fn kept_for(&self, folder: &Path) -> Option<Arc<Manifest>> {
+        let kept = self.kept.lock().ok()?;
+        kept.iter()
+            .rev()
+            .find(|(kept, _)| kept == folder)
+            .map(|(_, manifest)| Arc::clone(manifest))
+    }
+
+    fn keep(&self, folder: PathBuf, manifest: Arc<Manifest>) {
+        let Ok(mut kept) = self.kept.lock() else {
+            return;
+        };
+        kept.retain(|(kept, _)| *kept != folder);
+        if kept.len() == KEPT_MANIFESTS {
+            kept.pop_front();
+        }
+        kept.push_back((folder, manifest));
+    }
+}
+
+fn folder_of(file: &Path) -> &Path {
+    file.parent().unwrap_or(Path::new(""))
 }
 
 #[cfg(test)]
@@ -137,11 +206,13 @@ mod tests {
         let problems = manifests.load(&manifest).unwrap();
         assert_eq!(problems.len(), 1);
         assert!(problems[0].starts_with("line 2:"), "{problems:?}");
-        let a = manifests.get(&dir.path().join("a.txt")).unwrap();
+        let a = dir.path().join("a.txt");
+        let folder = manifests.beside(&a).unwrap();
+        let a = folder.entry(&a).unwrap();
         assert_eq!(a.date.as_deref(), Some("2013-05-14"));
         assert_eq!(a.title, None);
-        assert!(manifests.get(&dir.path().join("b.txt")).is_some());
-        assert!(manifests.get(&dir.path().join("c.txt")).is_none());
+        assert!(folder.entry(&dir.path().join("b.txt")).is_some());
+        assert!(folder.entry(&dir.path().join("c.txt")).is_none());
     }
 
     #[test]
@@ -162,8 +233,33 @@ mod tests {
         let problems = manifests.load(&manifest).unwrap();
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems[0].contains("own folder"), "{problems:?}");
-        assert!(manifests.get(&good).is_none());
-        let own = manifests.get(&dir.path().join("evil").join("own.txt"));
+        assert!(manifests.beside(&good).is_none());
+        let own = dir.path().join("evil").join("own.txt");
+        let own = manifests.beside(&own).unwrap().entry(&own).cloned();
         assert_eq!(own.unwrap().title.as_deref(), Some("Own"));
+    }
+
+    #[test]
+    fn manifests_no_longer_kept_are_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifests = Manifests::default();
+        let folders = KEPT_MANIFESTS + 8;
+        for n in 0..folders {
+            let folder = dir.path().join(format!("f{n}"));
+            std::fs::create_dir(&folder).unwrap();
+            let line = format!("{{\"file\": \"a.txt\", \"title\": \"Story {n}\"}}");
+            std::fs::write(folder.join(MANIFEST_NAME), line).unwrap();
+            assert!(manifests
+                .load(&folder.join(MANIFEST_NAME))
+                .unwrap()
+                .is_empty());
+        }
+        assert_eq!(manifests.kept.lock().unwrap().len(), KEPT_MANIFESTS);
+        for n in (0..folders).rev().chain(0..folders) {
+            let file = dir.path().join(format!("f{n}")).join("a.txt");
+            let entry = manifests.beside(&file).unwrap().entry(&file).cloned();
+            assert_eq!(entry.unwrap().title, Some(format!("Story {n}")));
+        }
+        assert!(manifests.beside(&dir.path().join("a.txt")).is_none());
     }
 }
