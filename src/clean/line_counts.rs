@@ -16,6 +16,18 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CountedArticle(u32);
 
+impl CountedArticle {
+    /// The `n`-th article counted, from 0.
+    pub fn nth(n: u32) -> CountedArticle {
+        CountedArticle(n)
+    }
+
+    /// Which article it is, from 0, in the order they were counted.
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}
+
 /// What is kept in memory of a counted article.
 #[derive(Debug, Clone, Copy)]
 struct Counted {
@@ -28,6 +40,8 @@ struct Counted {
     offset: u64,
     /// How many keys it has.
     len: u32,
+    /// Whether its site is its own, which [`LineCounts::set_site`] leaves alone.
+    site_kept: bool,
 }
 
 /// One line of one article: the line's key and the article. Sorting them brings a
@@ -92,6 +106,7 @@ impl LineCounts {
             order,
             offset: self.written,
             len,
+            site_kept: false,
         });
         for &key in keys {
             self.writer.write_all(&key.to_le_bytes())?;
@@ -104,10 +119,21 @@ impl LineCounts {
         Ok(CountedArticle(article))
     }
 
-    /// Gives a counted article its site.
+    /// Gives a counted article the site `site`, unless its own was kept
+    /// ([`LineCounts::keep_site`]).
     pub fn set_site(&mut self, article: CountedArticle, site: u64) {
         if let Some(counted) = self.articles.get_mut(article.0 as usize) {
-            counted.site = site;
+            if !counted.site_kept {
+                counted.site = site;
+            }
+        }
+    }
+
+    /// Keeps the site a counted article was counted with: [`LineCounts::set_site`]
+    /// leaves it alone.
+    pub fn keep_site(&mut self, article: CountedArticle) {
+        if let Some(counted) = self.articles.get_mut(article.0 as usize) {
+            counted.site_kept = true;
         }
     }
 
@@ -267,13 +293,15 @@ fn next_pair(reader: &mut impl Read) -> io::Result<Option<Pair>> {
     Ok(Some((key, article)))
 }
 
+/// Fills `buffer` from `file` at `offset` without moving the file's position.
 #[cfg(unix)]
-fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<()> {
+pub(crate) fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
 }
 
+/// Fills `buffer` from `file` at `offset` without moving the file's position.
 #[cfg(windows)]
-fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64) -> io::Result<()> {
+pub(crate) fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64) -> io::Result<()> {
     use std::os::windows::fs::FileExt;
     while !buffer.is_empty() {
         match file.seek_read(buffer, offset)? {
@@ -356,6 +384,10 @@ mod tests {
             last = Some(counts.add(site, order, &keys).unwrap());
         }
         counts.set_site(last.unwrap(), 7);
+        let kept = counts.add(Some(3), 1000, &[1]).unwrap();
+        counts.keep_site(kept);
+        counts.set_site(kept, 7);
+        assert_eq!(counts.site(kept), Some(3));
         assert_eq!(counts.site(last.unwrap()), Some(7));
         assert_eq!(counts.learned().unwrap().count_key(7, 500), Some(3));
     }

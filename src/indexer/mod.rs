@@ -13,26 +13,27 @@ mod known;
 mod phases;
 mod plan;
 mod pool;
+mod spill;
 mod stamp;
 mod writer;
 
 pub use known::KnownFile;
 pub use writer::{add_articles, load_cleaned};
 
-use phases::{KeepBudget, Run};
+use phases::{KeepBudget, Listed, Run};
 use plan::{count_kept_lines, give_folder_sites, plan_writes, vanished};
-use stamp::path_key;
+use spill::Spill;
 use writer::{
     open_writer, remove_uncommitted_files, remove_vanished, threads_within, writer_failure,
 };
 
 use crate::clean::learned::Learned;
 use crate::clean::line_counts::LineCounts;
-use crate::ingest::{self};
+use crate::ingest::{self, Manifests, Walked};
 use crate::schema::{self, ArticleWriter, DatelineIndex};
 use anyhow::{Context, Result};
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How an index run may use the machine.
@@ -151,13 +152,15 @@ pub fn index_paths(
     let threads = threads_within(options.threads, options.memory_bytes);
     let mut writer = open_writer(index, threads, options.memory_bytes)?;
     let exclude = index.dir.canonicalize().ok();
-    let corpus = ingest::walk(&roots, exclude.as_deref(), options.follow_links);
-
-    let mut stats = RunStats {
-        skipped: corpus.skipped.len() + corpus.links.len(),
-        ..RunStats::default()
-    };
-    report_walk(&corpus, &mut stats, observer);
+    let mut stats = RunStats::default();
+    let (mut listed, manifests) = list_files(
+        &roots,
+        exclude.as_deref(),
+        options.follow_links,
+        &index.dir,
+        &mut stats,
+        observer,
+    )?;
 
     let budget = Budget {
         threads,
@@ -171,7 +174,7 @@ pub fn index_paths(
     let written = write_run(
         index,
         &mut writer,
-        &corpus,
+        (&mut listed, &manifests),
         &roots,
         budget,
         &mut stats,
@@ -202,12 +205,57 @@ struct Budget {
     queued: usize,
 }
 
-/// The two phases of a run over the files `corpus` found, with `writer`, up to the
-/// commit.
+/// Walks `roots` and lists the article files found on disk in `dir`, reporting
+/// everything else the walk found as it goes; returns the list and the manifests of
+/// the folders walked.
+fn list_files(
+    roots: &[PathBuf],
+    exclude: Option<&Path>,
+    follow_links: bool,
+    dir: &Path,
+    stats: &mut RunStats,
+    observer: &mut dyn FnMut(Event),
+) -> Result<(Spill<Listed>, Manifests)> {
+    let listing = || {
+        format!(
+            "listing the files to index beside the index at {} (it keeps its previous commit)",
+            dir.display()
+        )
+    };
+    let mut listed = Spill::new(dir).with_context(listing)?;
+    let shared_roots: Vec<Arc<Path>> = roots.iter().map(|r| Arc::from(r.as_path())).collect();
+    let manifests = ingest::walk(roots, exclude, follow_links, &mut |walked| {
+        match walked {
+            Walked::File(file) => return listed.push(&Listed::of(file, &shared_roots)),
+            Walked::Skipped(path) => {
+                stats.skipped += 1;
+                observer(Event::Skipped(&path));
+            }
+            Walked::Link(path) => {
+                stats.skipped += 1;
+                observer(Event::Link(&path));
+            }
+            Walked::Unwalkable(path, reason) => {
+                stats.failed += 1;
+                observer(Event::Failed(&path, &reason));
+            }
+            Walked::ManifestProblem(path, problem) => {
+                stats.problems += 1;
+                observer(Event::Problem(&path, &problem));
+            }
+        }
+        Ok(())
+    })
+    .with_context(listing)?;
+    Ok((listed, manifests))
+}
+
+/// The two phases of a run over the files `listed` with their folders' `manifests`,
+/// with `writer`, up to the commit.
 fn write_run(
     index: &DatelineIndex,
     writer: &mut ArticleWriter,
-    corpus: &ingest::Corpus,
+    (listed, manifests): (&mut Spill<Listed>, &Manifests),
     roots: &[PathBuf],
     Budget {
         threads,
@@ -223,12 +271,15 @@ fn write_run(
         hints: known_hints,
     } = known::load(index)?;
     let queue = schema::DocumentQueue::new(queued);
+    let shared_roots: Vec<Arc<Path>> = roots.iter().map(|r| Arc::from(r.as_path())).collect();
     let run = Run {
         fields: index.fields,
         writer,
-        manifests: &corpus.manifests,
+        manifests,
         known: &known,
         hints: &known_hints,
+        roots: &shared_roots,
+        spill_dir: &index.dir,
         threads,
         queue: &queue,
     };
@@ -242,51 +293,45 @@ fn write_run(
     };
     let mut counts = LineCounts::new(&index.dir, counting).with_context(counting_lines)?;
     let mut hints = known_hints.clone();
-    observer(Event::Phase("reading", corpus.files.len()));
-    let reads = run
-        .read_all(
-            &corpus.files,
-            kept,
-            &mut counts,
-            &mut hints,
-            stats,
-            observer,
-        )
+    observer(Event::Phase("reading", listed.len()));
+    let mut first = run
+        .read_all(listed, kept, &mut counts, &mut hints, stats, observer)
         .with_context(counting_lines)?;
-    give_folder_sites(&corpus.files, &reads, &hints, &mut counts);
+    give_folder_sites(&mut first.reads, &hints, &mut counts).with_context(counting_lines)?;
     let run = Run {
         hints: &hints,
         ..run
     };
 
     // Learn from the lines of every article the index will hold.
-    // The indexed files the walk saw (not every file walked: a first run's set is empty).
-    let seen: HashSet<&str> = corpus
-        .files
-        .iter()
-        .filter_map(|f| known.get_key_value(path_key(&f.path).as_ref()))
-        .map(|(path, _)| path.as_str())
-        .collect();
-    if leaves_index_as_it_is(&reads) && !known.keys().any(|p| vanished(p, roots, &seen)) {
+    if first.leaves_index && !known.keys().any(|p| vanished(p, roots, &first.seen)) {
         // The index holds what its last commit learned from, and nothing is stale.
         if let Some(recorded) = index.recorded_learned_lines() {
             stats.learned_lines = recorded;
             return Ok(());
         }
     }
-    count_kept_lines(&mut counts, &known, &corpus.files, &reads, &seen, roots)
+    count_kept_lines(&mut counts, &known, &first.seen, &first.replaced, roots)
         .with_context(counting_lines)?;
     let learned = counts.learned().with_context(counting_lines)?;
     stats.learned_lines = learned.len();
 
     // Phase two: index the changed files and the ones whose learned lines changed.
-    let (planned, work) = plan_writes(&corpus.files, reads, &known, &learned, stats);
+    let (planned, work) = plan_writes(
+        &mut first.reads,
+        first.kept,
+        &known,
+        &learned,
+        &shared_roots,
+        stats,
+    )
+    .with_context(counting_lines)?;
     observer(Event::Phase("indexing", planned));
     let written = run.write_all(work, &counts, &learned, stats, observer);
     if let Err(err) = written {
         return Err(writer_failure(writer, err, &index.dir));
     }
-    stats.removed += remove_vanished(index.fields, writer, &known, &seen, roots);
+    stats.removed += remove_vanished(index.fields, writer, &known, &first.seen, roots);
     if stats.new + stats.updated + stats.removed + stats.recleaned > 0 || stats.failed > 0 {
         let committing = || {
             format!(
@@ -299,40 +344,6 @@ fn write_run(
         prepared.commit().with_context(committing)?;
     }
     Ok(())
-}
-
-/// Whether a run's reads leave the index's articles as they are: every file unchanged,
-/// unreadable (its articles stay) or new and unusable.
-fn leaves_index_as_it_is(reads: &[phases::Read]) -> bool {
-    reads.iter().all(|read| {
-        matches!(
-            read,
-            phases::Read::Unchanged { .. }
-                | phases::Read::Unreadable(_)
-                | phases::Read::Unusable {
-                    replaced: false,
-                    ..
-                }
-        )
-    })
-}
-
-/// Counts and reports what the walk found besides article files.
-fn report_walk(corpus: &ingest::Corpus, stats: &mut RunStats, observer: &mut dyn FnMut(Event)) {
-    for path in &corpus.skipped {
-        observer(Event::Skipped(path));
-    }
-    for path in &corpus.links {
-        observer(Event::Link(path));
-    }
-    for (path, reason) in &corpus.unwalkable {
-        stats.failed += 1;
-        observer(Event::Failed(path, reason));
-    }
-    for (path, problem) in &corpus.manifest_problems {
-        stats.problems += 1;
-        observer(Event::Problem(path, problem));
-    }
 }
 
 /// The boilerplate learned over the corpus in `index`, as its last run learned it.

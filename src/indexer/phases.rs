@@ -4,17 +4,21 @@
 
 use super::known::KnownFile;
 use super::pool::for_each_parallel;
+use super::spill::{read_path, read_uint, write_path, write_uint, Record, Spill};
 use super::stamp::{content_hash, path_key, quick_stamp};
 use super::{Event, RunStats};
 use crate::clean::learned::{self, Learned};
 use crate::clean::line_counts::{CountedArticle, LineCounts};
 use crate::extract;
 use crate::ingest::{
-    self, CorpusFile, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
+    self, CorpusFile, Format, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
 };
 use crate::schema::{self, ArticleWriter, DocumentQueue, Fields, FileStamp, LineRecord};
 use anyhow::{Context, Result};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io::{self, BufRead, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tantivy::Term;
 
@@ -28,21 +32,153 @@ struct ArticleLines {
     keys: Vec<u64>,
 }
 
-/// An article of a changed file, counted.
-#[derive(Clone, Copy)]
-pub(super) struct CountedLines {
-    pub(super) article: CountedArticle,
-    /// Whether its site is the one its URL names (else it may take its folder's).
-    pub(super) site_from_url: bool,
+/// Where the second phase finds the line keys of a file's articles as the rules alone
+/// left them, as they were counted.
+pub(super) enum LinesOf<'k> {
+    /// Counted by this run, one after the other.
+    Counted(Range<u32>),
+    /// As the index holds them (for a file cleaned again).
+    Indexed(&'k [LineRecord]),
 }
 
-/// Where the second phase finds the line keys of an article as the rules alone left
-/// them, as they were counted.
-pub(super) enum LinesOf {
-    /// Counted by this run.
-    Counted(CountedArticle),
-    /// As the index holds them (for a file cleaned again).
-    Indexed(Box<[u64]>),
+/// A file the walk found, as listed on disk.
+pub(super) struct Listed {
+    pub(super) path: PathBuf,
+    /// Which of the run's roots it lies under.
+    pub(super) root: u32,
+    pub(super) format: Format,
+}
+
+impl Listed {
+    /// The listing of `file`, one of the files found under `roots`.
+    pub(super) fn of(file: CorpusFile, roots: &[Arc<Path>]) -> Listed {
+        let root = roots.iter().position(|root| **root == *file.root);
+        Listed {
+            path: file.path,
+            root: root.unwrap_or(0) as u32,
+            format: file.format,
+        }
+    }
+
+    /// The file listed, under its root among `roots`.
+    pub(super) fn file(self, roots: &[Arc<Path>]) -> CorpusFile {
+        let root = match roots.get(self.root as usize) {
+            Some(root) => Arc::clone(root),
+            None => Arc::from(self.path.parent().unwrap_or(Path::new(""))),
+        };
+        CorpusFile {
+            path: self.path,
+            root,
+            format: self.format,
+        }
+    }
+}
+
+impl Record for Listed {
+    fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        write_path(out, &self.path)?;
+        write_uint(out, u64::from(self.root))?;
+        let format = match self.format {
+            Format::Text => 0,
+            Format::JsonLines => 1,
+            Format::Json => 2,
+            Format::Html => 3,
+        };
+        out.write_all(&[format])
+    }
+
+    fn read(input: &mut impl BufRead) -> io::Result<Listed> {
+        let path = read_path(input)?;
+        let root = u32::try_from(read_uint(input)?).map_err(io::Error::other)?;
+        let mut format = [0u8];
+        input.read_exact(&mut format)?;
+        let format = match format[0] {
+            0 => Format::Text,
+            1 => Format::JsonLines,
+            2 => Format::Json,
+            3 => Format::Html,
+            _ => return Err(io::Error::other("an unknown format in the run's file list")),
+        };
+        Ok(Listed { path, root, format })
+    }
+}
+
+/// A file the second phase may write, as the first phase left it on disk.
+pub(super) struct ReadRecord {
+    /// Its place in the walk, by which what was kept of it is found.
+    pub(super) position: usize,
+    pub(super) file: Listed,
+    pub(super) outcome: Outcome,
+}
+
+/// What the first phase made of a file the second phase may write.
+pub(super) enum Outcome {
+    /// Indexed as it is (cleaned again if its learned lines changed).
+    Unchanged,
+    /// New or changed.
+    Changed {
+        stamp: FileStamp,
+        /// Whether it replaces indexed articles.
+        replaced: bool,
+        /// Its articles as [`LineCounts`] counted them.
+        articles: Range<u32>,
+    },
+}
+
+impl Record for ReadRecord {
+    fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        write_uint(out, self.position as u64)?;
+        self.file.write(out)?;
+        match &self.outcome {
+            Outcome::Unchanged => write_uint(out, 0),
+            Outcome::Changed {
+                stamp,
+                replaced,
+                articles,
+            } => {
+                write_uint(out, 1 + u64::from(*replaced))?;
+                for value in [stamp.hash, stamp.problems, stamp.quick] {
+                    write_uint(out, value)?;
+                }
+                write_uint(out, u64::from(articles.start))?;
+                write_uint(out, u64::from(articles.end - articles.start))
+            }
+        }
+    }
+
+    fn read(input: &mut impl BufRead) -> io::Result<ReadRecord> {
+        let position = usize::try_from(read_uint(input)?).map_err(io::Error::other)?;
+        let file = Listed::read(input)?;
+        let outcome = match read_uint(input)? {
+            0 => Outcome::Unchanged,
+            tag @ (1 | 2) => {
+                let stamp = FileStamp {
+                    hash: read_uint(input)?,
+                    problems: read_uint(input)?,
+                    quick: read_uint(input)?,
+                };
+                let number =
+                    |input: &mut _| u32::try_from(read_uint(input)?).map_err(io::Error::other);
+                let start = number(input)?;
+                let count = number(input)?;
+                Outcome::Changed {
+                    stamp,
+                    replaced: tag == 2,
+                    articles: start..start.saturating_add(count),
+                }
+            }
+            _ => {
+                return Err(io::Error::other(
+                    "an unknown outcome in the run's list of reads",
+                ))
+            }
+        };
+        Ok(ReadRecord {
+            position,
+            file,
+            outcome,
+        })
+    }
 }
 
 /// The place of the `article`-th article of the `file`-th file among the corpus's
@@ -52,15 +188,13 @@ fn read_order(file: usize, article: usize) -> u64 {
 }
 
 /// What the first phase made of one file.
-pub(super) enum Read {
+enum Read {
     /// Indexed as it is; `problems` parts of it could not be read.
     Unchanged { problems: u64 },
     /// New or changed: to be indexed in the second phase.
     Changed {
         stamp: FileStamp,
         replaced: bool,
-        /// Its articles, counted.
-        lines: Vec<CountedLines>,
         /// What is kept of it for the second phase.
         kept: Kept,
     },
@@ -130,8 +264,22 @@ struct Found {
 }
 
 /// Whether the index keeps a file's previous articles after this read.
-pub(super) fn keeps_old(read: &Read) -> bool {
+fn keeps_old(read: &Read) -> bool {
     matches!(read, Read::Unchanged { .. } | Read::Unreadable(_))
+}
+
+/// Whether a read leaves the index's articles as they are: the file unchanged,
+/// unreadable (its articles stay) or new and unusable.
+fn leaves_index_as_it_is(read: &Read) -> bool {
+    matches!(
+        read,
+        Read::Unchanged { .. }
+            | Read::Unreadable(_)
+            | Read::Unusable {
+                replaced: false,
+                ..
+            }
+    )
 }
 
 /// What the workers of one run share.
@@ -142,14 +290,18 @@ pub(super) struct Run<'a> {
     pub(super) known: &'a HashMap<String, KnownFile>,
     /// The sites of each folder's pages with a URL.
     pub(super) hints: &'a SiteHints,
+    /// The paths given to the run, which its files lie under.
+    pub(super) roots: &'a [Arc<Path>],
+    /// Where the run's lists that grow with the corpus are kept on disk.
+    pub(super) spill_dir: &'a Path,
     pub(super) threads: usize,
     /// The documents waiting in tantivy's writer.
     pub(super) queue: &'a Arc<DocumentQueue>,
 }
 
 /// A file to index in the second phase.
-pub(super) struct Work<'a> {
-    pub(super) file: &'a CorpusFile,
+pub(super) struct Work<'k> {
+    pub(super) file: CorpusFile,
     /// The stamp read in the first phase; `None` for a file cleaned again, which is
     /// read anew.
     pub(super) stamp: Option<FileStamp>,
@@ -157,8 +309,8 @@ pub(super) struct Work<'a> {
     pub(super) replaced: bool,
     /// What the first phase kept of it.
     pub(super) kept: Kept,
-    /// The line keys of its articles as cleaned by the rules alone, in article order.
-    pub(super) lines: Vec<LinesOf>,
+    /// The line keys of its articles as cleaned by the rules alone.
+    pub(super) lines: LinesOf<'k>,
 }
 
 /// What the second phase made of one file.
@@ -169,49 +321,84 @@ struct Written {
     failure: Option<String>,
 }
 
-impl Run<'_> {
-    /// Phase one over all files; failures and problems are reported as they come,
-    /// the lines of each article are counted in `counts` and the site each page's
-    /// URL names is added to the `hints` of its folder.
+/// What the first phase leaves for the rest of the run besides the line counts.
+pub(super) struct FirstPhase<'k> {
+    /// The files unchanged, new or changed, in the order they were read.
+    pub(super) reads: Spill<ReadRecord>,
+    /// What was kept of changed files, by their place in the walk.
+    pub(super) kept: HashMap<usize, Kept>,
+    /// The indexed files the walk saw.
+    pub(super) seen: HashSet<&'k str>,
+    /// The indexed files whose articles the run replaces or removes.
+    pub(super) replaced: HashSet<&'k str>,
+    /// Whether the reads leave the index's articles as they are: every file unchanged,
+    /// unreadable (its articles stay) or new and unusable.
+    pub(super) leaves_index: bool,
+}
+
+impl<'a> Run<'a> {
+    /// Phase one over the files `listed`; failures and problems are reported as they
+    /// come, the lines of each article are counted in `counts` and the site each
+    /// page's URL names is added to the `hints` of its folder.
     pub(super) fn read_all(
         &self,
-        files: &[CorpusFile],
+        listed: &mut Spill<Listed>,
         budget: KeepBudget,
         counts: &mut LineCounts,
         hints: &mut SiteHints,
         stats: &mut RunStats,
         observer: &mut dyn FnMut(Event),
-    ) -> Result<Vec<Read>> {
-        let mut reads: Vec<Option<Read>> = (0..files.len()).map(|_| None).collect();
+    ) -> Result<FirstPhase<'a>> {
+        let mut phase = FirstPhase {
+            reads: Spill::new(self.spill_dir)?,
+            kept: HashMap::new(),
+            seen: HashSet::new(),
+            replaced: HashSet::new(),
+            leaves_index: true,
+        };
         let mut keeper = Keeper {
             budget,
             raw_bytes: 0,
             judged_bytes: 0,
         };
+        let known = self.known;
         for_each_parallel(
-            files.iter(),
+            listed.records()?,
             self.threads,
-            |file| self.read(file),
-            |i, (mut read, found)| {
-                let path = &files[i].path;
-                match &mut read {
+            |listed| -> io::Result<_> {
+                let file = listed?.file(self.roots);
+                let (read, found) = self.read(&file);
+                Ok((file, read, found))
+            },
+            |i, result| {
+                let (file, read, found) = result?;
+                let path = &file.path;
+                let indexed = known.get_key_value(path_key(path).as_ref());
+                if let Some((indexed, _)) = indexed {
+                    phase.seen.insert(indexed.as_str());
+                    if !keeps_old(&read) {
+                        phase.replaced.insert(indexed.as_str());
+                    }
+                }
+                phase.leaves_index &= leaves_index_as_it_is(&read);
+                let outcome = match read {
                     Read::Unchanged { problems } => {
                         stats.unchanged += 1;
-                        if *problems > 0 {
-                            stats.problems += *problems as usize;
+                        if problems > 0 {
+                            stats.problems += problems as usize;
                             let message = format!(
                                 "{problems} unreadable part(s), unchanged since they were reported"
                             );
                             observer(Event::Problem(path, &message));
                         }
+                        Some(Outcome::Unchanged)
                     }
                     Read::Changed {
+                        stamp,
                         replaced,
                         kept,
-                        lines,
-                        ..
                     } => {
-                        *if *replaced {
+                        *if replaced {
                             &mut stats.updated
                         } else {
                             &mut stats.new
@@ -223,39 +410,57 @@ impl Run<'_> {
                         for note in &found.notes {
                             observer(Event::Note(path, note));
                         }
+                        let mut articles: Option<Range<u32>> = None;
                         for (j, article) in found.lines.into_iter().enumerate() {
                             let order = read_order(i, j);
                             let counted = counts.add(article.source, order, &article.keys)?;
                             if let Some(site) = &article.url_site {
+                                counts.keep_site(counted);
                                 hints.add(path, site);
                             }
-                            lines.push(CountedLines {
-                                article: counted,
-                                site_from_url: article.url_site.is_some(),
-                            });
+                            // Counted one after the other: the file's are a range.
+                            let nth = counted.index();
+                            let end = nth.saturating_add(1);
+                            articles = Some(articles.map_or(nth..end, |a| a.start..end));
                         }
-                        *kept = keeper.keep(std::mem::replace(kept, Kept::Nothing));
+                        let articles = articles.unwrap_or(0..0);
+                        match keeper.keep(kept) {
+                            Kept::Nothing => {}
+                            kept => {
+                                phase.kept.insert(i, kept);
+                            }
+                        }
+                        Some(Outcome::Changed {
+                            stamp,
+                            replaced,
+                            articles,
+                        })
                     }
                     Read::Unreadable(reason) => {
                         stats.failed += 1;
-                        observer(Event::Failed(path, reason));
+                        observer(Event::Failed(path, &reason));
+                        None
                     }
                     Read::Unusable { replaced, reason } => {
                         stats.failed += 1;
-                        stats.removed += usize::from(*replaced);
-                        observer(Event::Failed(path, reason));
+                        stats.removed += usize::from(replaced);
+                        observer(Event::Failed(path, &reason));
+                        None
                     }
+                };
+                if let Some(outcome) = outcome {
+                    let record = ReadRecord {
+                        position: i,
+                        file: Listed::of(file, self.roots),
+                        outcome,
+                    };
+                    phase.reads.push(&record)?;
                 }
-                reads[i] = Some(read);
                 observer(Event::Done);
                 Ok(())
             },
         )?;
-        // `filter_map` collects in place where `flatten` makes a second list of every
-        // file's read.
-        #[allow(clippy::filter_map_identity)]
-        let reads = reads.into_iter().filter_map(|read| read).collect();
-        Ok(reads)
+        Ok(phase)
     }
 
     /// Phase one for one file: skip it if unchanged, else clean it and key its lines.
@@ -266,7 +471,8 @@ impl Run<'_> {
     }
 
     fn read_into(&self, file: &CorpusFile, found: &mut Found) -> Read {
-        let manifest = self.manifests.get(&file.path);
+        let folder_manifest = self.manifests.beside(&file.path);
+        let manifest = folder_manifest.as_deref().and_then(|m| m.entry(&file.path));
         let previous = self.known.get(path_key(&file.path).as_ref());
         let quick = quick_stamp(&file.path, manifest, &file.root);
         if let Some(known) = previous.filter(|k| quick != 0 && k.stamp.quick == quick) {
@@ -338,7 +544,6 @@ impl Run<'_> {
         Read::Changed {
             stamp,
             replaced,
-            lines: Vec::with_capacity(found.lines.len()),
             kept: parsed
                 .raw
                 .map_or(Kept::Nothing, |raw| Kept::Raw(Box::new(raw))),
@@ -346,9 +551,9 @@ impl Run<'_> {
     }
 
     /// Phase two over the files to index.
-    pub(super) fn write_all<'w>(
+    pub(super) fn write_all<'k>(
         &self,
-        work: impl Iterator<Item = Work<'w>> + Send,
+        work: impl Iterator<Item = io::Result<Work<'k>>> + Send,
         counts: &LineCounts,
         learned: &Learned,
         stats: &mut RunStats,
@@ -357,14 +562,20 @@ impl Run<'_> {
         for_each_parallel(
             work,
             self.threads,
-            |work| (work.file, self.write(work, counts, learned)),
-            |_, (file, written)| {
-                let written = written?;
+            |work| -> Result<_> {
+                let work = work.context(
+                    "reading back the run's list of files (the index keeps its previous commit)",
+                )?;
+                let path = work.file.path.clone();
+                Ok((path, self.write(work, counts, learned)?))
+            },
+            |_, written| {
+                let (path, written) = written?;
                 stats.articles += written.articles;
                 stats.undated += written.undated;
                 if let Some(reason) = &written.failure {
                     stats.failed += 1;
-                    observer(Event::Failed(&file.path, reason));
+                    observer(Event::Failed(&path, reason));
                 }
                 observer(Event::Done);
                 Ok(())
@@ -378,12 +589,12 @@ impl Run<'_> {
         let built = match (work.stamp, &work.kept) {
             (Some(stamp), Kept::Raw(raw)) => {
                 let context = self.article_context(learned);
-                ingest::build(work.file, raw, context)
+                ingest::build(&work.file, raw, context)
                     .map(|parsed| (stamp, parsed))
                     .map_err(|err| format!("{err:#}"))
             }
-            (stamp, Kept::Judged(judged)) => self.reread(work.file, learned, stamp, Some(judged)),
-            (stamp, _) => self.reread(work.file, learned, stamp, None),
+            (stamp, Kept::Judged(judged)) => self.reread(&work.file, learned, stamp, Some(judged)),
+            (stamp, _) => self.reread(&work.file, learned, stamp, None),
         };
         let (stamp, parsed) = match built {
             Ok(built) => built,
@@ -401,16 +612,22 @@ impl Run<'_> {
         }
         let articles = parsed.articles.len();
         let mut undated = 0;
-        let mut lines = work.lines.into_iter();
-        for extracted in parsed.articles {
+        for (n, extracted) in parsed.articles.into_iter().enumerate() {
             let article = &extracted.article;
             let source = learned::site_hash(article.site.as_deref());
             // The keys of the lines as the rules alone left them, as they were counted.
-            let keys = match lines.next() {
-                Some(LinesOf::Counted(counted)) => counts
-                    .keys(counted)
-                    .with_context(|| format!("reading back the line keys of {path}"))?,
-                Some(LinesOf::Indexed(keys)) => keys.into_vec(),
+            let counted = match &work.lines {
+                LinesOf::Counted(counted) => u32::try_from(n)
+                    .ok()
+                    .and_then(|n| counted.start.checked_add(n))
+                    .filter(|nth| counted.contains(nth))
+                    .map(|nth| counts.keys(CountedArticle::nth(nth))),
+                LinesOf::Indexed(indexed) => indexed.get(n).map(|a| Ok(a.line_keys.clone())),
+            };
+            let keys = match counted {
+                Some(keys) => {
+                    keys.with_context(|| format!("reading back the line keys of {path}"))?
+                }
                 None => learned::line_keys(article, extracted.title_from_text),
             };
             undated += usize::from(article.date.is_none());
@@ -453,7 +670,8 @@ impl Run<'_> {
         judged: Option<&JudgedFile>,
     ) -> std::result::Result<(FileStamp, Parsed), String> {
         let bytes = std::fs::read(&file.path).map_err(|err| format!("cannot read: {err}"))?;
-        let manifest = self.manifests.get(&file.path);
+        let folder_manifest = self.manifests.beside(&file.path);
+        let manifest = folder_manifest.as_deref().and_then(|m| m.entry(&file.path));
         let hash = content_hash(&bytes, manifest, &file.root);
         let context = ReadContext {
             manifest,

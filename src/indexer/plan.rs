@@ -2,14 +2,18 @@
 //! learned boilerplate, and which files the second phase writes.
 
 use super::known::KnownFile;
-use super::phases::{keeps_old, Kept, LinesOf, Read, Work};
+use super::phases::{Kept, LinesOf, Outcome, ReadRecord, Work};
+use super::spill::Spill;
 use super::stamp::path_key;
 use super::RunStats;
 use crate::clean::learned::{self, Learned};
-use crate::clean::line_counts::LineCounts;
-use crate::ingest::{CorpusFile, SiteHints};
+use crate::clean::line_counts::{CountedArticle, LineCounts};
+use crate::ingest::SiteHints;
+use crate::schema::LineRecord;
 use std::collections::{HashMap, HashSet};
+use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Whether the indexed file at `path` is gone: it lies under one of the run's
 /// `roots` and is not among the indexed files the walk `seen`.
@@ -21,25 +25,26 @@ pub(super) fn vanished(path: &str, roots: &[PathBuf], seen: &HashSet<&str>) -> b
 /// with one name (by `hints` from the index and by this run's pages), which they
 /// take when they are built too.
 pub(super) fn give_folder_sites(
-    files: &[CorpusFile],
-    reads: &[Read],
+    reads: &mut Spill<ReadRecord>,
     hints: &SiteHints,
     counts: &mut LineCounts,
-) {
-    for (file, read) in files.iter().zip(reads) {
-        let Read::Changed { lines, .. } = read else {
+) -> io::Result<()> {
+    for read in reads.records()? {
+        let read = read?;
+        let Outcome::Changed { articles, .. } = read.outcome else {
             continue;
         };
         let Some(source) = hints
-            .site_for(&file.path)
+            .site_for(&read.file.path)
             .and_then(|site| learned::site_hash(Some(site)))
         else {
             continue;
         };
-        for article in lines.iter().filter(|a| !a.site_from_url) {
-            counts.set_site(article.article, source);
+        for article in articles {
+            counts.set_site(CountedArticle::nth(article), source);
         }
     }
+    Ok(())
 }
 
 /// Counts the lines of the articles the index keeps (outside the run's roots, or
@@ -47,18 +52,10 @@ pub(super) fn give_folder_sites(
 pub(super) fn count_kept_lines(
     counts: &mut LineCounts,
     known: &HashMap<String, KnownFile>,
-    files: &[CorpusFile],
-    reads: &[Read],
     seen: &HashSet<&str>,
+    replaced: &HashSet<&str>,
     roots: &[PathBuf],
-) -> std::io::Result<()> {
-    let replaced: HashSet<&str> = files
-        .iter()
-        .zip(reads)
-        .filter(|(_, read)| !keeps_old(read))
-        .filter_map(|(file, _)| known.get_key_value(path_key(&file.path).as_ref()))
-        .map(|(path, _)| path.as_str())
-        .collect();
+) -> io::Result<()> {
     let mut order = 0;
     for (path, file) in known {
         let stays = !vanished(path, roots, seen) && !replaced.contains(path.as_str());
@@ -72,74 +69,76 @@ pub(super) fn count_kept_lines(
     Ok(())
 }
 
-/// The files to index in the second phase, one at a time as the workers take them
-/// (so that no second list of them is made beside `reads`), and how many there are:
-/// the changed ones, and the unchanged ones whose articles' learned lines are no
-/// longer those they were cleaned with.
-pub(super) fn plan_writes<'a>(
-    files: &'a [CorpusFile],
-    reads: Vec<Read>,
-    known: &'a HashMap<String, KnownFile>,
+/// The indexed articles of an unchanged file if they are to be cleaned again: their
+/// learned lines are no longer those they were cleaned with.
+fn stale<'k>(
+    path: &Path,
+    known: &'k HashMap<String, KnownFile>,
     learned: &Learned,
+) -> Option<&'k [LineRecord]> {
+    let indexed = known.get(path_key(path).as_ref())?;
+    let stale = indexed
+        .articles
+        .iter()
+        .any(|a| a.learned_digest != learned.digest(a.source, &a.line_keys));
+    stale.then_some(indexed.articles.as_slice())
+}
+
+/// The files to index in the second phase, read back from the first phase's list as
+/// the workers take them, and how many there are: the changed ones, and the
+/// unchanged ones whose articles' learned lines are no longer those they were cleaned
+/// with.
+pub(super) fn plan_writes<'k>(
+    reads: &mut Spill<ReadRecord>,
+    mut kept: HashMap<usize, Kept>,
+    known: &'k HashMap<String, KnownFile>,
+    learned: &'k Learned,
+    roots: &'k [Arc<Path>],
     stats: &mut RunStats,
-) -> (usize, impl Iterator<Item = Work<'a>> + Send + 'a) {
-    let stale: Vec<bool> = files
-        .iter()
-        .zip(&reads)
-        .map(|(file, read)| {
-            matches!(read, Read::Unchanged { .. })
-                && known
-                    .get(path_key(&file.path).as_ref())
-                    .is_some_and(|indexed| {
-                        indexed
-                            .articles
-                            .iter()
-                            .any(|a| a.learned_digest != learned.digest(a.source, &a.line_keys))
-                    })
-        })
-        .collect();
-    let recleaned = stale.iter().filter(|&&s| s).count();
+) -> io::Result<(
+    usize,
+    impl Iterator<Item = io::Result<Work<'k>>> + Send + 'k,
+)> {
+    let (mut changed, mut recleaned) = (0, 0);
+    for read in reads.records()? {
+        let read = read?;
+        match read.outcome {
+            Outcome::Changed { .. } => changed += 1,
+            Outcome::Unchanged => {
+                recleaned += usize::from(stale(&read.file.path, known, learned).is_some());
+            }
+        }
+    }
     stats.recleaned += recleaned;
-    let changed = reads
-        .iter()
-        .filter(|r| matches!(r, Read::Changed { .. }))
-        .count();
-    let work =
-        files
-            .iter()
-            .zip(reads)
-            .zip(stale)
-            .filter_map(move |((file, read), stale)| match read {
-                Read::Changed {
-                    stamp,
-                    replaced,
-                    kept,
-                    lines,
-                } => Some(Work {
-                    file,
-                    stamp: Some(stamp),
-                    replaced,
-                    kept,
-                    lines: lines
-                        .iter()
-                        .map(|counted| LinesOf::Counted(counted.article))
-                        .collect(),
-                }),
-                Read::Unchanged { .. } if stale => {
-                    let indexed = known.get(path_key(&file.path).as_ref())?;
-                    Some(Work {
-                        file,
-                        stamp: None,
-                        replaced: true,
-                        kept: Kept::Nothing,
-                        lines: indexed
-                            .articles
-                            .iter()
-                            .map(|a| LinesOf::Indexed(a.line_keys.clone().into_boxed_slice()))
-                            .collect(),
-                    })
+    let work = reads.records()?.filter_map(move |read| {
+        let read = match read {
+            Ok(read) => read,
+            Err(err) => return Some(Err(err)),
+        };
+        let work = match read.outcome {
+            Outcome::Changed {
+                stamp,
+                replaced,
+                articles,
+            } => Work {
+                file: read.file.file(roots),
+                stamp: Some(stamp),
+                replaced,
+                kept: kept.remove(&read.position).unwrap_or(Kept::Nothing),
+                lines: LinesOf::Counted(articles),
+            },
+            Outcome::Unchanged => {
+                let indexed = stale(&read.file.path, known, learned)?;
+                Work {
+                    file: read.file.file(roots),
+                    stamp: None,
+                    replaced: true,
+                    kept: Kept::Nothing,
+                    lines: LinesOf::Indexed(indexed),
                 }
-                _ => None,
-            });
-    (changed + recleaned, work)
+            }
+        };
+        Some(Ok(work))
+    });
+    Ok((changed + recleaned, work))
 }

@@ -61,29 +61,34 @@ pub struct CorpusFile {
     pub format: Format,
 }
 
-/// Everything [`walk`] found under the paths given.
-#[derive(Debug, Default)]
-pub struct Corpus {
-    /// Article files, in walk order.
-    pub files: Vec<CorpusFile>,
-    /// The manifests of the folders walked.
-    pub manifests: Manifests,
-    /// Files that are not articles.
-    pub skipped: Vec<PathBuf>,
-    /// Symbolic links not followed.
-    pub links: Vec<PathBuf>,
-    /// Paths that could not be walked (unreadable folders, link loops), with why.
-    pub unwalkable: Vec<(PathBuf, String)>,
-    /// Manifests, or lines of them, that could not be read, with why.
-    pub manifest_problems: Vec<(PathBuf, String)>,
+/// One thing [`walk`] found under the paths given, handed over as it is found.
+#[derive(Debug)]
+pub enum Walked {
+    /// An article file.
+    File(CorpusFile),
+    /// A file that is not an article.
+    Skipped(PathBuf),
+    /// A symbolic link not followed.
+    Link(PathBuf),
+    /// A path that could not be walked (an unreadable folder, a link loop), with why.
+    Unwalkable(PathBuf, String),
+    /// A manifest, or a line of one, that could not be read, with why.
+    ManifestProblem(PathBuf, String),
 }
 
 /// Finds the article files under `roots`, skipping hidden folders and `exclude` (the
-/// index itself, when it lies inside the corpus), and loads every manifest on the way.
-/// Symbolic links are listed and not followed unless `follow_links`: a link can lead
-/// anywhere (`/etc`), and one that stays in the corpus leads to files read anyway.
-pub fn walk(roots: &[PathBuf], exclude: Option<&Path>, follow_links: bool) -> Corpus {
-    let mut corpus = Corpus::default();
+/// index itself, when it lies inside the corpus), and hands each to `found` as it is
+/// found, in file-name order, so that nothing grows with the corpus. Returns the
+/// manifests of the folders walked. Symbolic links are listed and not followed unless
+/// `follow_links`: a link can lead anywhere (`/etc`), and one that stays in the
+/// corpus leads to files read anyway. The first error `found` returns stops the walk.
+pub fn walk<E>(
+    roots: &[PathBuf],
+    exclude: Option<&Path>,
+    follow_links: bool,
+    found: &mut dyn FnMut(Walked) -> Result<(), E>,
+) -> Result<Manifests, E> {
+    let mut manifests = Manifests::default();
     for root in roots {
         let shared_root: Arc<Path> = Arc::from(root.as_path());
         let entries = WalkDir::new(root)
@@ -109,12 +114,12 @@ pub fn walk(roots: &[PathBuf], exclude: Option<&Path>, follow_links: bool) -> Co
                             .io_error()
                             .map_or_else(|| err.to_string(), |e| e.to_string()),
                     };
-                    corpus.unwalkable.push((path, reason));
+                    found(Walked::Unwalkable(path, reason))?;
                     continue;
                 }
             };
             if entry.path_is_symlink() && !follow_links {
-                corpus.links.push(entry.into_path());
+                found(Walked::Link(entry.into_path()))?;
                 continue;
             }
             if !entry.file_type().is_file() {
@@ -122,25 +127,27 @@ pub fn walk(roots: &[PathBuf], exclude: Option<&Path>, follow_links: bool) -> Co
             }
             let path = entry.into_path();
             if path.file_name().is_some_and(|n| n == MANIFEST_NAME) {
-                match corpus.manifests.load(&path) {
-                    Ok(problems) => corpus
-                        .manifest_problems
-                        .extend(problems.into_iter().map(|p| (path.clone(), p))),
-                    Err(err) => corpus.manifest_problems.push((path, format!("{err:#}"))),
+                match manifests.load(&path) {
+                    Ok(problems) => {
+                        for problem in problems {
+                            found(Walked::ManifestProblem(path.clone(), problem))?;
+                        }
+                    }
+                    Err(err) => found(Walked::ManifestProblem(path, format!("{err:#}")))?,
                 }
                 continue;
             }
-            match Format::of(&path) {
-                Some(format) => corpus.files.push(CorpusFile {
+            found(match Format::of(&path) {
+                Some(format) => Walked::File(CorpusFile {
                     path,
                     root: Arc::clone(&shared_root),
                     format,
                 }),
-                None => corpus.skipped.push(path),
-            }
+                None => Walked::Skipped(path),
+            })?;
         }
     }
-    corpus
+    Ok(manifests)
 }
 
 /// Whether the walk's `entry` is the folder `target` (canonical), under its own name
