@@ -887,3 +887,54 @@ fn a_run_that_changes_nothing_reports_what_the_last_one_learned() {
     );
     assert_eq!(sb.search_json(&["Pier"]).total, 0);
 }
+
+#[test]
+fn unchanged_articles_are_cleaned_again_when_what_is_learned_changes() {
+    let sb = Sandbox::new();
+    let tagline = "The Harbour Gazette is published by the Pier Trust.";
+    let stories = [
+        "The ferry operator added four boats to the island route.",
+        "The restored lighthouse opened its stairs to the public.",
+        "Traders set up their stalls at the new market hall.",
+    ];
+    let write = |i: usize| {
+        sb.write(
+            format!("corpus/gazette/{i}.txt"),
+            format!(
+                "Source: Harbour Gazette\n\nStory {i}\n\n{}\n\n{tagline}\n",
+                stories[i]
+            ),
+        )
+    };
+    write(0);
+    write(1);
+    // Two articles are too few to learn from: the tagline is indexed.
+    let first = sb.index_ok("corpus");
+    assert_eq!((first.new, first.learned_lines), (2, 0), "{}", first.line);
+    assert_eq!(sb.search_json(&["Pier"]).total, 2);
+    // A third makes it boilerplate, dropped from the two unchanged articles too.
+    let third = write(2);
+    let learned = sb.index_ok("corpus");
+    assert_eq!(
+        (learned.new, learned.recleaned, learned.learned_lines),
+        (1, 2, 1),
+        "{}",
+        learned.line
+    );
+    assert_eq!(sb.search_json(&["Pier"]).total, 0);
+    assert_eq!(sb.search_json(&["lighthouse"]).total, 1);
+    // And back when it goes.
+    fs::remove_file(third).unwrap();
+    let unlearned = sb.index_ok("corpus");
+    assert_eq!(
+        (
+            unlearned.removed,
+            unlearned.recleaned,
+            unlearned.learned_lines
+        ),
+        (1, 2, 0),
+        "{}",
+        unlearned.line
+    );
+    assert_eq!(sb.search_json(&["Pier"]).total, 2);
+}

@@ -1,32 +1,47 @@
 //! What the index already holds, read from its fast fields without loading any stored
-//! document: each file's stamp, and each article's source and line keys for learning
-//! boilerplate.
+//! document: each file's stamp, held for the whole run, and each article's source and
+//! line keys for learning boilerplate, read again from the index each time they are
+//! needed instead of held (they would be most of a run's memory over a large index).
 
 use crate::extract::SiteHints;
-use crate::schema::{names, DatelineIndex, FileStamp, LineRecord};
+use crate::schema::{names, DatelineIndex, FileStamp};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
+use tantivy::Searcher;
 
-/// One indexed file and its articles.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One indexed file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct KnownFile {
     /// How the file was when indexed.
     pub stamp: FileStamp,
-    /// Its articles.
-    pub articles: Vec<LineRecord>,
 }
 
 /// What the index holds: every file by stored path, and the sites its pages with a
 /// URL name by folder.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Known {
     /// Every file in the index, by stored path.
-    pub files: HashMap<String, KnownFile>,
+    pub files: HashMap<Box<str>, KnownFile>,
     /// The sites the index's articles with a URL belong to, by folder (see
     /// [`SiteHints`]). A stored site is taken for a URL's when it reads as a
     /// registrable domain; a folder's name or a source's seldom does.
     pub hints: SiteHints,
+    /// The index as it was read, whose articles [`Known::for_each_article`] reads.
+    searcher: Option<Searcher>,
+}
+
+/// An indexed article as learning boilerplate sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct KnownArticle<'a> {
+    /// The stored path of its file.
+    pub path: &'a str,
+    /// The key of its site; 0 for none.
+    pub source: u64,
+    /// The keys of its lines as the rules alone left them, sorted.
+    pub line_keys: &'a [u64],
+    /// The digest of the learned lines it was cleaned with.
+    pub learned_digest: u64,
 }
 
 /// Reads what the index holds, in one pass over its fast fields.
@@ -44,16 +59,9 @@ fn read(index: &DatelineIndex) -> Result<Known> {
             continue;
         };
         let sites = fast.str(names::SITE).context("reading indexed sites")?;
-        let column = |name: &str| {
-            fast.u64(name)
-                .with_context(|| format!("reading the index's {name} column"))
-        };
-        let hashes = column(names::FILE_HASH)?;
-        let problems = column(names::FILE_PROBLEMS)?;
-        let quick = column(names::FILE_QUICK)?;
-        let sources = column(names::SOURCE_KEY)?;
-        let line_keys = column(names::LINE_KEYS)?;
-        let digests = column(names::LEARNED_DIGEST)?;
+        let hashes = column(segment, names::FILE_HASH)?;
+        let problems = column(segment, names::FILE_PROBLEMS)?;
+        let quick = column(segment, names::FILE_QUICK)?;
         let by_ord = terms(&paths).context("reading indexed paths")?;
         // Each site once, with whether it reads as a URL's registrable domain.
         let domains: Vec<Option<String>> = match &sites {
@@ -78,25 +86,68 @@ fn read(index: &DatelineIndex) -> Result<Known> {
             if let Some(domain) = domain {
                 known.hints.add(Path::new(path), domain);
             }
-            let file = known
-                .files
-                .entry(path.clone())
-                .or_insert_with(|| KnownFile {
-                    stamp: FileStamp {
-                        hash,
-                        problems: problems.first(doc).unwrap_or(0),
-                        quick: quick.first(doc).unwrap_or(0),
-                    },
-                    articles: Vec::new(),
-                });
-            file.articles.push(LineRecord {
-                source: sources.first(doc).unwrap_or(0),
-                line_keys: sorted(line_keys.values_for_doc(doc)),
-                learned_digest: digests.first(doc).unwrap_or(0),
-            });
+            if !known.files.contains_key(path.as_str()) {
+                let stamp = FileStamp {
+                    hash,
+                    problems: problems.first(doc).unwrap_or(0),
+                    quick: quick.first(doc).unwrap_or(0),
+                };
+                known
+                    .files
+                    .insert(path.as_str().into(), KnownFile { stamp });
+            }
         }
     }
+    known.searcher = Some(searcher);
     Ok(known)
+}
+
+impl Known {
+    /// Hands every indexed article to `each`, segment by segment, as the index was
+    /// when it was loaded; the first error `each` returns stops the pass.
+    pub fn for_each_article(&self, mut each: impl FnMut(KnownArticle) -> Result<()>) -> Result<()> {
+        let Some(searcher) = &self.searcher else {
+            return Ok(());
+        };
+        let mut keys = Vec::new();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let Some(paths) = fast.str(names::PATH).context("reading indexed paths")? else {
+                continue;
+            };
+            let sources = column(segment, names::SOURCE_KEY)?;
+            let line_keys = column(segment, names::LINE_KEYS)?;
+            let digests = column(segment, names::LEARNED_DIGEST)?;
+            let by_ord = terms(&paths).context("reading indexed paths")?;
+            for doc in segment.doc_ids_alive() {
+                let Some(path) = paths
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|ord| by_ord.get(ord as usize))
+                else {
+                    continue;
+                };
+                keys.clear();
+                keys.extend(line_keys.values_for_doc(doc));
+                keys.sort_unstable();
+                each(KnownArticle {
+                    path,
+                    source: sources.first(doc).unwrap_or(0),
+                    line_keys: &keys,
+                    learned_digest: digests.first(doc).unwrap_or(0),
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A u64 column of a segment.
+fn column(segment: &tantivy::SegmentReader, name: &str) -> Result<tantivy::columnar::Column<u64>> {
+    segment
+        .fast_fields()
+        .u64(name)
+        .with_context(|| format!("reading the index's {name} column"))
 }
 
 /// A string column's terms in ordinal order, read in one pass over its dictionary
@@ -108,10 +159,4 @@ fn terms(column: &tantivy::columnar::StrColumn) -> Result<Vec<String>> {
         terms.push(String::from_utf8_lossy(stream.key()).into_owned());
     }
     Ok(terms)
-}
-
-fn sorted(values: impl Iterator<Item = u64>) -> Vec<u64> {
-    let mut values: Vec<u64> = values.collect();
-    values.sort_unstable();
-    values
 }

@@ -21,7 +21,7 @@ pub use known::KnownFile;
 pub use writer::{add_articles, load_cleaned};
 
 use phases::{KeepBudget, Listed, Run};
-use plan::{count_kept_lines, give_folder_sites, plan_writes, vanished};
+use plan::{count_kept_lines, give_folder_sites, plan_writes, stale_files, vanished};
 use spill::Spill;
 use writer::{
     open_writer, remove_uncommitted_files, remove_vanished, threads_within, writer_failure,
@@ -266,10 +266,8 @@ fn write_run(
     stats: &mut RunStats,
     observer: &mut dyn FnMut(Event),
 ) -> Result<()> {
-    let known::Known {
-        files: known,
-        hints: known_hints,
-    } = known::load(index)?;
+    let known = known::load(index)?;
+    let known_hints = known.hints.clone();
     let queue = schema::DocumentQueue::new(queued);
     let shared_roots: Vec<Arc<Path>> = roots.iter().map(|r| Arc::from(r.as_path())).collect();
     let run = Run {
@@ -304,7 +302,7 @@ fn write_run(
     };
 
     // Learn from the lines of every article the index will hold.
-    if first.leaves_index && !known.keys().any(|p| vanished(p, roots, &first.seen)) {
+    if first.leaves_index && !known.files.keys().any(|p| vanished(p, roots, &first.seen)) {
         // The index holds what its last commit learned from, and nothing is stale.
         if let Some(recorded) = index.recorded_learned_lines() {
             stats.learned_lines = recorded;
@@ -317,21 +315,16 @@ fn write_run(
     stats.learned_lines = learned.len();
 
     // Phase two: index the changed files and the ones whose learned lines changed.
-    let (planned, work) = plan_writes(
-        &mut first.reads,
-        first.kept,
-        &known,
-        &learned,
-        &shared_roots,
-        stats,
-    )
-    .with_context(counting_lines)?;
+    let stale =
+        stale_files(&known, &first.seen, &first.replaced, &learned).with_context(counting_lines)?;
+    let (planned, work) = plan_writes(&mut first.reads, first.kept, stale, &shared_roots, stats)
+        .with_context(counting_lines)?;
     observer(Event::Phase("indexing", planned));
     let written = run.write_all(work, &counts, &learned, stats, observer);
     if let Err(err) = written {
         return Err(writer_failure(writer, err, &index.dir));
     }
-    stats.removed += remove_vanished(index.fields, writer, &known, &first.seen, roots);
+    stats.removed += remove_vanished(index.fields, writer, &known.files, &first.seen, roots);
     if stats.new + stats.updated + stats.removed + stats.recleaned > 0 || stats.failed > 0 {
         let committing = || {
             format!(
@@ -351,12 +344,16 @@ pub fn learned_from_index(index: &DatelineIndex) -> Result<Learned> {
     let known = known::load(index)?;
     let counting = || "counting the lines of the indexed articles";
     let mut counts = LineCounts::new(&std::env::temp_dir(), 64 << 20).context(counting())?;
-    let articles = known.files.values().flat_map(|file| &file.articles);
-    for (order, article) in articles.filter(|a| a.source != 0).enumerate() {
-        counts
-            .add(Some(article.source), order as u64, &article.line_keys)
-            .context(counting())?;
-    }
+    let mut order = 0;
+    known
+        .for_each_article(|article| {
+            if article.source != 0 {
+                counts.add(Some(article.source), order, article.line_keys)?;
+                order += 1;
+            }
+            Ok(())
+        })
+        .context(counting())?;
     counts.learned().context(counting())
 }
 

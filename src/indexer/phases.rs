@@ -2,7 +2,7 @@
 //! changed and keys its lines; the second drops the learned lines and feeds tantivy's
 //! writer.
 
-use super::known::KnownFile;
+use super::known::Known;
 use super::pool::for_each_parallel;
 use super::spill::{read_path, read_uint, write_path, write_uint, Record, Spill};
 use super::stamp::{content_hash, path_key, quick_stamp};
@@ -34,11 +34,11 @@ struct ArticleLines {
 
 /// Where the second phase finds the line keys of a file's articles as the rules alone
 /// left them, as they were counted.
-pub(super) enum LinesOf<'k> {
+pub(super) enum LinesOf {
     /// Counted by this run, one after the other.
     Counted(Range<u32>),
     /// As the index holds them (for a file cleaned again).
-    Indexed(&'k [LineRecord]),
+    Indexed(Vec<LineRecord>),
 }
 
 /// A file the walk found, as listed on disk.
@@ -287,7 +287,7 @@ pub(super) struct Run<'a> {
     pub(super) fields: Fields,
     pub(super) writer: &'a ArticleWriter,
     pub(super) manifests: &'a Manifests,
-    pub(super) known: &'a HashMap<String, KnownFile>,
+    pub(super) known: &'a Known,
     /// The sites of each folder's pages with a URL.
     pub(super) hints: &'a SiteHints,
     /// The paths given to the run, which its files lie under.
@@ -300,7 +300,7 @@ pub(super) struct Run<'a> {
 }
 
 /// A file to index in the second phase.
-pub(super) struct Work<'k> {
+pub(super) struct Work {
     pub(super) file: CorpusFile,
     /// The stamp read in the first phase; `None` for a file cleaned again, which is
     /// read anew.
@@ -310,7 +310,7 @@ pub(super) struct Work<'k> {
     /// What the first phase kept of it.
     pub(super) kept: Kept,
     /// The line keys of its articles as cleaned by the rules alone.
-    pub(super) lines: LinesOf<'k>,
+    pub(super) lines: LinesOf,
 }
 
 /// What the second phase made of one file.
@@ -361,7 +361,7 @@ impl<'a> Run<'a> {
             raw_bytes: 0,
             judged_bytes: 0,
         };
-        let known = self.known;
+        let known = &self.known.files;
         for_each_parallel(
             listed.records()?,
             self.threads,
@@ -375,9 +375,9 @@ impl<'a> Run<'a> {
                 let path = &file.path;
                 let indexed = known.get_key_value(path_key(path).as_ref());
                 if let Some((indexed, _)) = indexed {
-                    phase.seen.insert(indexed.as_str());
+                    phase.seen.insert(indexed);
                     if !keeps_old(&read) {
-                        phase.replaced.insert(indexed.as_str());
+                        phase.replaced.insert(indexed);
                     }
                 }
                 phase.leaves_index &= leaves_index_as_it_is(&read);
@@ -473,7 +473,7 @@ impl<'a> Run<'a> {
     fn read_into(&self, file: &CorpusFile, found: &mut Found) -> Read {
         let folder_manifest = self.manifests.beside(&file.path);
         let manifest = folder_manifest.as_deref().and_then(|m| m.entry(&file.path));
-        let previous = self.known.get(path_key(&file.path).as_ref());
+        let previous = self.known.files.get(path_key(&file.path).as_ref());
         let quick = quick_stamp(&file.path, manifest, &file.root);
         if let Some(known) = previous.filter(|k| quick != 0 && k.stamp.quick == quick) {
             return Read::Unchanged {
@@ -551,9 +551,9 @@ impl<'a> Run<'a> {
     }
 
     /// Phase two over the files to index.
-    pub(super) fn write_all<'k>(
+    pub(super) fn write_all(
         &self,
-        work: impl Iterator<Item = io::Result<Work<'k>>> + Send,
+        work: impl Iterator<Item = io::Result<Work>> + Send,
         counts: &LineCounts,
         learned: &Learned,
         stats: &mut RunStats,

@@ -1,7 +1,7 @@
 //! Between a run's two phases: the sites of folders, the line counts that give the
 //! learned boilerplate, and which files the second phase writes.
 
-use super::known::KnownFile;
+use super::known::Known;
 use super::phases::{Kept, LinesOf, Outcome, ReadRecord, Work};
 use super::spill::Spill;
 use super::stamp::path_key;
@@ -10,6 +10,7 @@ use crate::clean::learned::{self, Learned};
 use crate::clean::line_counts::{CountedArticle, LineCounts};
 use crate::ingest::SiteHints;
 use crate::schema::LineRecord;
+use anyhow::Result;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -51,61 +52,74 @@ pub(super) fn give_folder_sites(
 /// unchanged) beside those the run read anew, counted as they were read.
 pub(super) fn count_kept_lines(
     counts: &mut LineCounts,
-    known: &HashMap<String, KnownFile>,
+    known: &Known,
     seen: &HashSet<&str>,
     replaced: &HashSet<&str>,
     roots: &[PathBuf],
-) -> io::Result<()> {
+) -> Result<()> {
     let mut order = 0;
-    for (path, file) in known {
-        let stays = !vanished(path, roots, seen) && !replaced.contains(path.as_str());
-        if stays {
-            for article in file.articles.iter().filter(|a| a.source != 0) {
-                counts.add(Some(article.source), order, &article.line_keys)?;
-                order += 1;
-            }
+    known.for_each_article(|article| {
+        let stays = !vanished(article.path, roots, seen) && !replaced.contains(article.path);
+        if stays && article.source != 0 {
+            counts.add(Some(article.source), order, article.line_keys)?;
+            order += 1;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
-/// The indexed articles of an unchanged file if they are to be cleaned again: their
-/// learned lines are no longer those they were cleaned with.
-fn stale<'k>(
-    path: &Path,
-    known: &'k HashMap<String, KnownFile>,
+/// The indexed articles of the files the walk saw and the run keeps whose learned
+/// lines are no longer those they were cleaned with, by file: those files are cleaned
+/// again. Two passes over the index, so that only those files' articles are held.
+pub(super) fn stale_files(
+    known: &Known,
+    seen: &HashSet<&str>,
+    replaced: &HashSet<&str>,
     learned: &Learned,
-) -> Option<&'k [LineRecord]> {
-    let indexed = known.get(path_key(path).as_ref())?;
-    let stale = indexed
-        .articles
-        .iter()
-        .any(|a| a.learned_digest != learned.digest(a.source, &a.line_keys));
-    stale.then_some(indexed.articles.as_slice())
+) -> Result<HashMap<Box<str>, Vec<LineRecord>>> {
+    let mut stale: HashMap<Box<str>, Vec<LineRecord>> = HashMap::new();
+    known.for_each_article(|article| {
+        let kept = seen.contains(article.path) && !replaced.contains(article.path);
+        if kept
+            && !stale.contains_key(article.path)
+            && article.learned_digest != learned.digest(article.source, article.line_keys)
+        {
+            stale.insert(article.path.into(), Vec::new());
+        }
+        Ok(())
+    })?;
+    if !stale.is_empty() {
+        known.for_each_article(|article| {
+            if let Some(records) = stale.get_mut(article.path) {
+                records.push(LineRecord {
+                    source: article.source,
+                    line_keys: article.line_keys.to_vec(),
+                    learned_digest: article.learned_digest,
+                });
+            }
+            Ok(())
+        })?;
+    }
+    Ok(stale)
 }
 
 /// The files to index in the second phase, read back from the first phase's list as
 /// the workers take them, and how many there are: the changed ones, and the
-/// unchanged ones whose articles' learned lines are no longer those they were cleaned
-/// with.
-pub(super) fn plan_writes<'k>(
+/// unchanged ones whose articles are `stale` (see [`stale_files`]).
+pub(super) fn plan_writes<'r>(
     reads: &mut Spill<ReadRecord>,
     mut kept: HashMap<usize, Kept>,
-    known: &'k HashMap<String, KnownFile>,
-    learned: &'k Learned,
-    roots: &'k [Arc<Path>],
+    mut stale: HashMap<Box<str>, Vec<LineRecord>>,
+    roots: &'r [Arc<Path>],
     stats: &mut RunStats,
-) -> io::Result<(
-    usize,
-    impl Iterator<Item = io::Result<Work<'k>>> + Send + 'k,
-)> {
+) -> io::Result<(usize, impl Iterator<Item = io::Result<Work>> + Send + 'r)> {
     let (mut changed, mut recleaned) = (0, 0);
     for read in reads.records()? {
         let read = read?;
         match read.outcome {
             Outcome::Changed { .. } => changed += 1,
             Outcome::Unchanged => {
-                recleaned += usize::from(stale(&read.file.path, known, learned).is_some());
+                recleaned += usize::from(stale.contains_key(path_key(&read.file.path).as_ref()));
             }
         }
     }
@@ -128,7 +142,7 @@ pub(super) fn plan_writes<'k>(
                 lines: LinesOf::Counted(articles),
             },
             Outcome::Unchanged => {
-                let indexed = stale(&read.file.path, known, learned)?;
+                let indexed = stale.remove(path_key(&read.file.path).as_ref())?;
                 Work {
                     file: read.file.file(roots),
                     stamp: None,

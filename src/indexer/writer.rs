@@ -138,7 +138,7 @@ pub(super) fn writer_failure(
 pub(super) fn remove_vanished(
     fields: Fields,
     writer: &ArticleWriter,
-    indexed: &HashMap<String, KnownFile>,
+    indexed: &HashMap<Box<str>, KnownFile>,
     seen: &HashSet<&str>,
     roots: &[PathBuf],
 ) -> usize {
