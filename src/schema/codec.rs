@@ -36,8 +36,13 @@ pub struct LineRecord {
 /// An article as tantivy indexes and stores it, with what the index keeps of its file
 /// and lines. It holds each text once: the body, pairs and joined fields read the
 /// story from the same string, where a [`TantivyDocument`] would hold three copies
-/// of it in tantivy's queue.
-pub struct ArticleDocument {
+/// of it in tantivy's queue. It is a pointer to its parts: tantivy's writer sets
+/// aside room for 10,000 batches of four documents in its queue whatever their size,
+/// which for the parts themselves (about 460 bytes) would be 18 MB, twice over.
+pub struct ArticleDocument(Box<DocumentParts>);
+
+/// What an [`ArticleDocument`] holds.
+struct DocumentParts {
     fields: Fields,
     article: Article,
     file: FileStamp,
@@ -51,7 +56,7 @@ pub struct ArticleDocument {
 impl ArticleDocument {
     /// About how many bytes the document holds.
     fn approximate_size(&self) -> usize {
-        let article = &self.article;
+        let DocumentParts { article, lines, .. } = &*self.0;
         let texts = [
             &article.place,
             &article.source,
@@ -63,18 +68,18 @@ impl ArticleDocument {
         .flatten()
         .map(String::len)
         .sum::<usize>();
-        std::mem::size_of::<Self>()
+        std::mem::size_of::<DocumentParts>()
             + article.id.len()
             + article.title.len()
             + article.body.len()
             + article.path.len()
             + texts
-            + 8 * self.lines.line_keys.len()
+            + 8 * lines.line_keys.len()
     }
 
     /// The document holding its place in `queue` until tantivy has indexed it.
     pub fn queued(mut self, queue: &std::sync::Arc<DocumentQueue>) -> ArticleDocument {
-        self.ticket = Some(queue.enter(self.approximate_size()));
+        self.0.ticket = Some(queue.enter(self.approximate_size()));
         self
     }
 }
@@ -115,14 +120,14 @@ pub fn encode(
         Some(day) => date::period_terms(day).into(),
         None => vec![UNDATED_FLAG.to_string()],
     };
-    ArticleDocument {
+    ArticleDocument(Box::new(DocumentParts {
         fields,
         article,
         file,
         lines,
         flags,
         ticket: None,
-    }
+    }))
 }
 
 impl Document for ArticleDocument {
@@ -131,14 +136,14 @@ impl Document for ArticleDocument {
 
     fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
         use ArticleValue::{Date, Str, U64};
-        let ArticleDocument {
+        let DocumentParts {
             fields,
             article,
             file,
             lines,
             flags,
             ..
-        } = self;
+        } = &*self.0;
         let mut values = Vec::with_capacity(24 + lines.line_keys.len());
         values.extend([
             (fields.id, Str(&article.id)),
