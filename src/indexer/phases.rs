@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::{self, BufRead, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tantivy::Term;
 
@@ -223,34 +224,48 @@ pub(super) struct KeepBudget {
     pub(super) judged: usize,
 }
 
-/// Keeps what the first phase read within a [`KeepBudget`], in the order files are
-/// read.
+/// Keeps what the first phase read within a [`KeepBudget`], as the workers read it:
+/// a file's articles are kept or let go before its read waits for the calling thread,
+/// so that the reads waiting hold no more than the budget.
 struct Keeper {
     budget: KeepBudget,
-    raw_bytes: usize,
-    judged_bytes: usize,
+    raw_bytes: AtomicUsize,
+    judged_bytes: AtomicUsize,
 }
 
 impl Keeper {
-    /// What to keep of `kept`: the raw articles while they fit, else their
+    fn new(budget: KeepBudget) -> Keeper {
+        Keeper {
+            budget,
+            raw_bytes: AtomicUsize::new(0),
+            judged_bytes: AtomicUsize::new(0),
+        }
+    }
+
+    /// What to keep of a file's `raw` articles: themselves while they fit, else their
     /// judgements while those fit, else nothing.
-    fn keep(&mut self, kept: Kept) -> Kept {
-        let Kept::Raw(raw) = kept else {
-            return kept;
-        };
-        let size = raw.approximate_size();
-        if self.raw_bytes + size <= self.budget.raw {
-            self.raw_bytes += size;
-            return Kept::Raw(raw);
+    fn keep(&self, raw: RawFile) -> Kept {
+        if reserve(&self.raw_bytes, raw.approximate_size(), self.budget.raw) {
+            return Kept::Raw(Box::new(raw));
         }
         let judged = raw.into_judged();
-        let size = judged.approximate_size();
-        if self.judged_bytes + size <= self.budget.judged {
-            self.judged_bytes += size;
+        if reserve(
+            &self.judged_bytes,
+            judged.approximate_size(),
+            self.budget.judged,
+        ) {
             return Kept::Judged(Box::new(judged));
         }
         Kept::Nothing
     }
+}
+
+/// Adds `size` bytes to `used` if that stays within `limit`.
+fn reserve(used: &AtomicUsize, size: usize, limit: usize) -> bool {
+    used.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+        used.checked_add(size).filter(|&total| total <= limit)
+    })
+    .is_ok()
 }
 
 /// What a worker of the first phase found in a file besides its read: parts of it
@@ -356,18 +371,14 @@ impl<'a> Run<'a> {
             replaced: HashSet::new(),
             leaves_index: true,
         };
-        let mut keeper = Keeper {
-            budget,
-            raw_bytes: 0,
-            judged_bytes: 0,
-        };
+        let keeper = Keeper::new(budget);
         let known = &self.known.files;
         for_each_parallel(
             listed.records()?,
             self.threads,
             |listed| -> io::Result<_> {
                 let file = listed?.file(self.roots);
-                let (read, found) = self.read(&file);
+                let (read, found) = self.read(&file, &keeper);
                 Ok((file, read, found))
             },
             |i, result| {
@@ -424,11 +435,8 @@ impl<'a> Run<'a> {
                             articles = Some(articles.map_or(nth..end, |a| a.start..end));
                         }
                         let articles = articles.unwrap_or(0..0);
-                        match keeper.keep(kept) {
-                            Kept::Nothing => {}
-                            kept => {
-                                phase.kept.insert(i, kept);
-                            }
+                        if !matches!(kept, Kept::Nothing) {
+                            phase.kept.insert(i, kept);
                         }
                         Some(Outcome::Changed {
                             stamp,
@@ -464,13 +472,13 @@ impl<'a> Run<'a> {
     }
 
     /// Phase one for one file: skip it if unchanged, else clean it and key its lines.
-    fn read(&self, file: &CorpusFile) -> (Read, Found) {
+    fn read(&self, file: &CorpusFile, keeper: &Keeper) -> (Read, Found) {
         let mut found = Found::default();
-        let read = self.read_into(file, &mut found);
+        let read = self.read_into(file, keeper, &mut found);
         (read, found)
     }
 
-    fn read_into(&self, file: &CorpusFile, found: &mut Found) -> Read {
+    fn read_into(&self, file: &CorpusFile, keeper: &Keeper, found: &mut Found) -> Read {
         let folder_manifest = self.manifests.beside(&file.path);
         let manifest = folder_manifest.as_deref().and_then(|m| m.entry(&file.path));
         let previous = self.known.files.get(path_key(&file.path).as_ref());
@@ -544,9 +552,7 @@ impl<'a> Run<'a> {
         Read::Changed {
             stamp,
             replaced,
-            kept: parsed
-                .raw
-                .map_or(Kept::Nothing, |raw| Kept::Raw(Box::new(raw))),
+            kept: parsed.raw.map_or(Kept::Nothing, |raw| keeper.keep(raw)),
         }
     }
 

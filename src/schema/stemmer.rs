@@ -95,8 +95,10 @@ pub struct ScriptStemmerStream<T> {
     stemmer: WordStemmer,
 }
 
-/// How many words the stem cache of a thread holds before it starts afresh.
-const STEM_CACHE_WORDS: usize = 200_000;
+/// How many words the stem cache of a thread holds before it starts afresh: about
+/// 5 MB a thread when full. 200,000 words took up to 20 MB a thread for 0.02% fewer
+/// instructions indexing 10,000 articles.
+const STEM_CACHE_WORDS: usize = 50_000;
 
 thread_local! {
     /// Stems of the words a thread has seen (`None`: the word is its own stem). News
