@@ -10,6 +10,7 @@
 //! corpus, and a run over an unchanged corpus reads no file twice.
 
 mod known;
+mod listing;
 mod phases;
 mod plan;
 mod pool;
@@ -20,7 +21,8 @@ mod writer;
 pub use known::KnownFile;
 pub use writer::{add_articles, load_cleaned};
 
-use phases::{KeepBudget, Listed, Run};
+use listing::Listed;
+use phases::{KeepBudget, Run};
 use plan::{count_kept_lines, give_folder_sites, plan_writes, stale_files, vanished};
 use spill::Spill;
 use writer::{

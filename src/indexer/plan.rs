@@ -2,7 +2,8 @@
 //! learned boilerplate, and which files the second phase writes.
 
 use super::known::Known;
-use super::phases::{Kept, LinesOf, Outcome, ReadRecord, Work};
+use super::listing::{Outcome, ReadRecord};
+use super::phases::{Kept, LinesOf, Work};
 use super::spill::Spill;
 use super::stamp::path_key;
 use super::RunStats;
