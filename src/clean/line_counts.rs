@@ -28,7 +28,7 @@ impl CountedArticle {
     }
 }
 
-/// What is kept in memory of a counted article.
+/// What is kept in memory of a counted article: 24 bytes.
 #[derive(Debug, Clone, Copy)]
 struct Counted {
     /// Its site's key; 0 for none (its lines are never learned).
@@ -36,12 +36,32 @@ struct Counted {
     /// Where it stands among the corpus's articles: a site's articles holding a line
     /// are weighed in this order, whatever the order they were counted in.
     order: u64,
-    /// Where its keys start in the key file, in keys.
-    offset: u64,
-    /// How many keys it has.
-    len: u32,
-    /// Whether its site is its own, which [`LineCounts::set_site`] leaves alone.
-    site_kept: bool,
+    /// Where its keys start in the key file, in keys (the low [`OFFSET_BITS`] bits),
+    /// how many keys it has (the [`LEN_BITS`] above them) and, in the top bit,
+    /// whether its site is its own, which [`LineCounts::set_site`] leaves alone.
+    place: u64,
+}
+
+/// Bits of [`Counted::place`] that say where an article's keys start.
+const OFFSET_BITS: u32 = 40;
+/// Bits of [`Counted::place`] that say how many keys an article has: an article's
+/// keys past 2^23 - 1 (8 million distinct lines) are not counted.
+const LEN_BITS: u32 = 23;
+/// The bit of [`Counted::place`] that keeps an article's site.
+const SITE_KEPT: u64 = 1 << 63;
+
+impl Counted {
+    fn offset(&self) -> u64 {
+        self.place & ((1 << OFFSET_BITS) - 1)
+    }
+
+    fn len(&self) -> usize {
+        ((self.place >> OFFSET_BITS) & ((1 << LEN_BITS) - 1)) as usize
+    }
+
+    fn site_kept(&self) -> bool {
+        self.place & SITE_KEPT != 0
+    }
 }
 
 /// One line of one article: the line's key and the article. Sorting them brings a
@@ -52,7 +72,7 @@ type Pair = (u64, u32);
 const PAIR_BYTES: usize = 12;
 
 /// The lines of a corpus's articles, counted in about the memory they are given
-/// besides 32 bytes an article. Runs and keys go to unnamed temporary files in a
+/// besides 24 bytes an article. Runs and keys go to unnamed temporary files in a
 /// folder (gone when dropped, or when the process dies); the kernel keeps small ones
 /// in its page cache, which is not the process's own memory.
 pub struct LineCounts {
@@ -99,14 +119,15 @@ impl LineCounts {
     ) -> io::Result<CountedArticle> {
         let article = u32::try_from(self.articles.len())
             .map_err(|_| io::Error::other("more than 4 billion articles to count"))?;
-        let len = u32::try_from(keys.len())
-            .map_err(|_| io::Error::other("an article of more than 4 billion lines"))?;
+        let keys = &keys[..keys.len().min((1 << LEN_BITS) - 1)];
+        let len = keys.len() as u64;
+        if self.written + len >= 1 << OFFSET_BITS {
+            return Err(io::Error::other("more than a trillion lines to count"));
+        }
         self.articles.push(Counted {
             site: site.unwrap_or(0),
             order,
-            offset: self.written,
-            len,
-            site_kept: false,
+            place: self.written | len << OFFSET_BITS,
         });
         for &key in keys {
             self.writer.write_all(&key.to_le_bytes())?;
@@ -115,7 +136,7 @@ impl LineCounts {
             }
             self.run.push((key, article));
         }
-        self.written += u64::from(len);
+        self.written += len;
         Ok(CountedArticle(article))
     }
 
@@ -123,7 +144,7 @@ impl LineCounts {
     /// ([`LineCounts::keep_site`]).
     pub fn set_site(&mut self, article: CountedArticle, site: u64) {
         if let Some(counted) = self.articles.get_mut(article.0 as usize) {
-            if !counted.site_kept {
+            if !counted.site_kept() {
                 counted.site = site;
             }
         }
@@ -133,7 +154,7 @@ impl LineCounts {
     /// leaves it alone.
     pub fn keep_site(&mut self, article: CountedArticle) {
         if let Some(counted) = self.articles.get_mut(article.0 as usize) {
-            counted.site_kept = true;
+            counted.place |= SITE_KEPT;
         }
     }
 
@@ -150,8 +171,8 @@ impl LineCounts {
         let Some(counted) = self.articles.get(article.0 as usize) else {
             return Ok(Vec::new());
         };
-        let mut bytes = vec![0u8; counted.len as usize * 8];
-        read_exact_at(&self.keys, &mut bytes, counted.offset * 8)?;
+        let mut bytes = vec![0u8; counted.len() * 8];
+        read_exact_at(&self.keys, &mut bytes, counted.offset() * 8)?;
         Ok(bytes
             .chunks_exact(8)
             .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap_or_default()))
@@ -390,5 +411,9 @@ mod tests {
         assert_eq!(counts.site(kept), Some(3));
         assert_eq!(counts.site(last.unwrap()), Some(7));
         assert_eq!(counts.learned().unwrap().count_key(7, 500), Some(3));
+        // Keeping the site leaves where its keys lie as it was.
+        assert_eq!(counts.keys(kept).unwrap(), vec![1]);
+        assert_eq!(counts.keys(last.unwrap()).unwrap(), vec![12, 500]);
+        assert_eq!(std::mem::size_of::<Counted>(), 24);
     }
 }
