@@ -66,6 +66,7 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod snippet;
+mod spill;
 pub mod view;
 
 pub use article::{Article, DateSource, DroppedLine};

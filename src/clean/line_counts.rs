@@ -6,10 +6,12 @@
 //! weighed against those articles' keys, read back from the file.
 
 use super::learned::{stands_in_stories, threshold, Learned, MIN_ARTICLES};
+use crate::spill::{read_exact_at, Record, Spill};
 use rustc_hash::FxHashMap;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{self, BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// An article counted by [`LineCounts`], by the order it was counted in.
@@ -66,10 +68,23 @@ impl Counted {
 
 /// One line of one article: the line's key and the article. Sorting them brings a
 /// line's articles together, in the order they were counted.
-type Pair = (u64, u32);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Pair(u64, u32);
 
-/// The bytes a pair takes in a run file.
-const PAIR_BYTES: usize = 12;
+impl Record for Pair {
+    fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(&self.0.to_le_bytes())?;
+        out.write_all(&self.1.to_le_bytes())
+    }
+
+    fn read(input: &mut impl BufRead) -> io::Result<Pair> {
+        let mut key = [0u8; 8];
+        let mut article = [0u8; 4];
+        input.read_exact(&mut key)?;
+        input.read_exact(&mut article)?;
+        Ok(Pair(u64::from_le_bytes(key), u32::from_le_bytes(article)))
+    }
+}
 
 /// The lines of a corpus's articles, counted in about the memory they are given
 /// besides 24 bytes an article. Runs and keys go to unnamed temporary files in a
@@ -88,7 +103,7 @@ pub struct LineCounts {
     /// How many pairs a run holds.
     run_capacity: usize,
     /// Sorted runs written so far.
-    runs: Vec<File>,
+    runs: Vec<Spill<Pair>>,
 }
 
 impl LineCounts {
@@ -134,7 +149,7 @@ impl LineCounts {
             if self.run.len() >= self.run_capacity {
                 self.write_run()?;
             }
-            self.run.push((key, article));
+            self.run.push(Pair(key, article));
         }
         self.written += len;
         Ok(CountedArticle(article))
@@ -182,16 +197,11 @@ impl LineCounts {
     /// Sorts the pairs in memory and writes them as a run.
     fn write_run(&mut self) -> io::Result<()> {
         self.run.sort_unstable();
-        let mut file = tempfile::tempfile_in(&self.dir)?;
-        let mut writer = BufWriter::with_capacity(1 << 16, &mut file);
-        for &(key, article) in &self.run {
-            writer.write_all(&key.to_le_bytes())?;
-            writer.write_all(&article.to_le_bytes())?;
+        let mut run = Spill::new(&self.dir)?;
+        for pair in &self.run {
+            run.push(pair)?;
         }
-        writer.flush()?;
-        drop(writer);
-        file.rewind()?;
-        self.runs.push(file);
+        self.runs.push(run);
         self.run.clear();
         Ok(())
     }
@@ -223,20 +233,20 @@ impl LineCounts {
                 learner.counts.write_run()?;
             }
             learner.counts.run = Vec::new();
-            let mut readers: Vec<BufReader<File>> = std::mem::take(&mut learner.counts.runs)
-                .into_iter()
-                .map(|file| BufReader::with_capacity(1 << 16, file))
-                .collect();
+            let mut runs = std::mem::take(&mut learner.counts.runs)
+                .iter_mut()
+                .map(Spill::records)
+                .collect::<io::Result<Vec<_>>>()?;
             let mut heads = BinaryHeap::new();
-            for (i, reader) in readers.iter_mut().enumerate() {
-                if let Some(pair) = next_pair(reader)? {
-                    heads.push(std::cmp::Reverse((pair, i)));
+            for (i, run) in runs.iter_mut().enumerate() {
+                if let Some(pair) = run.next().transpose()? {
+                    heads.push(Reverse((pair, i)));
                 }
             }
-            while let Some(std::cmp::Reverse((pair, i))) = heads.pop() {
+            while let Some(Reverse((pair, i))) = heads.pop() {
                 learner.take(pair)?;
-                if let Some(next) = next_pair(&mut readers[i])? {
-                    heads.push(std::cmp::Reverse((next, i)));
+                if let Some(next) = runs[i].next().transpose()? {
+                    heads.push(Reverse((next, i)));
                 }
             }
         }
@@ -256,7 +266,7 @@ struct Learner<'a> {
 }
 
 impl Learner<'_> {
-    fn take(&mut self, (key, article): Pair) -> io::Result<()> {
+    fn take(&mut self, Pair(key, article): Pair) -> io::Result<()> {
         if self.line != Some(key) {
             self.end_line()?;
             self.line = Some(key);
@@ -299,41 +309,6 @@ impl Learner<'_> {
         self.articles.clear();
         Ok(())
     }
-}
-
-/// The next pair of a run, if any is left.
-fn next_pair(reader: &mut impl Read) -> io::Result<Option<Pair>> {
-    let mut bytes = [0u8; PAIR_BYTES];
-    match reader.read_exact(&mut bytes) {
-        Ok(()) => {}
-        Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(err) => return Err(err),
-    }
-    let key = u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default());
-    let article = u32::from_le_bytes(bytes[8..].try_into().unwrap_or_default());
-    Ok(Some((key, article)))
-}
-
-/// Fills `buffer` from `file` at `offset` without moving the file's position.
-#[cfg(unix)]
-pub(crate) fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
-}
-
-/// Fills `buffer` from `file` at `offset` without moving the file's position.
-#[cfg(windows)]
-pub(crate) fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64) -> io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    while !buffer.is_empty() {
-        match file.seek_read(buffer, offset)? {
-            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                buffer = &mut buffer[n..];
-                offset += n as u64;
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 //! each file the walk found, and what the first phase made of each file the second
 //! phase may write.
 
-use super::spill::{read_path, read_uint, write_path, write_uint, Record};
 use crate::ingest::{CorpusFile, Format};
 use crate::schema::FileStamp;
+use crate::spill::{read_path, read_uint, write_path, write_uint, Record};
 use std::io::{self, BufRead, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};

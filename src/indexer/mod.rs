@@ -14,17 +14,16 @@ mod listing;
 mod phases;
 mod plan;
 mod pool;
-mod spill;
 mod stamp;
 mod writer;
 
 pub use known::KnownFile;
 pub use writer::{add_articles, load_cleaned};
 
+use crate::spill::Spill;
 use listing::Listed;
 use phases::{KeepBudget, Run};
 use plan::{count_kept_lines, give_folder_sites, plan_writes, stale_files, vanished};
-use spill::Spill;
 use writer::{
     open_writer, remove_uncommitted_files, remove_vanished, threads_within, writer_failure,
 };

@@ -5,7 +5,6 @@
 use super::known::Known;
 use super::listing::{Listed, Outcome, ReadRecord};
 use super::pool::for_each_parallel;
-use super::spill::Spill;
 use super::stamp::{content_hash, path_key, quick_stamp};
 use super::{Event, RunStats};
 use crate::clean::learned::{self, Learned};
@@ -15,6 +14,7 @@ use crate::ingest::{
     self, CorpusFile, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
 };
 use crate::schema::{self, ArticleWriter, DocumentQueue, Fields, FileStamp, LineRecord};
+use crate::spill::Spill;
 use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
 use std::io;

@@ -4,13 +4,13 @@
 use super::known::Known;
 use super::listing::{Outcome, ReadRecord};
 use super::phases::{Kept, LinesOf, Work};
-use super::spill::Spill;
 use super::stamp::path_key;
 use super::RunStats;
 use crate::clean::learned::{self, Learned};
 use crate::clean::line_counts::{CountedArticle, LineCounts};
 use crate::ingest::SiteHints;
 use crate::schema::LineRecord;
+use crate::spill::Spill;
 use anyhow::Result;
 use std::collections::{HashMap, HashSet};
 use std::io;

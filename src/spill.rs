@@ -1,16 +1,16 @@
-//! Lists of a run that grow with the corpus (the files walked, what the first phase
-//! made of each) kept on disk instead of in memory: records written one after the
-//! other to an unnamed temporary file and read back in the same order. The kernel
-//! keeps a small list in its page cache, which is not the process's own memory.
+//! Lists that grow with the corpus (the files an index run walks, what its first
+//! phase made of each, the sorted runs of counted lines) kept on disk instead of in
+//! memory: records written one after the other to an unnamed temporary file and read
+//! back in the same order. The kernel keeps a small list in its page cache, which is
+//! not the process's own memory.
 
-use crate::clean::line_counts::read_exact_at;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
 /// A record of a [`Spill`]: how it is written and read back.
-pub(super) trait Record: Sized {
+pub(crate) trait Record: Sized {
     /// Writes the record.
     fn write(&self, out: &mut impl Write) -> io::Result<()>;
     /// Reads back a record [`Record::write`] wrote.
@@ -18,7 +18,7 @@ pub(super) trait Record: Sized {
 }
 
 /// Records of one kind on disk, appended and then read back in order.
-pub(super) struct Spill<T> {
+pub(crate) struct Spill<T> {
     writer: BufWriter<File>,
     len: usize,
     record: PhantomData<T>,
@@ -27,7 +27,7 @@ pub(super) struct Spill<T> {
 impl<T: Record> Spill<T> {
     /// An empty list in an unnamed temporary file in `dir` (gone when dropped, or when
     /// the process dies).
-    pub(super) fn new(dir: &Path) -> io::Result<Spill<T>> {
+    pub(crate) fn new(dir: &Path) -> io::Result<Spill<T>> {
         Ok(Spill {
             writer: BufWriter::with_capacity(1 << 16, tempfile::tempfile_in(dir)?),
             len: 0,
@@ -36,20 +36,20 @@ impl<T: Record> Spill<T> {
     }
 
     /// Appends a record.
-    pub(super) fn push(&mut self, record: &T) -> io::Result<()> {
+    pub(crate) fn push(&mut self, record: &T) -> io::Result<()> {
         record.write(&mut self.writer)?;
         self.len += 1;
         Ok(())
     }
 
     /// How many records it holds.
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
     /// Its records from the first, read from disk as the iterator is advanced; more
     /// may still be pushed meanwhile (the iterator gives those written before it).
-    pub(super) fn records(&mut self) -> io::Result<Records<T>> {
+    pub(crate) fn records(&mut self) -> io::Result<Records<T>> {
         self.writer.flush()?;
         let file = self.writer.get_ref();
         let at = ReadAt {
@@ -84,7 +84,7 @@ impl Read for ReadAt {
 }
 
 /// The records of a [`Spill`], read in order.
-pub(super) struct Records<T> {
+pub(crate) struct Records<T> {
     reader: BufReader<ReadAt>,
     left: usize,
     record: PhantomData<T>,
@@ -108,7 +108,7 @@ impl<T: Record> Iterator for Records<T> {
 
 /// Writes an unsigned integer in 1 to 10 bytes (LEB128): most of a run's numbers
 /// are small.
-pub(super) fn write_uint(out: &mut impl Write, mut value: u64) -> io::Result<()> {
+pub(crate) fn write_uint(out: &mut impl Write, mut value: u64) -> io::Result<()> {
     let mut bytes = [0u8; 10];
     let mut len = 0;
     loop {
@@ -126,7 +126,7 @@ pub(super) fn write_uint(out: &mut impl Write, mut value: u64) -> io::Result<()>
 }
 
 /// Reads an integer [`write_uint`] wrote.
-pub(super) fn read_uint(input: &mut impl BufRead) -> io::Result<u64> {
+pub(crate) fn read_uint(input: &mut impl BufRead) -> io::Result<u64> {
     let mut value = 0u64;
     for shift in (0..64).step_by(7) {
         let mut byte = [0u8];
@@ -143,14 +143,14 @@ pub(super) fn read_uint(input: &mut impl BufRead) -> io::Result<u64> {
 }
 
 /// Writes a path, its length first.
-pub(super) fn write_path(out: &mut impl Write, path: &Path) -> io::Result<()> {
+pub(crate) fn write_path(out: &mut impl Write, path: &Path) -> io::Result<()> {
     let bytes = path_bytes(path)?;
     write_uint(out, bytes.len() as u64)?;
     out.write_all(&bytes)
 }
 
 /// Reads a path [`write_path`] wrote.
-pub(super) fn read_path(input: &mut impl BufRead) -> io::Result<PathBuf> {
+pub(crate) fn read_path(input: &mut impl BufRead) -> io::Result<PathBuf> {
     let len = usize::try_from(read_uint(input)?).map_err(io::Error::other)?;
     let mut bytes = vec![0u8; len];
     input.read_exact(&mut bytes)?;
@@ -181,6 +181,28 @@ fn bytes_path(bytes: Vec<u8>) -> io::Result<PathBuf> {
     String::from_utf8(bytes)
         .map(PathBuf::from)
         .map_err(io::Error::other)
+}
+
+/// Fills `buffer` from `file` at `offset` without moving the file's position.
+#[cfg(unix)]
+pub(crate) fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+}
+
+/// Fills `buffer` from `file` at `offset` without moving the file's position.
+#[cfg(windows)]
+pub(crate) fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buffer.is_empty() {
+        match file.seek_read(buffer, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buffer = &mut buffer[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
