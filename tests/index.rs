@@ -846,21 +846,30 @@ fn index_defaults_to_dot_dateline_in_the_current_folder() {
     assert_eq!(again.summary().files, 1, "{}", again.stderr);
 }
 
+/// The stories of a small site whose every article ends with the same tagline.
+const GAZETTE_STORIES: [&str; 4] = [
+    "The ferry operator added four boats to the island route.",
+    "The restored lighthouse opened its stairs to the public.",
+    "Traders set up their stalls at the new market hall.",
+    "Waves threw stones across the road overnight.",
+];
+
+/// Writes the `i`-th of [`GAZETTE_STORIES`] with the site's tagline, which names the
+/// Pier Trust.
+fn write_gazette_story(sb: &Sandbox, i: usize) -> std::path::PathBuf {
+    let story = GAZETTE_STORIES[i];
+    let tagline = "The Harbour Gazette is published by the Pier Trust.";
+    sb.write(
+        format!("corpus/gazette/{i}.txt"),
+        format!("Source: Harbour Gazette\n\nStory {i}\n\n{story}\n\n{tagline}\n"),
+    )
+}
+
 #[test]
 fn a_run_that_changes_nothing_reports_what_the_last_one_learned() {
     let sb = Sandbox::new();
-    let tagline = "The Harbour Gazette is published by the Pier Trust.";
-    let stories = [
-        "The ferry operator added four boats to the island route.",
-        "The restored lighthouse opened its stairs to the public.",
-        "Traders set up their stalls at the new market hall.",
-        "Waves threw stones across the road overnight.",
-    ];
-    for (i, story) in stories.iter().enumerate() {
-        sb.write(
-            format!("corpus/gazette/{i}.txt"),
-            format!("Source: Harbour Gazette\n\nStory {i}\n\n{story}\n\n{tagline}\n"),
-        );
+    for i in 0..GAZETTE_STORIES.len() {
+        write_gazette_story(&sb, i);
     }
     let first = sb.index_ok("corpus");
     assert_eq!((first.new, first.learned_lines), (4, 1), "{}", first.line);
@@ -891,29 +900,14 @@ fn a_run_that_changes_nothing_reports_what_the_last_one_learned() {
 #[test]
 fn unchanged_articles_are_cleaned_again_when_what_is_learned_changes() {
     let sb = Sandbox::new();
-    let tagline = "The Harbour Gazette is published by the Pier Trust.";
-    let stories = [
-        "The ferry operator added four boats to the island route.",
-        "The restored lighthouse opened its stairs to the public.",
-        "Traders set up their stalls at the new market hall.",
-    ];
-    let write = |i: usize| {
-        sb.write(
-            format!("corpus/gazette/{i}.txt"),
-            format!(
-                "Source: Harbour Gazette\n\nStory {i}\n\n{}\n\n{tagline}\n",
-                stories[i]
-            ),
-        )
-    };
-    write(0);
-    write(1);
+    write_gazette_story(&sb, 0);
+    write_gazette_story(&sb, 1);
     // Two articles are too few to learn from: the tagline is indexed.
     let first = sb.index_ok("corpus");
     assert_eq!((first.new, first.learned_lines), (2, 0), "{}", first.line);
     assert_eq!(sb.search_json(&["Pier"]).total, 2);
     // A third makes it boilerplate, dropped from the two unchanged articles too.
-    let third = write(2);
+    let third = write_gazette_story(&sb, 2);
     let learned = sb.index_ok("corpus");
     assert_eq!(
         (learned.new, learned.recleaned, learned.learned_lines),

@@ -155,6 +155,11 @@ impl LineCounts {
         Ok(CountedArticle(article))
     }
 
+    /// How many articles are counted: the next one counted is the `counted()`-th.
+    pub fn counted(&self) -> u32 {
+        self.articles.len() as u32
+    }
+
     /// Gives a counted article the site `site`, unless its own was kept
     /// ([`LineCounts::keep_site`]).
     pub fn set_site(&mut self, article: CountedArticle, site: u64) {

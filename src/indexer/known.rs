@@ -54,15 +54,16 @@ fn read(index: &DatelineIndex) -> Result<Known> {
     let searcher = reader.searcher();
     let mut known = Known::default();
     for segment in searcher.segment_readers() {
-        let fast = segment.fast_fields();
-        let Some(paths) = fast.str(names::PATH).context("reading indexed paths")? else {
+        let Some(paths) = SegmentPaths::read(segment)? else {
             continue;
         };
-        let sites = fast.str(names::SITE).context("reading indexed sites")?;
+        let sites = segment
+            .fast_fields()
+            .str(names::SITE)
+            .context("reading indexed sites")?;
         let hashes = column(segment, names::FILE_HASH)?;
         let problems = column(segment, names::FILE_PROBLEMS)?;
         let quick = column(segment, names::FILE_QUICK)?;
-        let by_ord = terms(&paths).context("reading indexed paths")?;
         // Each site once, with whether it reads as a URL's registrable domain.
         let domains: Vec<Option<String>> = match &sites {
             Some(sites) => terms(sites)
@@ -73,10 +74,7 @@ fn read(index: &DatelineIndex) -> Result<Known> {
             None => Vec::new(),
         };
         for doc in segment.doc_ids_alive() {
-            let (Some(ord), Some(hash)) = (paths.term_ords(doc).next(), hashes.first(doc)) else {
-                continue;
-            };
-            let Some(path) = by_ord.get(ord as usize) else {
+            let (Some(path), Some(hash)) = (paths.of(doc), hashes.first(doc)) else {
                 continue;
             };
             let domain = sites
@@ -86,15 +84,13 @@ fn read(index: &DatelineIndex) -> Result<Known> {
             if let Some(domain) = domain {
                 known.hints.add(Path::new(path), domain);
             }
-            if !known.files.contains_key(path.as_str()) {
+            if !known.files.contains_key(path) {
                 let stamp = FileStamp {
                     hash,
                     problems: problems.first(doc).unwrap_or(0),
                     quick: quick.first(doc).unwrap_or(0),
                 };
-                known
-                    .files
-                    .insert(path.as_str().into(), KnownFile { stamp });
+                known.files.insert(path.into(), KnownFile { stamp });
             }
         }
     }
@@ -111,20 +107,14 @@ impl Known {
         };
         let mut keys = Vec::new();
         for segment in searcher.segment_readers() {
-            let fast = segment.fast_fields();
-            let Some(paths) = fast.str(names::PATH).context("reading indexed paths")? else {
+            let Some(paths) = SegmentPaths::read(segment)? else {
                 continue;
             };
             let sources = column(segment, names::SOURCE_KEY)?;
             let line_keys = column(segment, names::LINE_KEYS)?;
             let digests = column(segment, names::LEARNED_DIGEST)?;
-            let by_ord = terms(&paths).context("reading indexed paths")?;
             for doc in segment.doc_ids_alive() {
-                let Some(path) = paths
-                    .term_ords(doc)
-                    .next()
-                    .and_then(|ord| by_ord.get(ord as usize))
-                else {
+                let Some(path) = paths.of(doc) else {
                     continue;
                 };
                 keys.clear();
@@ -139,6 +129,31 @@ impl Known {
             }
         }
         Ok(())
+    }
+}
+
+/// The stored paths of a segment's documents.
+struct SegmentPaths {
+    column: tantivy::columnar::StrColumn,
+    /// The column's terms by ordinal.
+    by_ord: Vec<String>,
+}
+
+impl SegmentPaths {
+    /// The segment's paths, if it has any.
+    fn read(segment: &tantivy::SegmentReader) -> Result<Option<SegmentPaths>> {
+        let reading = || "reading indexed paths";
+        let Some(column) = segment.fast_fields().str(names::PATH).context(reading())? else {
+            return Ok(None);
+        };
+        let by_ord = terms(&column).context(reading())?;
+        Ok(Some(SegmentPaths { column, by_ord }))
+    }
+
+    /// The stored path of document `doc`.
+    fn of(&self, doc: tantivy::DocId) -> Option<&str> {
+        let ord = self.column.term_ords(doc).next()?;
+        self.by_ord.get(ord as usize).map(String::as_str)
     }
 }
 

@@ -1,4 +1,4 @@
-//! A run's files as its lists on disk hold them ([`Spill`](super::spill::Spill)):
+//! A run's files as its lists on disk hold them ([`Spill`](crate::spill::Spill)):
 //! each file the walk found, and what the first phase made of each file the second
 //! phase may write.
 
@@ -10,73 +10,32 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A file the walk found, as listed on disk.
-pub(super) struct Listed {
-    pub(super) path: PathBuf,
-    /// Which of the run's roots it lies under.
-    pub(super) root: u32,
-    pub(super) format: Format,
-}
-
-impl Listed {
-    /// The listing of `file`, one of the files found under `roots`.
-    pub(super) fn of(file: CorpusFile, roots: &[Arc<Path>]) -> Listed {
-        let root = roots.iter().position(|root| **root == *file.root);
-        Listed {
-            path: file.path,
-            root: root.unwrap_or(0) as u32,
-            format: file.format,
-        }
-    }
-
-    /// The file listed, under its root among `roots`.
-    pub(super) fn file(self, roots: &[Arc<Path>]) -> CorpusFile {
-        let root = match roots.get(self.root as usize) {
-            Some(root) => Arc::clone(root),
-            None => Arc::from(self.path.parent().unwrap_or(Path::new(""))),
-        };
-        CorpusFile {
-            path: self.path,
-            root,
-            format: self.format,
-        }
-    }
-}
-
-impl Record for Listed {
+/// The walk's list holds each article file's path: its format and its root follow
+/// from it.
+impl Record for PathBuf {
     fn write(&self, out: &mut impl Write) -> io::Result<()> {
-        write_path(out, &self.path)?;
-        write_uint(out, u64::from(self.root))?;
-        let format = match self.format {
-            Format::Text => 0,
-            Format::JsonLines => 1,
-            Format::Json => 2,
-            Format::Html => 3,
-        };
-        out.write_all(&[format])
+        write_path(out, self)
     }
 
-    fn read(input: &mut impl BufRead) -> io::Result<Listed> {
-        let path = read_path(input)?;
-        let root = u32::try_from(read_uint(input)?).map_err(io::Error::other)?;
-        let mut format = [0u8];
-        input.read_exact(&mut format)?;
-        let format = match format[0] {
-            0 => Format::Text,
-            1 => Format::JsonLines,
-            2 => Format::Json,
-            3 => Format::Html,
-            _ => return Err(io::Error::other("an unknown format in the run's file list")),
-        };
-        Ok(Listed { path, root, format })
+    fn read(input: &mut impl BufRead) -> io::Result<PathBuf> {
+        read_path(input)
     }
+}
+
+/// The article file at `path`, which the walk found under one of `roots`.
+pub(super) fn corpus_file(path: PathBuf, roots: &[Arc<Path>]) -> io::Result<CorpusFile> {
+    let unlisted = || io::Error::other(format!("{} was not walked", path.display()));
+    let format = Format::of(&path).ok_or_else(unlisted)?;
+    let root = roots.iter().find(|root| path.starts_with(root));
+    let root = Arc::clone(root.ok_or_else(unlisted)?);
+    Ok(CorpusFile { path, root, format })
 }
 
 /// A file the second phase may write, as the first phase left it on disk.
 pub(super) struct ReadRecord {
     /// Its place in the walk, by which what was kept of it is found.
     pub(super) position: usize,
-    pub(super) file: Listed,
+    pub(super) path: PathBuf,
     pub(super) outcome: Outcome,
 }
 
@@ -97,7 +56,7 @@ pub(super) enum Outcome {
 impl Record for ReadRecord {
     fn write(&self, out: &mut impl Write) -> io::Result<()> {
         write_uint(out, self.position as u64)?;
-        self.file.write(out)?;
+        write_path(out, &self.path)?;
         match &self.outcome {
             Outcome::Unchanged => write_uint(out, 0),
             Outcome::Changed {
@@ -117,7 +76,7 @@ impl Record for ReadRecord {
 
     fn read(input: &mut impl BufRead) -> io::Result<ReadRecord> {
         let position = usize::try_from(read_uint(input)?).map_err(io::Error::other)?;
-        let file = Listed::read(input)?;
+        let path = read_path(input)?;
         let outcome = match read_uint(input)? {
             0 => Outcome::Unchanged,
             tag @ (1 | 2) => {
@@ -144,7 +103,7 @@ impl Record for ReadRecord {
         };
         Ok(ReadRecord {
             position,
-            file,
+            path,
             outcome,
         })
     }

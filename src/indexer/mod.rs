@@ -21,7 +21,6 @@ pub use known::KnownFile;
 pub use writer::{add_articles, load_cleaned};
 
 use crate::spill::Spill;
-use listing::Listed;
 use phases::{KeepBudget, Run};
 use plan::{count_kept_lines, give_folder_sites, plan_writes, stale_files, vanished};
 use writer::{
@@ -33,6 +32,7 @@ use crate::clean::line_counts::LineCounts;
 use crate::ingest::{self, Manifests, Walked};
 use crate::schema::{self, ArticleWriter, DatelineIndex};
 use anyhow::{Context, Result};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -216,7 +216,7 @@ fn list_files(
     dir: &Path,
     stats: &mut RunStats,
     observer: &mut dyn FnMut(Event),
-) -> Result<(Spill<Listed>, Manifests)> {
+) -> Result<(Spill<PathBuf>, Manifests)> {
     let listing = || {
         format!(
             "listing the files to index beside the index at {} (it keeps its previous commit)",
@@ -224,10 +224,9 @@ fn list_files(
         )
     };
     let mut listed = Spill::new(dir).with_context(listing)?;
-    let shared_roots: Vec<Arc<Path>> = roots.iter().map(|r| Arc::from(r.as_path())).collect();
     let manifests = ingest::walk(roots, exclude, follow_links, &mut |walked| {
         match walked {
-            Walked::File(file) => return listed.push(&Listed::of(file, &shared_roots)),
+            Walked::File(file) => return listed.push(&file.path),
             Walked::Skipped(path) => {
                 stats.skipped += 1;
                 observer(Event::Skipped(&path));
@@ -256,7 +255,7 @@ fn list_files(
 fn write_run(
     index: &DatelineIndex,
     writer: &mut ArticleWriter,
-    (listed, manifests): (&mut Spill<Listed>, &Manifests),
+    (listed, manifests): (&mut Spill<PathBuf>, &Manifests),
     roots: &[PathBuf],
     Budget {
         threads,
@@ -345,15 +344,8 @@ pub fn learned_from_index(index: &DatelineIndex) -> Result<Learned> {
     let known = known::load(index)?;
     let counting = || "counting the lines of the indexed articles";
     let mut counts = LineCounts::new(&std::env::temp_dir(), 64 << 20).context(counting())?;
-    let mut order = 0;
-    known
-        .for_each_article(|article| {
-            if article.source != 0 {
-                counts.add(Some(article.source), order, article.line_keys)?;
-                order += 1;
-            }
-            Ok(())
-        })
+    // With no roots, every indexed article stays.
+    count_kept_lines(&mut counts, &known, &HashSet::new(), &HashSet::new(), &[])
         .context(counting())?;
     counts.learned().context(counting())
 }

@@ -3,7 +3,7 @@
 //! writer.
 
 use super::known::Known;
-use super::listing::{Listed, Outcome, ReadRecord};
+use super::listing::{corpus_file, Outcome, ReadRecord};
 use super::pool::for_each_parallel;
 use super::stamp::{content_hash, path_key, quick_stamp};
 use super::{Event, RunStats};
@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tantivy::Term;
@@ -218,7 +218,7 @@ impl<'a> Run<'a> {
     /// page's URL names is added to the `hints` of its folder.
     pub(super) fn read_all(
         &self,
-        listed: &mut Spill<Listed>,
+        listed: &mut Spill<PathBuf>,
         budget: KeepBudget,
         counts: &mut LineCounts,
         hints: &mut SiteHints,
@@ -238,7 +238,7 @@ impl<'a> Run<'a> {
             listed.records()?,
             self.threads,
             |listed| -> io::Result<_> {
-                let file = listed?.file(self.roots);
+                let file = corpus_file(listed?, self.roots)?;
                 let (read, found) = self.read(&file, &keeper);
                 Ok((file, read, found))
             },
@@ -282,7 +282,8 @@ impl<'a> Run<'a> {
                         for note in &found.notes {
                             observer(Event::Note(path, note));
                         }
-                        let mut articles: Option<Range<u32>> = None;
+                        // Counted one after the other: the file's articles are a range.
+                        let first = counts.counted();
                         for (j, article) in found.lines.into_iter().enumerate() {
                             let order = read_order(i, j);
                             let counted = counts.add(article.source, order, &article.keys)?;
@@ -290,12 +291,8 @@ impl<'a> Run<'a> {
                                 counts.keep_site(counted);
                                 hints.add(path, site);
                             }
-                            // Counted one after the other: the file's are a range.
-                            let nth = counted.index();
-                            let end = nth.saturating_add(1);
-                            articles = Some(articles.map_or(nth..end, |a| a.start..end));
                         }
-                        let articles = articles.unwrap_or(0..0);
+                        let articles = first..counts.counted();
                         if !matches!(kept, Kept::Nothing) {
                             phase.kept.insert(i, kept);
                         }
@@ -320,7 +317,7 @@ impl<'a> Run<'a> {
                 if let Some(outcome) = outcome {
                     let record = ReadRecord {
                         position: i,
-                        file: Listed::of(file, self.roots),
+                        path: file.path,
                         outcome,
                     };
                     phase.reads.push(&record)?;
@@ -340,8 +337,8 @@ impl<'a> Run<'a> {
     }
 
     fn read_into(&self, file: &CorpusFile, keeper: &Keeper, found: &mut Found) -> Read {
-        let folder_manifest = self.manifests.beside(&file.path);
-        let manifest = folder_manifest.as_deref().and_then(|m| m.entry(&file.path));
+        let manifest = self.manifests.entry(&file.path);
+        let manifest = manifest.as_deref();
         let previous = self.known.files.get(path_key(&file.path).as_ref());
         let quick = quick_stamp(&file.path, manifest, &file.root);
         if let Some(known) = previous.filter(|k| quick != 0 && k.stamp.quick == quick) {
@@ -479,19 +476,15 @@ impl<'a> Run<'a> {
         }
         let articles = parsed.articles.len();
         let mut undated = 0;
-        for (n, extracted) in parsed.articles.into_iter().enumerate() {
+        // The keys of the lines as the rules alone left them, as they were counted.
+        let mut counted: Box<dyn Iterator<Item = io::Result<Vec<u64>>>> = match work.lines {
+            LinesOf::Counted(range) => Box::new(range.map(|n| counts.keys(CountedArticle::nth(n)))),
+            LinesOf::Indexed(records) => Box::new(records.into_iter().map(|r| Ok(r.line_keys))),
+        };
+        for extracted in parsed.articles {
             let article = &extracted.article;
             let source = learned::site_hash(article.site.as_deref());
-            // The keys of the lines as the rules alone left them, as they were counted.
-            let counted = match &work.lines {
-                LinesOf::Counted(counted) => u32::try_from(n)
-                    .ok()
-                    .and_then(|n| counted.start.checked_add(n))
-                    .filter(|nth| counted.contains(nth))
-                    .map(|nth| counts.keys(CountedArticle::nth(nth))),
-                LinesOf::Indexed(indexed) => indexed.get(n).map(|a| Ok(a.line_keys.clone())),
-            };
-            let keys = match counted {
+            let keys = match counted.next() {
                 Some(keys) => {
                     keys.with_context(|| format!("reading back the line keys of {path}"))?
                 }
@@ -537,8 +530,8 @@ impl<'a> Run<'a> {
         judged: Option<&JudgedFile>,
     ) -> std::result::Result<(FileStamp, Parsed), String> {
         let bytes = std::fs::read(&file.path).map_err(|err| format!("cannot read: {err}"))?;
-        let folder_manifest = self.manifests.beside(&file.path);
-        let manifest = folder_manifest.as_deref().and_then(|m| m.entry(&file.path));
+        let manifest = self.manifests.entry(&file.path);
+        let manifest = manifest.as_deref();
         let hash = content_hash(&bytes, manifest, &file.root);
         let context = ReadContext {
             manifest,

@@ -2,7 +2,7 @@
 //! learned boilerplate, and which files the second phase writes.
 
 use super::known::Known;
-use super::listing::{Outcome, ReadRecord};
+use super::listing::{corpus_file, Outcome, ReadRecord};
 use super::phases::{Kept, LinesOf, Work};
 use super::stamp::path_key;
 use super::RunStats;
@@ -37,7 +37,7 @@ pub(super) fn give_folder_sites(
             continue;
         };
         let Some(source) = hints
-            .site_for(&read.file.path)
+            .site_for(&read.path)
             .and_then(|site| learned::site_hash(Some(site)))
         else {
             continue;
@@ -120,40 +120,36 @@ pub(super) fn plan_writes<'r>(
         match read.outcome {
             Outcome::Changed { .. } => changed += 1,
             Outcome::Unchanged => {
-                recleaned += usize::from(stale.contains_key(path_key(&read.file.path).as_ref()));
+                recleaned += usize::from(stale.contains_key(path_key(&read.path).as_ref()));
             }
         }
     }
     stats.recleaned += recleaned;
     let work = reads.records()?.filter_map(move |read| {
-        let read = match read {
-            Ok(read) => read,
-            Err(err) => return Some(Err(err)),
-        };
-        let work = match read.outcome {
-            Outcome::Changed {
+        let work = |read: ReadRecord| -> io::Result<Option<Work>> {
+            let (stamp, replaced, kept, lines) = match read.outcome {
+                Outcome::Changed {
+                    stamp,
+                    replaced,
+                    articles,
+                } => {
+                    let kept = kept.remove(&read.position).unwrap_or(Kept::Nothing);
+                    (Some(stamp), replaced, kept, LinesOf::Counted(articles))
+                }
+                Outcome::Unchanged => match stale.remove(path_key(&read.path).as_ref()) {
+                    Some(indexed) => (None, true, Kept::Nothing, LinesOf::Indexed(indexed)),
+                    None => return Ok(None),
+                },
+            };
+            Ok(Some(Work {
+                file: corpus_file(read.path, roots)?,
                 stamp,
                 replaced,
-                articles,
-            } => Work {
-                file: read.file.file(roots),
-                stamp: Some(stamp),
-                replaced,
-                kept: kept.remove(&read.position).unwrap_or(Kept::Nothing),
-                lines: LinesOf::Counted(articles),
-            },
-            Outcome::Unchanged => {
-                let indexed = stale.remove(path_key(&read.file.path).as_ref())?;
-                Work {
-                    file: read.file.file(roots),
-                    stamp: None,
-                    replaced: true,
-                    kept: Kept::Nothing,
-                    lines: LinesOf::Indexed(indexed),
-                }
-            }
+                kept,
+                lines,
+            }))
         };
-        Some(Ok(work))
+        read.and_then(work).transpose()
     });
     Ok((changed + recleaned, work))
 }

@@ -73,14 +73,14 @@ fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
 
 /// One folder's manifest: what it says of the files of its folder, by file name.
 #[derive(Debug, Default)]
-pub struct Manifest {
-    entries: HashMap<Box<str>, ManifestEntry>,
+struct Manifest {
+    entries: HashMap<Box<str>, Arc<ManifestEntry>>,
 }
 
 impl Manifest {
     /// Reads the manifest at `path`. Lines that cannot be read are returned as
     /// messages (`line 3: ...`); the others are used.
-    pub fn read(path: &Path) -> Result<(Manifest, Vec<String>)> {
+    fn read(path: &Path) -> Result<(Manifest, Vec<String>)> {
         let text =
             std::fs::read(path).with_context(|| format!("reading manifest {}", path.display()))?;
         let text = String::from_utf8_lossy(&text);
@@ -92,7 +92,9 @@ impl Manifest {
             }
             match serde_json::from_str::<Line>(line) {
                 Ok(Line { file, entry }) if is_plain_name(&file) => {
-                    manifest.entries.insert(file.into_boxed_str(), entry);
+                    manifest
+                        .entries
+                        .insert(file.into_boxed_str(), Arc::new(entry));
                 }
                 Ok(Line { file, .. }) => problems.push(format!(
                     "line {}: `file` must name a file of the manifest's own folder, not `{file}`",
@@ -105,7 +107,7 @@ impl Manifest {
     }
 
     /// The entry for `file` (a file of the manifest's folder), if the manifest names it.
-    pub fn entry(&self, file: &Path) -> Option<&ManifestEntry> {
+    fn entry(&self, file: &Path) -> Option<&Arc<ManifestEntry>> {
         self.entries.get(file.file_name()?.to_str()?)
     }
 }
@@ -148,10 +150,15 @@ impl Manifests {
         }
     }
 
-    /// The manifest of the folder holding `file`, read again if it is no longer
-    /// kept. A manifest that can no longer be read counts as none: its problems were
-    /// reported when it was loaded.
-    pub fn beside(&self, file: &Path) -> Option<Arc<Manifest>> {
+    /// The entry for `file` in its folder's manifest, if the manifest names it. The
+    /// manifest is read again if it is no longer kept; one that can no longer be read
+    /// counts as none: its problems were reported when it was loaded.
+    pub fn entry(&self, file: &Path) -> Option<Arc<ManifestEntry>> {
+        self.beside(file)?.entry(file).cloned()
+    }
+
+    /// The manifest of the folder holding `file`.
+    fn beside(&self, file: &Path) -> Option<Arc<Manifest>> {
         let folder = folder_of(file);
         if !self.folders.contains(folder) {
             return None;
@@ -207,12 +214,11 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert!(problems[0].starts_with("line 2:"), "{problems:?}");
         let a = dir.path().join("a.txt");
-        let folder = manifests.beside(&a).unwrap();
-        let a = folder.entry(&a).unwrap();
+        let a = manifests.entry(&a).unwrap();
         assert_eq!(a.date.as_deref(), Some("2013-05-14"));
         assert_eq!(a.title, None);
-        assert!(folder.entry(&dir.path().join("b.txt")).is_some());
-        assert!(folder.entry(&dir.path().join("c.txt")).is_none());
+        assert!(manifests.entry(&dir.path().join("b.txt")).is_some());
+        assert!(manifests.entry(&dir.path().join("c.txt")).is_none());
     }
 
     #[test]
@@ -233,9 +239,9 @@ mod tests {
         let problems = manifests.load(&manifest).unwrap();
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems[0].contains("own folder"), "{problems:?}");
-        assert!(manifests.beside(&good).is_none());
+        assert!(manifests.entry(&good).is_none());
         let own = dir.path().join("evil").join("own.txt");
-        let own = manifests.beside(&own).unwrap().entry(&own).cloned();
+        let own = manifests.entry(&own);
         assert_eq!(own.unwrap().title.as_deref(), Some("Own"));
     }
 
@@ -257,9 +263,9 @@ mod tests {
         assert_eq!(manifests.kept.lock().unwrap().len(), KEPT_MANIFESTS);
         for n in (0..folders).rev().chain(0..folders) {
             let file = dir.path().join(format!("f{n}")).join("a.txt");
-            let entry = manifests.beside(&file).unwrap().entry(&file).cloned();
+            let entry = manifests.entry(&file);
             assert_eq!(entry.unwrap().title, Some(format!("Story {n}")));
         }
-        assert!(manifests.beside(&dir.path().join("a.txt")).is_none());
+        assert!(manifests.entry(&dir.path().join("a.txt")).is_none());
     }
 }

@@ -9,7 +9,7 @@ mod nesting;
 mod text;
 
 pub use crate::extract::{Extracted, Indexed, SiteHints};
-pub use manifest::{Manifest, ManifestEntry, Manifests, MANIFEST_NAME};
+pub use manifest::{ManifestEntry, Manifests, MANIFEST_NAME};
 pub use text::split_header;
 
 use crate::clean::{self, learned::Learned};
@@ -428,9 +428,9 @@ pub fn read_one(
         root: Arc::from(path.parent().unwrap_or(Path::new(""))),
         format,
     };
-    let folder_manifest = manifests.beside(path);
+    let manifest = manifests.entry(path);
     let context = ReadContext {
-        manifest: folder_manifest.as_deref().and_then(|m| m.entry(path)),
+        manifest: manifest.as_deref(),
         article: extract::Context {
             learned,
             indexed,
