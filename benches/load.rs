@@ -72,6 +72,7 @@ impl From<Cleaned> for Article {
             line: None,
             lang: None,
             published: None,
+            captured: None,
         }
     }
 }

@@ -22,17 +22,21 @@ pub enum DateSource {
     Url,
     /// A date line near the top of the text ("Published March 31, 2011").
     Text,
+    /// The day a web archive captured the page, for a page that states none, when
+    /// asked for (`--undated-use-captured`).
+    Captured,
 }
 
 impl DateSource {
     /// Every source.
-    pub const ALL: [DateSource; 6] = [
+    pub const ALL: [DateSource; 7] = [
         DateSource::Header,
         DateSource::Manifest,
         DateSource::Json,
         DateSource::Html,
         DateSource::Url,
         DateSource::Text,
+        DateSource::Captured,
     ];
 
     /// The source named `name` (as [`DateSource::as_str`] writes it).
@@ -49,6 +53,7 @@ impl DateSource {
             DateSource::Html => "html",
             DateSource::Url => "url",
             DateSource::Text => "text",
+            DateSource::Captured => "captured",
         }
     }
 }
@@ -95,12 +100,15 @@ pub struct Article {
     pub url: Option<String>,
     /// The file the article was read from, as given on the command line.
     pub path: String,
-    /// For files holding several articles: the 1-based line (JSON lines) or item (JSON array).
+    /// For files holding several articles: the 1-based line (JSON lines), item (JSON
+    /// array) or record (web archive).
     pub line: Option<usize>,
     /// The article's language as a lower-case code (`en`, `ru`, `zh`), when known.
     pub lang: Option<String>,
     /// The moment of publication in UTC, when the source states a time with its zone.
     pub published: Option<time::OffsetDateTime>,
+    /// When a web archive captured the page, in UTC: never its publication date.
+    pub captured: Option<time::OffsetDateTime>,
 }
 
 #[cfg(test)]
@@ -122,6 +130,7 @@ impl Article {
             line: None,
             lang: None,
             published: None,
+            captured: None,
         }
     }
 }

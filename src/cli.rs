@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 /// What `--version` prints after the name: the crate version and the index format this
 /// build reads and writes ([`crate::schema::FORMAT_VERSION`], kept equal by a test).
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (index format 9)");
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (index format 10)");
 
 /// Fast local full-text search for folders of scraped news articles.
 #[derive(Debug, Parser)]
@@ -97,7 +97,8 @@ pub struct IndexLocation {
 /// `dateline index`.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Files or folders of articles (.txt .text .md .jsonl .ndjson .json).
+    /// Files or folders of articles (.txt .text .md .html .htm .jsonl .ndjson .json
+    /// .warc .warc.gz).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -113,6 +114,10 @@ pub struct IndexArgs {
     /// Follow symbolic links (by default they are skipped, and listed with --verbose).
     #[arg(long)]
     pub follow_links: bool,
+    /// Date a page of a web archive that states no date of its own by the day it was
+    /// captured (its date then says `from captured`).
+    #[arg(long)]
+    pub undated_use_captured: bool,
     /// Memory budget of the run in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(64..=65536))]
     pub memory: u64,
@@ -213,6 +218,10 @@ pub struct CleanArgs {
     /// Print JSON instead of text (an array for files of several articles).
     #[arg(long)]
     pub json: bool,
+    /// Date a page of a web archive that states no date of its own by the day it was
+    /// captured, as `dateline index --undated-use-captured` does.
+    #[arg(long)]
+    pub undated_use_captured: bool,
 }
 
 /// `dateline show`.

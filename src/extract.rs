@@ -32,6 +32,8 @@ pub enum Origin {
     TimeElement,
     /// The article's URL (its path's date, its host).
     Url,
+    /// The record of a web archive that captured the page (its `WARC-Target-URI`).
+    Archive,
     /// A byline or a date written near a page's headline.
     Byline,
     /// The article's own text, as the cleaner read it.
@@ -60,7 +62,8 @@ impl Origin {
             | Origin::TimeElement
             | Origin::Modified
             | Origin::Index
-            | Origin::Folder => DateSource::Html,
+            | Origin::Folder
+            | Origin::Archive => DateSource::Html,
         }
     }
 }
@@ -107,6 +110,7 @@ pub const SOURCE: &[Origin] = &[
 
 /// Where the article's address may come from, strongest first.
 pub const URL: &[Origin] = &[
+    Origin::Archive,
     Origin::Header,
     Origin::Json,
     Origin::Manifest,
@@ -212,8 +216,10 @@ pub struct RawArticle {
     pub candidates: Candidates,
     /// Its text: the story of a page, the body of a text file or JSON article.
     pub text: String,
-    /// For files of several articles, the 1-based line or item.
+    /// For files of several articles, the 1-based line, item or record.
     pub line: Option<usize>,
+    /// When a web archive captured it.
+    pub captured: Option<time::OffsetDateTime>,
     /// Its lines as the cleaner judged them, when kept to build it again.
     pub judged: Option<clean::Judged>,
 }
@@ -269,6 +275,9 @@ pub struct Context<'a> {
     /// The day the article is read on (today, in UTC, when unset): a stated date
     /// later than the day after is no publication date.
     pub today: Option<time::Date>,
+    /// Whether a page a web archive captured and that states no date of its own takes
+    /// the day of its capture (`--undated-use-captured`).
+    pub undated_use_captured: bool,
 }
 
 /// The sites that a corpus's articles with a URL name, by the folder their file lies
@@ -373,7 +382,14 @@ pub fn article(
     let today = context
         .today
         .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
-    let (date, date_from, published, problem) = resolve_date(&candidates.dates, today);
+    let (mut date, mut date_from, published, problem) = resolve_date(&candidates.dates, today);
+    if let Some(captured) = raw
+        .captured
+        .filter(|_| date.is_none() && context.undated_use_captured)
+    {
+        date = Some(captured.date());
+        date_from = Some(DateSource::Captured);
+    }
     let title_from_text = known_title.is_none() && cleaned.title.is_some();
     let title_from_file_name = known_title.is_none() && cleaned.title.is_none();
     let title = headline(
@@ -396,6 +412,7 @@ pub fn article(
         line: raw.line,
         lang: pick(&candidates.langs, LANG).map(|c| c.value.to_ascii_lowercase()),
         published,
+        captured: raw.captured,
     };
     (
         Extracted {
@@ -499,6 +516,9 @@ pub fn url_host(url: &str) -> Option<String> {
 /// (`news.example.co.uk` is `example.co.uk`).
 pub fn url_site(url: Option<&str>) -> Option<String> {
     let host = url_host(url?)?;
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return Some(host);
+    }
     let registrable = psl::domain_str(&host).unwrap_or(&host);
     Some(registrable.to_string())
 }
@@ -544,6 +564,7 @@ mod tests {
             candidates,
             text: text.to_string(),
             line: None,
+            captured: None,
             judged: None,
         }
     }

@@ -36,6 +36,7 @@
 //!     line: None,
 //!     lang: None,
 //!     published: None,
+//!     captured: None,
 //! };
 //! indexer::add_articles(&index, &[article])?;
 //!

@@ -119,6 +119,7 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
         threads: args.threads.map_or(defaults.threads, usize::from),
         memory_bytes: usize::try_from(args.memory << 20).unwrap_or(usize::MAX),
         follow_links: args.follow_links,
+        undated_use_captured: args.undated_use_captured,
     };
     let show_progress = !args.quiet && io::stderr().is_terminal();
     let mut bar: Option<ProgressBar> = None;
@@ -319,7 +320,12 @@ fn run_clean(args: CleanArgs) -> Result<ExitCode> {
     } else {
         (None, None)
     };
-    let parsed = ingest::read_one(&args.file, learned.as_ref(), indexed.as_ref())?;
+    let parsed = ingest::read_one(
+        &args.file,
+        learned.as_ref(),
+        indexed.as_ref(),
+        args.undated_use_captured,
+    )?;
     for problem in &parsed.problems {
         eprintln!(
             "dateline: {}",
@@ -334,7 +340,7 @@ fn run_clean(args: CleanArgs) -> Result<ExitCode> {
     }
     let several = matches!(
         ingest::Format::of(&args.file),
-        Some(ingest::Format::JsonLines)
+        Some(ingest::Format::JsonLines | ingest::Format::Warc)
     ) || parsed.articles.len() > 1;
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut out = io::BufWriter::new(io::stdout().lock());

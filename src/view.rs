@@ -53,6 +53,12 @@ pub struct ArticleView<'a> {
     /// The moment of publication in UTC, when the source stated a time.
     #[serde(with = "time::serde::rfc3339::option")]
     pub published: Option<time::OffsetDateTime>,
+    /// When a web archive captured the page, in UTC (never its publication).
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub captured: Option<time::OffsetDateTime>,
     /// The dateline place.
     pub place: Option<Cow<'a, str>>,
     /// The publishing site, as the article names it.
@@ -78,6 +84,7 @@ impl<'a> ArticleView<'a> {
             date: article.date.map(format_day),
             date_from: article.date_from.map(|from| from.as_str()),
             published: article.published,
+            captured: article.captured,
             place: clip_field(article.place.as_deref()),
             source: clip_field(article.source.as_deref()),
             site: clip_field(article.site.as_deref()),
@@ -95,6 +102,13 @@ impl<'a> ArticleView<'a> {
             Some(line) => format!("{}:{line}", self.path),
             None => self.path.clone(),
         }
+    }
+
+    /// When a web archive captured the page: `2024-03-05 10:00:00 UTC`.
+    pub fn captured_at(&self) -> Option<String> {
+        let format =
+            time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+        self.captured?.format(&format).ok()
     }
 
     /// The day, or `undated`.

@@ -95,6 +95,7 @@ fn article(id: &str, title: String, body: String, date: Option<time::Date>) -> A
         line: None,
         lang: None,
         published: None,
+        captured: None,
     }
 }
 

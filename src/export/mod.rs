@@ -150,6 +150,8 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     published: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    captured: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     place: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
@@ -177,6 +179,7 @@ impl<'a> Document<'a> {
             date: article.date.map(format_day),
             timestamp,
             published: article.published.and_then(|p| p.format(&Rfc3339).ok()),
+            captured: article.captured.and_then(|c| c.format(&Rfc3339).ok()),
             place: article.place.as_deref(),
             source: article.source.as_deref(),
             url: article.url.as_deref(),
@@ -220,6 +223,7 @@ pub fn elasticsearch_mapping() -> serde_json::Value {
                 "body": english,
                 "date": { "type": "date", "format": "yyyy-MM-dd" },
                 "published": { "type": "date" },
+                "captured": { "type": "date" },
                 "place": {
                     "type": "text",
                     "fields": { "keyword": { "type": "keyword", "ignore_above": 256 } }
@@ -272,6 +276,11 @@ doc_mapping:
       type: datetime
       input_formats: [rfc3339]
       fast: true
+    - name: captured
+      description: Moment a web archive captured the page, in UTC (not its publication)
+      type: datetime
+      input_formats: [rfc3339]
+      fast: true
     - name: place
       type: text
       tokenizer: default
@@ -317,6 +326,7 @@ mod tests {
             line: None,
             lang: None,
             published: crate::date::parse_instant("2012-07-18T08:30:00+06:00"),
+            captured: None,
         }
     }
 

@@ -49,6 +49,9 @@ pub struct IndexOptions {
     pub memory_bytes: usize,
     /// Whether symbolic links are followed (by default they are listed and skipped).
     pub follow_links: bool,
+    /// Whether a page of a web archive that states no date takes the day it was
+    /// captured (its `date_from` is then `captured`).
+    pub undated_use_captured: bool,
 }
 
 impl Default for IndexOptions {
@@ -57,6 +60,7 @@ impl Default for IndexOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             memory_bytes: 1 << 30,
             follow_links: false,
+            undated_use_captured: false,
         }
     }
 }
@@ -163,7 +167,7 @@ pub fn index_paths(
         observer,
     )?;
 
-    let budget = Budget {
+    let settings = Settings {
         threads,
         kept: KeepBudget {
             raw: options.memory_bytes / 16,
@@ -171,13 +175,14 @@ pub fn index_paths(
         },
         counting: options.memory_bytes / 16,
         queued: options.memory_bytes / 16,
+        undated_use_captured: options.undated_use_captured,
     };
     let written = write_run(
         index,
         &mut writer,
         (&mut listed, &manifests),
         &roots,
-        budget,
+        settings,
         &mut stats,
         observer,
     );
@@ -193,9 +198,9 @@ pub fn index_paths(
     Ok(stats)
 }
 
-/// What a run may use besides its writer.
+/// What a run may use besides its writer, and how it dates captured pages.
 #[derive(Clone, Copy)]
-struct Budget {
+struct Settings {
     /// Worker threads.
     threads: usize,
     /// Bytes kept between the two phases.
@@ -204,6 +209,8 @@ struct Budget {
     counting: usize,
     /// Bytes of documents waiting in tantivy's writer.
     queued: usize,
+    /// See [`IndexOptions::undated_use_captured`].
+    undated_use_captured: bool,
 }
 
 /// Walks `roots` and lists the article files found on disk in `dir`, reporting
@@ -257,12 +264,13 @@ fn write_run(
     writer: &mut ArticleWriter,
     (listed, manifests): (&mut Spill<PathBuf>, &Manifests),
     roots: &[PathBuf],
-    Budget {
+    Settings {
         threads,
         kept,
         counting,
         queued,
-    }: Budget,
+        undated_use_captured,
+    }: Settings,
     stats: &mut RunStats,
     observer: &mut dyn FnMut(Event),
 ) -> Result<()> {
@@ -280,6 +288,7 @@ fn write_run(
         spill_dir: &index.dir,
         threads,
         queue: &queue,
+        undated_use_captured,
     };
 
     // Phase one: read what changed and count its lines.

@@ -5,7 +5,7 @@
 use super::known::Known;
 use super::listing::{corpus_file, Outcome, ReadRecord};
 use super::pool::for_each_parallel;
-use super::stamp::{content_hash, path_key, quick_stamp};
+use super::stamp::{path_key, quick_stamp, DependsOn, FileContent};
 use super::{Event, RunStats};
 use crate::clean::learned::{self, Learned};
 use crate::clean::line_counts::{CountedArticle, LineCounts};
@@ -173,6 +173,8 @@ pub(super) struct Run<'a> {
     pub(super) threads: usize,
     /// The documents waiting in tantivy's writer.
     pub(super) queue: &'a Arc<DocumentQueue>,
+    /// Whether undated pages of web archives take the day of their capture.
+    pub(super) undated_use_captured: bool,
 }
 
 /// A file to index in the second phase.
@@ -339,18 +341,19 @@ impl<'a> Run<'a> {
     fn read_into(&self, file: &CorpusFile, keeper: &Keeper, found: &mut Found) -> Read {
         let manifest = self.manifests.entry(&file.path);
         let manifest = manifest.as_deref();
+        let depends = self.depends_on(file, manifest);
         let previous = self.known.files.get(path_key(&file.path).as_ref());
-        let quick = quick_stamp(&file.path, manifest, &file.root);
+        let quick = quick_stamp(&file.path, depends);
         if let Some(known) = previous.filter(|k| quick != 0 && k.stamp.quick == quick) {
             return Read::Unchanged {
                 problems: known.stamp.problems,
             };
         }
-        let bytes = match std::fs::read(&file.path) {
-            Ok(bytes) => bytes,
+        let content = match FileContent::read(file, depends) {
+            Ok(content) => content,
             Err(err) => return Read::Unreadable(format!("cannot read: {err}")),
         };
-        let hash = content_hash(&bytes, manifest, &file.root);
+        let hash = content.hash;
         if let Some(known) = previous.filter(|k| k.stamp.hash == hash) {
             return Read::Unchanged {
                 problems: known.stamp.problems,
@@ -361,12 +364,13 @@ impl<'a> Run<'a> {
             manifest,
             article: extract::Context {
                 hints: Some(self.hints),
+                undated_use_captured: self.undated_use_captured,
                 ..extract::Context::default()
             },
             keep_raw: true,
             judged: None,
         };
-        let mut parsed = match ingest::parse(file, &bytes, context) {
+        let mut parsed = match content.parse(file, context) {
             Ok(parsed) => parsed,
             Err(err) => {
                 if replaced {
@@ -515,7 +519,21 @@ impl<'a> Run<'a> {
         extract::Context {
             learned: Some(learned),
             hints: Some(self.hints),
+            undated_use_captured: self.undated_use_captured,
             ..extract::Context::default()
+        }
+    }
+
+    /// What `file`'s articles depend on besides its bytes, in this run.
+    fn depends_on<'f>(
+        &self,
+        file: &'f CorpusFile,
+        manifest: Option<&'f ingest::ManifestEntry>,
+    ) -> DependsOn<'f> {
+        DependsOn {
+            manifest,
+            root: &file.root,
+            captured_dates: self.undated_use_captured && file.format == ingest::Format::Warc,
         }
     }
 
@@ -529,21 +547,25 @@ impl<'a> Run<'a> {
         read: Option<FileStamp>,
         judged: Option<&JudgedFile>,
     ) -> std::result::Result<(FileStamp, Parsed), String> {
-        let bytes = std::fs::read(&file.path).map_err(|err| format!("cannot read: {err}"))?;
         let manifest = self.manifests.entry(&file.path);
         let manifest = manifest.as_deref();
-        let hash = content_hash(&bytes, manifest, &file.root);
+        let depends = self.depends_on(file, manifest);
+        let content =
+            FileContent::read(file, depends).map_err(|err| format!("cannot read: {err}"))?;
+        let hash = content.hash;
         let context = ReadContext {
             manifest,
             article: self.article_context(learned),
             keep_raw: false,
             judged: judged.filter(|_| read.is_some_and(|stamp| stamp.hash == hash)),
         };
-        let parsed = ingest::parse(file, &bytes, context).map_err(|err| format!("{err:#}"))?;
+        let parsed = content
+            .parse(file, context)
+            .map_err(|err| format!("{err:#}"))?;
         let stamp = FileStamp {
             hash,
             problems: parsed.problems.len() as u64,
-            quick: quick_stamp(&file.path, manifest, &file.root),
+            quick: quick_stamp(&file.path, depends),
         };
         Ok((stamp, parsed))
     }

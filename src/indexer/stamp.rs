@@ -2,8 +2,9 @@
 //! reads again only what changed. The quick stamp (size, times, identity) skips
 //! reading a file at all; the content hash decides when the quick stamp differs.
 
-use crate::ingest;
+use crate::ingest::{self, CorpusFile, Format, Parsed, ReadContext};
 use std::borrow::Cow;
+use std::io::{self, Read};
 use std::path::Path;
 use std::time::Duration;
 
@@ -11,17 +12,71 @@ use std::time::Duration;
 /// run re-reads every file instead of keeping articles cleaned the old way. A test
 /// records what the repository's corpora give with it, and fails when they give
 /// something else under the same number.
-pub(super) const EXTRACTION_VERSION: u64 = 6;
+pub(super) const EXTRACTION_VERSION: u64 = 7;
+
+/// What a file's articles depend on besides its bytes.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct DependsOn<'a> {
+    /// The file's entry in its folder's manifest.
+    pub(super) manifest: Option<&'a ingest::ManifestEntry>,
+    /// The path given to the run that led to it.
+    pub(super) root: &'a Path,
+    /// Whether its undated captured pages take the day of their capture (for web
+    /// archives, with `--undated-use-captured`).
+    pub(super) captured_dates: bool,
+}
 
 /// Hash of everything an article's indexed form depends on.
-pub(super) fn content_hash(
-    bytes: &[u8],
-    manifest: Option<&ingest::ManifestEntry>,
-    root: &Path,
-) -> u64 {
-    let mut hasher = stamp_hasher(manifest, root);
+pub(super) fn content_hash(bytes: &[u8], depends: DependsOn) -> u64 {
+    let mut hasher = stamp_hasher(depends);
     hasher.update(bytes);
     hasher.digest()
+}
+
+/// What a run reads of a file: the hash of everything its articles depend on and,
+/// unless it is a web archive, its bytes. A web archive is hashed as a stream and
+/// read again as one for its pages: a crawl of several gigabytes is never held.
+pub(super) struct FileContent {
+    /// See [`content_hash`].
+    pub(super) hash: u64,
+    bytes: Option<Vec<u8>>,
+}
+
+impl FileContent {
+    /// Reads `file`.
+    pub(super) fn read(file: &CorpusFile, depends: DependsOn) -> io::Result<FileContent> {
+        if file.format != Format::Warc {
+            let bytes = std::fs::read(&file.path)?;
+            let hash = content_hash(&bytes, depends);
+            return Ok(FileContent {
+                hash,
+                bytes: Some(bytes),
+            });
+        }
+        let mut hasher = stamp_hasher(depends);
+        let mut input = std::fs::File::open(&file.path)?;
+        let mut buffer = vec![0; 256 * 1024];
+        loop {
+            match input.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => hasher.update(&buffer[..n]),
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(FileContent {
+            hash: hasher.digest(),
+            bytes: None,
+        })
+    }
+
+    /// The articles of `file`, as [`ingest::parse`] reads them.
+    pub(super) fn parse(&self, file: &CorpusFile, context: ReadContext) -> anyhow::Result<Parsed> {
+        match &self.bytes {
+            Some(bytes) => ingest::parse(file, bytes, context),
+            None => ingest::parse_archive(file, context),
+        }
+    }
 }
 
 /// A hash of a file's size, modification and change times and identity (device and
@@ -30,11 +85,7 @@ pub(super) fn content_hash(
 /// -p`, `rsync -t`, `touch -r`) still changes the change time. 0 (never equal) when
 /// a time is not known or so recent that the file may still be written within the
 /// same tick.
-pub(super) fn quick_stamp(
-    path: &Path,
-    manifest: Option<&ingest::ManifestEntry>,
-    root: &Path,
-) -> u64 {
+pub(super) fn quick_stamp(path: &Path, depends: DependsOn) -> u64 {
     let Ok(meta) = std::fs::metadata(path) else {
         return 0;
     };
@@ -51,7 +102,7 @@ pub(super) fn quick_stamp(
     if recent(modified) {
         return 0;
     }
-    let mut hasher = stamp_hasher(manifest, root);
+    let mut hasher = stamp_hasher(depends);
     hasher.update(b"quick");
     hasher.update(&meta.len().to_le_bytes());
     hasher.update(&since_epoch.as_nanos().to_le_bytes());
@@ -81,15 +132,18 @@ pub(super) fn path_key(path: &Path) -> Cow<'_, str> {
 }
 
 /// A hasher primed with everything besides a file's bytes that its articles depend on.
-fn stamp_hasher(manifest: Option<&ingest::ManifestEntry>, root: &Path) -> xxhash_rust::xxh3::Xxh3 {
+fn stamp_hasher(depends: DependsOn) -> xxhash_rust::xxh3::Xxh3 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(&EXTRACTION_VERSION.to_le_bytes());
-    hasher.update(root.as_os_str().as_encoded_bytes());
+    hasher.update(depends.root.as_os_str().as_encoded_bytes());
     hasher.update(&[0]);
-    if let Some(entry) = manifest {
+    if let Some(entry) = depends.manifest {
         hasher.update(serde_json::to_string(entry).unwrap_or_default().as_bytes());
     }
     hasher.update(&[0]);
+    if depends.captured_dates {
+        hasher.update(b"captured dates");
+    }
     hasher
 }
 
@@ -102,7 +156,7 @@ mod tests {
     /// The version of extraction and the digest of what it gives for the repository's
     /// own corpora (the sample corpus and the labeled set), as they were when the
     /// version was last set.
-    const RECORDED: (u64, u64) = (6, 0xca904cd9597591dc);
+    const RECORDED: (u64, u64) = (7, 0x3522919fc75febc7);
 
     fn article_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -128,7 +182,7 @@ mod tests {
         }
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         for file in files {
-            let Ok(parsed) = read_one(&file, None, None) else {
+            let Ok(parsed) = read_one(&file, None, None, false) else {
                 hasher.update(b"unreadable");
                 continue;
             };

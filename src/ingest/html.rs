@@ -161,6 +161,7 @@ pub fn read(html: &str) -> RawArticle {
         candidates,
         text: page.story,
         line: None,
+        captured: None,
     }
 }
 

@@ -2,11 +2,13 @@
 //! raw articles (their text, and every value found for each field, tagged with where
 //! it was found), which the [`crate::extract`] step turns into articles.
 
+mod charset;
 mod html;
 mod json;
 mod manifest;
 mod nesting;
 mod text;
+pub mod warc;
 
 pub use crate::extract::{Extracted, Indexed, SiteHints};
 pub use manifest::{ManifestEntry, Manifests, MANIFEST_NAME};
@@ -15,9 +17,12 @@ pub use text::split_header;
 use crate::clean::{self, learned::Learned};
 use crate::extract::{self, RawArticle};
 use anyhow::{bail, Context, Result};
+use rayon::iter::{ParallelBridge, ParallelIterator};
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use walkdir::WalkDir;
 
 /// How a file is read, chosen by its extension.
@@ -31,6 +36,9 @@ pub enum Format {
     Json,
     /// `.html`, `.htm`: a saved news page.
     Html,
+    /// `.warc`, `.warc.gz`: a web archive, one article a captured page, read as a
+    /// stream.
+    Warc,
 }
 
 impl Format {
@@ -38,6 +46,13 @@ impl Format {
     pub fn of(path: &Path) -> Option<Format> {
         if path.file_name().is_some_and(|n| n == MANIFEST_NAME) {
             return None;
+        }
+        if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(warc::is_archive_name)
+        {
+            return Some(Format::Warc);
         }
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -211,6 +226,8 @@ pub struct RawFile {
     /// Parts that could not be read, with the line or item they are of (0 for a file
     /// of one article).
     problems: Vec<(usize, String)>,
+    /// Remarks on the file as a whole (what a web archive held besides pages).
+    notes: Vec<String>,
 }
 
 impl RawFile {
@@ -222,7 +239,8 @@ impl RawFile {
 
     /// Roughly how many bytes it takes in memory.
     pub fn approximate_size(&self) -> usize {
-        let problems = self.problems.iter().map(|(_, p)| p.len()).sum::<usize>();
+        let problems = self.problems.iter().map(|(_, p)| p.len()).sum::<usize>()
+            + self.notes.iter().map(String::len).sum::<usize>();
         self.articles
             .iter()
             .map(RawArticle::approximate_size)
@@ -249,8 +267,33 @@ impl JudgedFile {
 /// Reads the articles of one file from its bytes. An error means nothing in the file
 /// could be used.
 pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Parsed> {
-    let (text, lossy) = decode(bytes)?;
-    let mut raw = read_raw(file.format, &text, context.manifest)?;
+    let (raw, lossy) = match file.format {
+        Format::Warc => (read_archive(bytes, context.manifest)?, false),
+        Format::Html => (read_page(bytes, context.manifest)?, false),
+        _ => {
+            let (text, lossy) = decode(bytes)?;
+            (read_raw(file.format, &text, context.manifest)?, lossy)
+        }
+    };
+    parse_raw(file, raw, lossy, context)
+}
+
+/// Reads the articles of a web archive from its file, as a stream: a multi-gigabyte
+/// crawl is never held whole. An error means nothing in it could be used.
+pub fn parse_archive(file: &CorpusFile, context: ReadContext) -> Result<Parsed> {
+    let input = std::fs::File::open(&file.path).context("cannot read")?;
+    let raw = read_archive(input, context.manifest)?;
+    parse_raw(file, raw, false, context)
+}
+
+/// Builds the articles of a file's raw articles, judging their lines first when
+/// `context` asks to keep them.
+fn parse_raw(
+    file: &CorpusFile,
+    mut raw: RawFile,
+    lossy: bool,
+    context: ReadContext,
+) -> Result<Parsed> {
     if let Some(JudgedFile(judged)) = context.judged {
         if judged.len() == raw.articles.len() {
             for (article, judged) in raw.articles.iter_mut().zip(judged) {
@@ -275,12 +318,14 @@ fn read_raw(format: Format, text: &str, manifest: Option<&ManifestEntry>) -> Res
         format,
         articles: Vec::new(),
         problems: Vec::new(),
+        notes: Vec::new(),
     };
     let add = |candidates, text, line| {
         let mut article = RawArticle {
             candidates,
             text,
             line,
+            captured: None,
             judged: None,
         };
         if let Some(entry) = manifest {
@@ -332,6 +377,7 @@ fn read_raw(format: Format, text: &str, manifest: Option<&ManifestEntry>) -> Res
                 }
             }
         }
+        Format::Warc => return read_archive(text.as_bytes(), manifest),
         Format::Json => {
             let value: serde_json::Value =
                 serde_json::from_str(text).map_err(|e| anyhow::anyhow!("invalid JSON: {e}"))?;
@@ -364,10 +410,143 @@ fn read_raw(format: Format, text: &str, manifest: Option<&ManifestEntry>) -> Res
     Ok(raw)
 }
 
+/// Reads a saved page in the charset it declares (or, declaring none, the one its
+/// bytes look like).
+fn read_page(bytes: &[u8], manifest: Option<&ManifestEntry>) -> Result<RawFile> {
+    if bytes.contains(&0) {
+        bail!("binary file (contains NUL bytes), not a text article");
+    }
+    let (text, encoding) = charset::decode_page(bytes, None);
+    let mut raw = read_raw(Format::Html, &text, manifest)?;
+    if encoding != encoding_rs::UTF_8 && !bytes.is_ascii() {
+        raw.notes
+            .push(format!("not UTF-8: decoded as {}", encoding.name()));
+    }
+    Ok(raw)
+}
+
+/// Reads the pages of a web archive from `input`, record by record: each page's
+/// HTML is read by the pool of threads while the next records are, one page an
+/// article, numbered by its record. What is not a page is counted in a note; a page
+/// whose payload repeats one read before gives no second article.
+fn read_archive(input: impl Read + Send, manifest: Option<&ManifestEntry>) -> Result<RawFile> {
+    let records = warc::records(input).context("cannot read")?;
+    let stopped = Mutex::new(None);
+    let mut pages: Vec<(usize, Result<Captured, warc::Skip>)> = records
+        .map_while(|record| match record {
+            Ok(record) => Some(record),
+            Err(err) => {
+                if let Ok(mut stopped) = stopped.lock() {
+                    *stopped = Some(err);
+                }
+                None
+            }
+        })
+        .par_bridge()
+        .map(|record| (record.number, archived_article(record, manifest)))
+        .collect();
+    pages.sort_unstable_by_key(|(number, _)| *number);
+    let mut raw = RawFile {
+        format: Format::Warc,
+        articles: Vec::new(),
+        problems: Vec::new(),
+        notes: Vec::new(),
+    };
+    let mut skipped: BTreeMap<warc::Skip, usize> = BTreeMap::new();
+    let mut payloads = HashSet::new();
+    let records = pages.len();
+    for (number, page) in pages {
+        let skip = match page {
+            Ok(Captured { article, digest }) if payloads.insert(digest) => {
+                raw.articles.push(article);
+                continue;
+            }
+            Ok(_) => warc::Skip::Repeated,
+            Err(skip) => skip,
+        };
+        if let warc::Skip::Unreadable(why) = skip {
+            raw.problems
+                .push((number, format!("record {number}: {why}")));
+            *skipped
+                .entry(warc::Skip::Unreadable(String::new()))
+                .or_default() += 1;
+            continue;
+        }
+        *skipped.entry(skip).or_default() += 1;
+    }
+    if let Some(err) = stopped.into_inner().ok().flatten() {
+        let rest = if records > 0 {
+            "; the records before it are read"
+        } else {
+            ""
+        };
+        raw.problems.push((err.number(), format!("{err}{rest}")));
+    }
+    let what_else = skipped
+        .iter()
+        .map(|(skip, count)| skip.counted(*count))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if raw.articles.is_empty() {
+        match raw.problems.first() {
+            Some((_, first)) if records == 0 => bail!("no readable record ({first})"),
+            _ if records == 0 => bail!("empty web archive: no record"),
+            _ => bail!("no HTML page in the web archive's {records} records ({what_else})"),
+        }
+    }
+    if !skipped.is_empty() {
+        raw.notes.push(format!(
+            "{} pages of {records} records; skipped {what_else}",
+            raw.articles.len()
+        ));
+    }
+    Ok(raw)
+}
+
+/// A page of a web archive as a raw article.
+struct Captured {
+    article: RawArticle,
+    /// The hash of the page's payload.
+    digest: u64,
+}
+
+/// The raw article of the page a web archive's `record` holds.
+fn archived_article(
+    record: warc::Record,
+    manifest: Option<&ManifestEntry>,
+) -> Result<Captured, warc::Skip> {
+    let number = record.number;
+    let page = warc::page(record)?;
+    let mut article = html::read(&page.html);
+    if article.text.trim().is_empty() {
+        return Err(warc::Skip::Empty);
+    }
+    article.line = Some(number);
+    if let Some(target) = &page.target {
+        article
+            .candidates
+            .add(extract::Field::Url, extract::Origin::Archive, target);
+    }
+    article.captured = page
+        .captured
+        .as_deref()
+        .and_then(crate::date::parse_instant);
+    if let Some(entry) = manifest {
+        entry.add_to(&mut article.candidates);
+    }
+    Ok(Captured {
+        article,
+        digest: page.digest,
+    })
+}
+
 /// Builds the articles of a file from its raw articles: extracts and cleans each.
 /// An error means none is left.
 pub fn build(file: &CorpusFile, raw: &RawFile, context: extract::Context) -> Result<Parsed> {
-    let mut parsed = Parsed::default();
+    let mut parsed = Parsed {
+        notes: raw.notes.clone(),
+        ..Parsed::default()
+    };
     let mut problems = raw.problems.clone();
     for article in &raw.articles {
         let (mut extracted, note) = extract::article(article, file, context);
@@ -395,7 +574,7 @@ pub fn build(file: &CorpusFile, raw: &RawFile, context: extract::Context) -> Res
         match raw.format {
             Format::Text => bail!("empty article: {NOTHING_LEFT}"),
             Format::Html => bail!("no text in the page: {NOTHING_LEFT}"),
-            Format::JsonLines | Format::Json => bail!(
+            Format::JsonLines | Format::Json | Format::Warc => bail!(
                 "no readable article ({})",
                 parsed.problems.first().map_or(NOTHING_LEFT, String::as_str)
             ),
@@ -408,21 +587,21 @@ pub fn build(file: &CorpusFile, raw: &RawFile, context: extract::Context) -> Res
 const NOTHING_LEFT: &str = "no text is left once the boilerplate is dropped";
 
 /// Reads one file on its own, with its folder's manifest, as `dateline clean` does;
-/// `learned` and `indexed` are as in [`extract::Context`].
+/// `learned`, `indexed` and `undated_use_captured` are as in [`extract::Context`].
 pub fn read_one(
     path: &Path,
     learned: Option<&Learned>,
     indexed: Option<&Indexed>,
+    undated_use_captured: bool,
 ) -> Result<Parsed> {
     let format = Format::of(path).ok_or_else(|| {
         anyhow::anyhow!(
-            "{} is not an article file: dateline reads .txt, .text, .md, .html, .htm, .jsonl, .ndjson and .json",
+            "{} is not an article file: dateline reads .txt, .text, .md, .html, .htm, .jsonl, .ndjson, .json, .warc and .warc.gz",
             path.display()
         )
     })?;
     let mut manifests = Manifests::default();
     let manifest_problems = manifests.load_beside(path)?;
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let file = CorpusFile {
         path: path.to_path_buf(),
         root: Arc::from(path.parent().unwrap_or(Path::new(""))),
@@ -434,13 +613,19 @@ pub fn read_one(
         article: extract::Context {
             learned,
             indexed,
+            undated_use_captured,
             ..extract::Context::default()
         },
         keep_raw: false,
         judged: None,
     };
-    let mut parsed =
-        parse(&file, &bytes, context).with_context(|| format!("cannot read {}", path.display()))?;
+    let parsed = if format == Format::Warc {
+        parse_archive(&file, context)
+    } else {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        parse(&file, &bytes, context)
+    };
+    let mut parsed = parsed.with_context(|| format!("cannot read {}", path.display()))?;
     parsed.notes.extend(
         manifest_problems
             .into_iter()

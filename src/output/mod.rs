@@ -338,7 +338,11 @@ fn article_head(w: &mut dyn Write, article: &ArticleView, style: Style) -> io::R
     writeln!(w, "date:   {}", article.day_and_origin())?;
     writeln!(w, "place:  {}", field(&article.place))?;
     writeln!(w, "source: {}", field(&article.source))?;
-    writeln!(w, "url:    {}", field(&article.url))
+    writeln!(w, "url:    {}", field(&article.url))?;
+    if let Some(captured) = article.captured_at() {
+        writeln!(w, "captured: {captured}")?;
+    }
+    Ok(())
 }
 
 /// Writes an article for people: its head, then the body. Text from the page is

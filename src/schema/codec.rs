@@ -176,9 +176,16 @@ impl Document for ArticleDocument {
             values.push((fields.date, Date(day_to_datetime(day))));
         }
         values.extend(flags.iter().map(|term| (fields.flags, Str(term))));
-        if let Some(instant) = article.published {
-            let moment = DateTime::from_timestamp_secs(instant.unix_timestamp());
-            values.push((fields.published, Date(moment)));
+        for (field, instant) in [
+            (fields.published, article.published),
+            (fields.captured, article.captured),
+        ] {
+            if let Some(instant) = instant {
+                values.push((
+                    field,
+                    Date(DateTime::from_timestamp_secs(instant.unix_timestamp())),
+                ));
+            }
         }
         if let Some(from) = article.date_from {
             values.push((fields.date_from, Str(from.as_str())));
@@ -277,7 +284,16 @@ impl<'a> Stored<'a> {
 
     /// The moment of publication in UTC, when the source stated a time.
     pub fn published(&self) -> Option<time::OffsetDateTime> {
-        let value = self.doc.get_first(self.fields.published)?.as_datetime()?;
+        self.instant(self.fields.published)
+    }
+
+    /// When a web archive captured the page, in UTC.
+    pub fn captured(&self) -> Option<time::OffsetDateTime> {
+        self.instant(self.fields.captured)
+    }
+
+    fn instant(&self, field: tantivy::schema::Field) -> Option<time::OffsetDateTime> {
+        let value = self.doc.get_first(field)?.as_datetime()?;
         time::OffsetDateTime::from_unix_timestamp(value.into_timestamp_secs()).ok()
     }
 
@@ -312,6 +328,7 @@ impl<'a> Stored<'a> {
             line: self.line(),
             lang: owned(self.text(self.fields.lang)),
             published: self.published(),
+            captured: self.captured(),
         }
     }
 }
@@ -358,6 +375,7 @@ mod tests {
             line: Some(3),
             lang: Some("en".into()),
             published: time::OffsetDateTime::from_unix_timestamp(1_388_534_400).ok(),
+            captured: time::OffsetDateTime::from_unix_timestamp(1_700_000_000).ok(),
         };
         let doc = encode(
             fields,

@@ -38,7 +38,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 pub type ArticleWriter = IndexWriter<ArticleDocument>;
 
 /// The version of the index layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
@@ -108,6 +108,8 @@ pub struct Fields {
     pub learned_digest: Field,
     /// The moment of publication in UTC, when stated (stored, fast).
     pub published: Field,
+    /// When a web archive captured the page, in UTC (stored).
+    pub captured: Field,
     /// Marker terms (exact, not stored): [`UNDATED_FLAG`] on undated articles, and the
     /// publication year, month and day (`y2013`, `m2013-05`, `d2013-05-14`) on the
     /// others, which date filters look up (see [`crate::date::cover`]).
@@ -161,6 +163,8 @@ pub mod names {
     pub const LEARNED_DIGEST: &str = "learned_digest";
     /// See [`super::Fields::published`].
     pub const PUBLISHED: &str = "published";
+    /// See [`super::Fields::captured`].
+    pub const CAPTURED: &str = "captured";
     /// See [`super::Fields::flags`].
     pub const FLAGS: &str = "flags";
 }
@@ -228,6 +232,12 @@ pub fn schema() -> Schema {
             .set_stored()
             .set_precision(DateTimePrecision::Seconds),
     );
+    builder.add_date_field(
+        names::CAPTURED,
+        DateOptions::default()
+            .set_stored()
+            .set_precision(DateTimePrecision::Seconds),
+    );
     builder.build()
 }
 
@@ -261,6 +271,7 @@ impl Fields {
             line_keys: field(names::LINE_KEYS)?,
             learned_digest: field(names::LEARNED_DIGEST)?,
             published: field(names::PUBLISHED)?,
+            captured: field(names::CAPTURED)?,
             flags: field(names::FLAGS)?,
         })
     }

@@ -157,6 +157,11 @@ pub struct Hit {
     pub id: String,
     pub title: String,
     pub date: Option<String>,
+    #[serde(default)]
+    pub date_from: Option<String>,
+    /// When a web archive captured the page.
+    #[serde(default)]
+    pub captured: Option<String>,
     pub source: Option<String>,
     pub site: Option<String>,
     pub url: Option<String>,
