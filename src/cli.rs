@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 /// What `--version` prints after the name: the crate version and the index format this
 /// build reads and writes ([`crate::schema::FORMAT_VERSION`], kept equal by a test).
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (index format 10)");
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (index format 11)");
 
 /// Fast local full-text search for folders of scraped news articles.
 #[derive(Debug, Parser)]

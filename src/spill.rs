@@ -4,6 +4,8 @@
 //! back in the same order. The kernel keeps a small list in its page cache, which is
 //! not the process's own memory.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::marker::PhantomData;
@@ -103,6 +105,110 @@ impl<T: Record> Iterator for Records<T> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.left, Some(self.left))
+    }
+}
+
+/// A key and the number of the item that holds it (a line and an article).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Pair(pub(crate) u64, pub(crate) u32);
+
+impl Record for Pair {
+    fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(&self.0.to_le_bytes())?;
+        out.write_all(&self.1.to_le_bytes())
+    }
+
+    fn read(input: &mut impl BufRead) -> io::Result<Pair> {
+        let mut key = [0u8; 8];
+        let mut item = [0u8; 4];
+        input.read_exact(&mut key)?;
+        input.read_exact(&mut item)?;
+        Ok(Pair(u64::from_le_bytes(key), u32::from_le_bytes(item)))
+    }
+}
+
+/// Pairs sorted within a memory bound: pushed in any order, sorted in runs that fit
+/// and written as lists on disk, then merged, so that each key comes with the items
+/// that hold it, in order.
+pub(crate) struct SortedPairs {
+    dir: PathBuf,
+    /// Pairs not yet written to a run.
+    run: Vec<Pair>,
+    /// How many pairs a run holds.
+    run_capacity: usize,
+    /// Sorted runs written so far.
+    runs: Vec<Spill<Pair>>,
+}
+
+impl SortedPairs {
+    /// Pairs sorted in runs of about `memory_bytes` (at least 1,024 pairs), in files
+    /// in `dir`.
+    pub(crate) fn new(dir: &Path, memory_bytes: usize) -> SortedPairs {
+        SortedPairs {
+            dir: dir.to_path_buf(),
+            run: Vec::new(),
+            run_capacity: (memory_bytes / std::mem::size_of::<Pair>()).max(1024),
+            runs: Vec::new(),
+        }
+    }
+
+    /// Adds a pair.
+    pub(crate) fn push(&mut self, pair: Pair) -> io::Result<()> {
+        if self.run.len() >= self.run_capacity {
+            self.write_run()?;
+        }
+        self.run.push(pair);
+        Ok(())
+    }
+
+    /// How many runs went to disk.
+    #[cfg(test)]
+    pub(crate) fn runs_written(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// Sorts the pairs in memory and writes them as a run.
+    fn write_run(&mut self) -> io::Result<()> {
+        self.run.sort_unstable();
+        let mut run = Spill::new(&self.dir)?;
+        for pair in &self.run {
+            run.push(pair)?;
+        }
+        self.runs.push(run);
+        self.run.clear();
+        Ok(())
+    }
+
+    /// Hands every pair to `each` in order, and empties the pairs.
+    pub(crate) fn drain_sorted(&mut self, mut each: impl FnMut(Pair) -> io::Result<()>) -> io::Result<()> {
+        let mut run = std::mem::take(&mut self.run);
+        if self.runs.is_empty() {
+            run.sort_unstable();
+            return run.into_iter().try_for_each(each);
+        }
+        if !run.is_empty() {
+            self.run = run;
+            self.write_run()?;
+        }
+        self.run = Vec::new();
+        let mut runs = std::mem::take(&mut self.runs);
+        let mut readers = runs
+            .iter_mut()
+            .map(Spill::records)
+            .collect::<io::Result<Vec<_>>>()?;
+        let mut heads = BinaryHeap::new();
+        for (i, run) in readers.iter_mut().enumerate() {
+            if let Some(pair) = run.next().transpose()? {
+                heads.push(Reverse((pair, i)));
+            }
+        }
+        while let Some(Reverse((pair, i))) = heads.pop() {
+            each(pair)?;
+            if let Some(next) = readers[i].next().transpose()? {
+                heads.push(Reverse((next, i)));
+            }
+        }
+        Ok(())
     }
 }
 

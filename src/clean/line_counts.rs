@@ -6,12 +6,10 @@
 //! weighed against those articles' keys, read back from the file.
 
 use super::learned::{stands_in_stories, threshold, Learned, MIN_ARTICLES};
-use crate::spill::{read_exact_at, Record, Spill};
+use crate::spill::{read_exact_at, Pair, SortedPairs};
 use rustc_hash::FxHashMap;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// An article counted by [`LineCounts`], by the order it was counted in.
@@ -66,26 +64,6 @@ impl Counted {
     }
 }
 
-/// One line of one article: the line's key and the article. Sorting them brings a
-/// line's articles together, in the order they were counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Pair(u64, u32);
-
-impl Record for Pair {
-    fn write(&self, out: &mut impl Write) -> io::Result<()> {
-        out.write_all(&self.0.to_le_bytes())?;
-        out.write_all(&self.1.to_le_bytes())
-    }
-
-    fn read(input: &mut impl BufRead) -> io::Result<Pair> {
-        let mut key = [0u8; 8];
-        let mut article = [0u8; 4];
-        input.read_exact(&mut key)?;
-        input.read_exact(&mut article)?;
-        Ok(Pair(u64::from_le_bytes(key), u32::from_le_bytes(article)))
-    }
-}
-
 /// The lines of a corpus's articles, counted in about the memory they are given
 /// besides 24 bytes an article. Runs and keys go to unnamed temporary files in a
 /// folder (gone when dropped, or when the process dies); the kernel keeps small ones
@@ -98,12 +76,8 @@ pub struct LineCounts {
     writer: BufWriter<File>,
     /// Keys written so far.
     written: u64,
-    /// Pairs not yet written to a run.
-    run: Vec<Pair>,
-    /// How many pairs a run holds.
-    run_capacity: usize,
-    /// Sorted runs written so far.
-    runs: Vec<Spill<Pair>>,
+    /// Each line's key with the article that holds it.
+    pairs: SortedPairs,
 }
 
 impl LineCounts {
@@ -117,9 +91,7 @@ impl LineCounts {
             keys,
             writer,
             written: 0,
-            run: Vec::new(),
-            run_capacity: (memory_bytes / std::mem::size_of::<Pair>()).max(1024),
-            runs: Vec::new(),
+            pairs: SortedPairs::new(dir, memory_bytes),
         })
     }
 
@@ -146,10 +118,7 @@ impl LineCounts {
         });
         for &key in keys {
             self.writer.write_all(&key.to_le_bytes())?;
-            if self.run.len() >= self.run_capacity {
-                self.write_run()?;
-            }
-            self.run.push(Pair(key, article));
+            self.pairs.push(Pair(key, article))?;
         }
         self.written += len;
         Ok(CountedArticle(article))
@@ -199,22 +168,11 @@ impl LineCounts {
             .collect())
     }
 
-    /// Sorts the pairs in memory and writes them as a run.
-    fn write_run(&mut self) -> io::Result<()> {
-        self.run.sort_unstable();
-        let mut run = Spill::new(&self.dir)?;
-        for pair in &self.run {
-            run.push(pair)?;
-        }
-        self.runs.push(run);
-        self.run.clear();
-        Ok(())
-    }
-
     /// The lines that stand in at least the threshold of their site's articles, in
     /// as many different stories. The counts' keys stay readable afterwards.
     pub fn learned(&mut self) -> io::Result<Learned> {
         self.writer.flush()?;
+        let dir = self.dir.clone();
         let mut site_articles: FxHashMap<u64, u32> = FxHashMap::default();
         for counted in self.articles.iter().filter(|c| c.site != 0) {
             *site_articles.entry(counted.site).or_default() += 1;
@@ -226,35 +184,8 @@ impl LineCounts {
             line: None,
             articles: Vec::new(),
         };
-        let mut run = std::mem::take(&mut learner.counts.run);
-        if learner.counts.runs.is_empty() {
-            run.sort_unstable();
-            for pair in run {
-                learner.take(pair)?;
-            }
-        } else {
-            if !run.is_empty() {
-                learner.counts.run = run;
-                learner.counts.write_run()?;
-            }
-            learner.counts.run = Vec::new();
-            let mut runs = std::mem::take(&mut learner.counts.runs)
-                .iter_mut()
-                .map(Spill::records)
-                .collect::<io::Result<Vec<_>>>()?;
-            let mut heads = BinaryHeap::new();
-            for (i, run) in runs.iter_mut().enumerate() {
-                if let Some(pair) = run.next().transpose()? {
-                    heads.push(Reverse((pair, i)));
-                }
-            }
-            while let Some(Reverse((pair, i))) = heads.pop() {
-                learner.take(pair)?;
-                if let Some(next) = runs[i].next().transpose()? {
-                    heads.push(Reverse((next, i)));
-                }
-            }
-        }
+        let mut pairs = std::mem::replace(&mut learner.counts.pairs, SortedPairs::new(&dir, 0));
+        pairs.drain_sorted(|pair| learner.take(pair))?;
         learner.end_line()?;
         Ok(learner.learned)
     }
@@ -348,7 +279,7 @@ mod tests {
         for (order, (site, keys)) in corpus().iter().enumerate() {
             counted.push(counts.add(*site, order as u64, keys).unwrap());
         }
-        let runs = counts.runs.len();
+        let runs = counts.pairs.runs_written();
         let learned = counts.learned().unwrap();
         // Every article's keys read back as they were counted.
         for (article, (_, keys)) in counted.iter().zip(corpus()) {

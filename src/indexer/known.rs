@@ -3,6 +3,7 @@
 //! line keys for learning boilerplate, read again from the index each time they are
 //! needed instead of held (they would be most of a run's memory over a large index).
 
+use crate::copies::Fingerprint;
 use crate::extract::SiteHints;
 use crate::schema::{names, DatelineIndex, FileStamp};
 use anyhow::{Context, Result};
@@ -42,6 +43,10 @@ pub struct KnownArticle<'a> {
     pub line_keys: &'a [u64],
     /// The digest of the learned lines it was cleaned with.
     pub learned_digest: u64,
+    /// The fingerprint of its story, as the rules alone left it.
+    pub fingerprint: Option<Fingerprint>,
+    /// The group of copies it belongs to, 0 for none.
+    pub story: u64,
 }
 
 /// Reads what the index holds, in one pass over its fast fields.
@@ -113,6 +118,9 @@ impl Known {
             let sources = column(segment, names::SOURCE_KEY)?;
             let line_keys = column(segment, names::LINE_KEYS)?;
             let digests = column(segment, names::LEARNED_DIGEST)?;
+            let fingerprints = column(segment, names::FINGERPRINT)?;
+            let stories = column(segment, names::STORY)?;
+            let mut values = Vec::new();
             for doc in segment.doc_ids_alive() {
                 let Some(path) = paths.of(doc) else {
                     continue;
@@ -120,11 +128,15 @@ impl Known {
                 keys.clear();
                 keys.extend(line_keys.values_for_doc(doc));
                 keys.sort_unstable();
+                values.clear();
+                values.extend(fingerprints.values_for_doc(doc));
                 each(KnownArticle {
                     path,
                     source: sources.first(doc).unwrap_or(0),
                     line_keys: &keys,
                     learned_digest: digests.first(doc).unwrap_or(0),
+                    fingerprint: Fingerprint::from_values(&values),
+                    story: stories.first(doc).unwrap_or(0),
                 })?;
             }
         }

@@ -15,6 +15,7 @@ mod phases;
 mod plan;
 mod pool;
 mod stamp;
+mod tally;
 mod writer;
 
 pub use known::KnownFile;
@@ -22,13 +23,13 @@ pub use writer::{add_articles, load_cleaned};
 
 use crate::spill::Spill;
 use phases::{KeepBudget, Run};
-use plan::{count_kept_lines, give_folder_sites, plan_writes, stale_files, vanished};
+use plan::{count_kept, give_folder_sites, plan_writes, stale_files, vanished, Keeps};
+use tally::Tally;
 use writer::{
     open_writer, remove_uncommitted_files, remove_vanished, threads_within, writer_failure,
 };
 
 use crate::clean::learned::Learned;
-use crate::clean::line_counts::LineCounts;
 use crate::ingest::{self, Manifests, Walked};
 use crate::schema::{self, ArticleWriter, DatelineIndex};
 use anyhow::{Context, Result};
@@ -298,13 +299,13 @@ fn write_run(
             index.dir.display()
         )
     };
-    let mut counts = LineCounts::new(&index.dir, counting).with_context(counting_lines)?;
+    let mut tally = Tally::new(&index.dir, counting).with_context(counting_lines)?;
     let mut hints = known_hints.clone();
     observer(Event::Phase("reading", listed.len()));
     let mut first = run
-        .read_all(listed, kept, &mut counts, &mut hints, stats, observer)
+        .read_all(listed, kept, &mut tally, &mut hints, stats, observer)
         .with_context(counting_lines)?;
-    give_folder_sites(&mut first.reads, &hints, &mut counts).with_context(counting_lines)?;
+    give_folder_sites(&mut first.reads, &hints, &mut tally.lines).with_context(counting_lines)?;
     let run = Run {
         hints: &hints,
         ..run
@@ -318,18 +319,31 @@ fn write_run(
             return Ok(());
         }
     }
-    count_kept_lines(&mut counts, &known, &first.seen, &first.replaced, roots)
-        .with_context(counting_lines)?;
-    let learned = counts.learned().with_context(counting_lines)?;
+    let keeps = Keeps {
+        seen: &first.seen,
+        replaced: &first.replaced,
+        roots,
+    };
+    let read_articles = tally.lines.counted();
+    count_kept(&mut tally, &known, &keeps).with_context(counting_lines)?;
+    let learned = tally.lines.learned().with_context(counting_lines)?;
     stats.learned_lines = learned.len();
+    let grouping = || {
+        format!(
+            "grouping the copies among the articles in {} (the index keeps its previous commit)",
+            index.dir.display()
+        )
+    };
+    let stories = tally.stories().with_context(grouping)?;
 
-    // Phase two: index the changed files and the ones whose learned lines changed.
-    let stale =
-        stale_files(&known, &first.seen, &first.replaced, &learned).with_context(counting_lines)?;
+    // Phase two: index the changed files, and the ones whose learned lines or groups
+    // of copies changed.
+    let stale = stale_files(&known, &keeps, &learned, &stories, read_articles)
+        .with_context(counting_lines)?;
     let (planned, work) = plan_writes(&mut first.reads, first.kept, stale, &shared_roots, stats)
         .with_context(counting_lines)?;
     observer(Event::Phase("indexing", planned));
-    let written = run.write_all(work, &counts, &learned, stats, observer);
+    let written = run.write_all(work, &tally, &stories, &learned, stats, observer);
     if let Err(err) = written {
         return Err(writer_failure(writer, err, &index.dir));
     }
@@ -352,11 +366,16 @@ fn write_run(
 pub fn learned_from_index(index: &DatelineIndex) -> Result<Learned> {
     let known = known::load(index)?;
     let counting = || "counting the lines of the indexed articles";
-    let mut counts = LineCounts::new(&std::env::temp_dir(), 64 << 20).context(counting())?;
+    let mut tally = Tally::new(&std::env::temp_dir(), 64 << 20).context(counting())?;
     // With no roots, every indexed article stays.
-    count_kept_lines(&mut counts, &known, &HashSet::new(), &HashSet::new(), &[])
-        .context(counting())?;
-    counts.learned().context(counting())
+    let nothing = HashSet::new();
+    let keeps = Keeps {
+        seen: &nothing,
+        replaced: &nothing,
+        roots: &[],
+    };
+    count_kept(&mut tally, &known, &keeps).context(counting())?;
+    tally.lines.learned().context(counting())
 }
 
 #[cfg(test)]

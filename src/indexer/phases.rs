@@ -8,12 +8,14 @@ use super::pool::for_each_parallel;
 use super::stamp::{path_key, quick_stamp, DependsOn, FileContent};
 use super::{Event, RunStats};
 use crate::clean::learned::{self, Learned};
-use crate::clean::line_counts::{CountedArticle, LineCounts};
+use super::tally::Tally;
+use crate::clean::line_counts::CountedArticle;
+use crate::copies::{Fingerprint, Stories};
 use crate::extract;
 use crate::ingest::{
     self, CorpusFile, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
 };
-use crate::schema::{self, ArticleWriter, DocumentQueue, Fields, FileStamp, LineRecord};
+use crate::schema::{self, ArticleWriter, DocumentQueue, Fields, FileStamp, ArticleRecord};
 use crate::spill::Spill;
 use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
@@ -32,6 +34,8 @@ struct ArticleLines {
     /// The site its URL names, if it has one (else it may take its folder's).
     url_site: Option<Box<str>>,
     keys: Vec<u64>,
+    /// The fingerprint of its story as the rules alone left it.
+    fingerprint: Fingerprint,
 }
 
 /// Where the second phase finds the line keys of a file's articles as the rules alone
@@ -40,7 +44,7 @@ pub(super) enum LinesOf {
     /// Counted by this run, one after the other.
     Counted(Range<u32>),
     /// As the index holds them (for a file cleaned again).
-    Indexed(Vec<LineRecord>),
+    Indexed(Vec<ArticleRecord>),
 }
 
 /// The place of the `article`-th article of the `file`-th file among the corpus's
@@ -222,7 +226,7 @@ impl<'a> Run<'a> {
         &self,
         listed: &mut Spill<PathBuf>,
         budget: KeepBudget,
-        counts: &mut LineCounts,
+        tally: &mut Tally,
         hints: &mut SiteHints,
         stats: &mut RunStats,
         observer: &mut dyn FnMut(Event),
@@ -285,16 +289,21 @@ impl<'a> Run<'a> {
                             observer(Event::Note(path, note));
                         }
                         // Counted one after the other: the file's articles are a range.
-                        let first = counts.counted();
+                        let first = tally.lines.counted();
                         for (j, article) in found.lines.into_iter().enumerate() {
                             let order = read_order(i, j);
-                            let counted = counts.add(article.source, order, &article.keys)?;
+                            let counted = tally.add(
+                                article.source,
+                                order,
+                                &article.keys,
+                                Some(&article.fingerprint),
+                            )?;
                             if let Some(site) = &article.url_site {
-                                counts.keep_site(counted);
+                                tally.lines.keep_site(counted);
                                 hints.add(path, site);
                             }
                         }
-                        let articles = first..counts.counted();
+                        let articles = first..tally.lines.counted();
                         if !matches!(kept, Kept::Nothing) {
                             phase.kept.insert(i, kept);
                         }
@@ -402,6 +411,7 @@ impl<'a> Run<'a> {
                     .filter(|_| a.site_from_url)
                     .map(Box::from),
                 keys: learned::line_keys(&a.article, a.title_from_text),
+                fingerprint: Fingerprint::of(&a.article.body),
             })
             .collect();
         let stamp = FileStamp {
@@ -422,7 +432,8 @@ impl<'a> Run<'a> {
     pub(super) fn write_all(
         &self,
         work: impl Iterator<Item = io::Result<Work>> + Send,
-        counts: &LineCounts,
+        tally: &Tally,
+        stories: &Stories,
         learned: &Learned,
         stats: &mut RunStats,
         observer: &mut dyn FnMut(Event),
@@ -435,7 +446,7 @@ impl<'a> Run<'a> {
                     "reading back the run's list of files (the index keeps its previous commit)",
                 )?;
                 let path = work.file.path.clone();
-                Ok((path, self.write(work, counts, learned)?))
+                Ok((path, self.write(work, tally, stories, learned)?))
             },
             |_, written| {
                 let (path, written) = written?;
@@ -452,7 +463,13 @@ impl<'a> Run<'a> {
     }
 
     /// Phase two for one file: build its articles with the learned lines and add them.
-    fn write(&self, work: Work, counts: &LineCounts, learned: &Learned) -> Result<Written> {
+    fn write(
+        &self,
+        work: Work,
+        tally: &Tally,
+        stories: &Stories,
+        learned: &Learned,
+    ) -> Result<Written> {
         let path = path_key(&work.file.path);
         let built = match (work.stamp, &work.kept) {
             (Some(stamp), Kept::Raw(raw)) => {
@@ -480,25 +497,36 @@ impl<'a> Run<'a> {
         }
         let articles = parsed.articles.len();
         let mut undated = 0;
-        // The keys of the lines as the rules alone left them, as they were counted.
-        let mut counted: Box<dyn Iterator<Item = io::Result<Vec<u64>>>> = match work.lines {
-            LinesOf::Counted(range) => Box::new(range.map(|n| counts.keys(CountedArticle::nth(n)))),
-            LinesOf::Indexed(records) => Box::new(records.into_iter().map(|r| Ok(r.line_keys))),
+        // The keys of the lines as the rules alone left them, as they were counted,
+        // with the fingerprint of the story and the story it belongs to.
+        let mut counted: Box<dyn Iterator<Item = io::Result<ArticleRecord>>> = match work.lines {
+            LinesOf::Counted(range) => Box::new(range.map(|n| {
+                Ok(ArticleRecord {
+                    line_keys: tally.lines.keys(CountedArticle::nth(n))?,
+                    fingerprint: tally.copies.fingerprint(n)?,
+                    story: stories.of(n),
+                    ..ArticleRecord::default()
+                })
+            })),
+            LinesOf::Indexed(records) => Box::new(records.into_iter().map(Ok)),
         };
         for extracted in parsed.articles {
             let article = &extracted.article;
             let source = learned::site_hash(article.site.as_deref());
-            let keys = match counted.next() {
-                Some(keys) => {
-                    keys.with_context(|| format!("reading back the line keys of {path}"))?
+            let counted = match counted.next() {
+                Some(counted) => {
+                    counted.with_context(|| format!("reading back the line keys of {path}"))?
                 }
-                None => learned::line_keys(article, extracted.title_from_text),
+                None => ArticleRecord {
+                    line_keys: learned::line_keys(article, extracted.title_from_text),
+                    ..ArticleRecord::default()
+                },
             };
             undated += usize::from(article.date.is_none());
-            let record = LineRecord {
+            let record = ArticleRecord {
                 source: source.unwrap_or(0),
-                learned_digest: source.map_or(0, |s| learned.digest(s, &keys)),
-                line_keys: keys,
+                learned_digest: source.map_or(0, |s| learned.digest(s, &counted.line_keys)),
+                ..counted
             };
             let doc =
                 schema::encode(self.fields, extracted.article, stamp, record).queued(self.queue);

@@ -1,15 +1,17 @@
 //! Between a run's two phases: the sites of folders, the line counts that give the
 //! learned boilerplate, and which files the second phase writes.
 
-use super::known::Known;
+use super::known::{Known, KnownArticle};
+use super::tally::Tally;
 use super::listing::{corpus_file, Outcome, ReadRecord};
 use super::phases::{Kept, LinesOf, Work};
 use super::stamp::path_key;
 use super::RunStats;
 use crate::clean::learned::{self, Learned};
 use crate::clean::line_counts::{CountedArticle, LineCounts};
+use crate::copies::Stories;
 use crate::ingest::SiteHints;
-use crate::schema::LineRecord;
+use crate::schema::ArticleRecord;
 use crate::spill::Spill;
 use anyhow::Result;
 use std::collections::{HashMap, HashSet};
@@ -49,53 +51,88 @@ pub(super) fn give_folder_sites(
     Ok(())
 }
 
-/// Counts the lines of the articles the index keeps (outside the run's roots, or
-/// unchanged) beside those the run read anew, counted as they were read.
-pub(super) fn count_kept_lines(
-    counts: &mut LineCounts,
-    known: &Known,
-    seen: &HashSet<&str>,
-    replaced: &HashSet<&str>,
-    roots: &[PathBuf],
-) -> Result<()> {
+/// Which of the index's articles a run keeps: those of files outside its roots, or
+/// that the walk saw and the run neither replaces nor removes.
+pub(super) struct Keeps<'a> {
+    pub(super) seen: &'a HashSet<&'a str>,
+    pub(super) replaced: &'a HashSet<&'a str>,
+    pub(super) roots: &'a [PathBuf],
+}
+
+impl Keeps<'_> {
+    fn keeps(&self, path: &str) -> bool {
+        !vanished(path, self.roots, self.seen) && !self.replaced.contains(path)
+    }
+
+    /// Calls `each` with every article the run keeps and its number in the tally:
+    /// those after the `first` ones the run read, in the order of the index.
+    fn for_each(
+        &self,
+        known: &Known,
+        first: u32,
+        mut each: impl FnMut(u32, &KnownArticle) -> Result<()>,
+    ) -> Result<()> {
+        let mut n = first;
+        known.for_each_article(|article| {
+            if self.keeps(article.path) {
+                each(n, &article)?;
+                n += 1;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Counts the articles the index keeps (outside the run's roots, or unchanged)
+/// after those the run read anew, counted as they were read: their lines (those
+/// with a site, which alone learn) and their fingerprints.
+pub(super) fn count_kept(tally: &mut Tally, known: &Known, keeps: &Keeps) -> Result<()> {
     let mut order = 0;
-    known.for_each_article(|article| {
-        let stays = !vanished(article.path, roots, seen) && !replaced.contains(article.path);
-        if stays && article.source != 0 {
-            counts.add(Some(article.source), order, article.line_keys)?;
-            order += 1;
-        }
+    let first = tally.lines.counted();
+    keeps.for_each(known, first, |_, article| {
+        let (site, keys) = match article.source {
+            0 => (None, &[][..]),
+            source => (Some(source), article.line_keys),
+        };
+        tally.add(site, order, keys, article.fingerprint.as_ref())?;
+        order += 1;
         Ok(())
     })
 }
 
 /// The indexed articles of the files the walk saw and the run keeps whose learned
-/// lines are no longer those they were cleaned with, by file: those files are cleaned
-/// again. Two passes over the index, so that only those files' articles are held.
+/// lines are no longer those they were cleaned with, or whose group of copies is no
+/// longer theirs (in `stories`, numbered from `first`), by file: those files are
+/// cleaned again. Two passes over the index, so that only those files' articles are
+/// held. (An article of a file outside the run's roots keeps its group until that
+/// file is indexed again.)
 pub(super) fn stale_files(
     known: &Known,
-    seen: &HashSet<&str>,
-    replaced: &HashSet<&str>,
+    keeps: &Keeps,
     learned: &Learned,
-) -> Result<HashMap<Box<str>, Vec<LineRecord>>> {
-    let mut stale: HashMap<Box<str>, Vec<LineRecord>> = HashMap::new();
-    known.for_each_article(|article| {
-        let kept = seen.contains(article.path) && !replaced.contains(article.path);
-        if kept
+    stories: &Stories,
+    first: u32,
+) -> Result<HashMap<Box<str>, Vec<ArticleRecord>>> {
+    let mut stale: HashMap<Box<str>, Vec<ArticleRecord>> = HashMap::new();
+    keeps.for_each(known, first, |n, article| {
+        if keeps.seen.contains(article.path)
             && !stale.contains_key(article.path)
-            && article.learned_digest != learned.digest(article.source, article.line_keys)
+            && (article.learned_digest != learned.digest(article.source, article.line_keys)
+                || article.story != stories.of(n))
         {
             stale.insert(article.path.into(), Vec::new());
         }
         Ok(())
     })?;
     if !stale.is_empty() {
-        known.for_each_article(|article| {
+        keeps.for_each(known, first, |n, article| {
             if let Some(records) = stale.get_mut(article.path) {
-                records.push(LineRecord {
+                records.push(ArticleRecord {
                     source: article.source,
                     line_keys: article.line_keys.to_vec(),
                     learned_digest: article.learned_digest,
+                    fingerprint: article.fingerprint,
+                    story: stories.of(n),
                 });
             }
             Ok(())
@@ -110,7 +147,7 @@ pub(super) fn stale_files(
 pub(super) fn plan_writes<'r>(
     reads: &mut Spill<ReadRecord>,
     mut kept: HashMap<usize, Kept>,
-    mut stale: HashMap<Box<str>, Vec<LineRecord>>,
+    mut stale: HashMap<Box<str>, Vec<ArticleRecord>>,
     roots: &'r [Arc<Path>],
     stats: &mut RunStats,
 ) -> io::Result<(usize, impl Iterator<Item = io::Result<Work>> + Send + 'r)> {

@@ -4,7 +4,8 @@
 use super::known::KnownFile;
 use super::plan::vanished;
 use crate::article::Article;
-use crate::schema::{self, ArticleWriter, DatelineIndex, Fields, FileStamp, LineRecord};
+use crate::copies::Fingerprint;
+use crate::schema::{self, ArticleWriter, DatelineIndex, Fields, FileStamp, ArticleRecord};
 use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -165,7 +166,10 @@ pub fn add_articles(index: &DatelineIndex, articles: &[Article]) -> Result<()> {
                 index.fields,
                 article.clone(),
                 FileStamp::default(),
-                LineRecord::default(),
+                ArticleRecord {
+                    fingerprint: Some(Fingerprint::of(&article.body)),
+                    ..ArticleRecord::default()
+                },
             ))
             .with_context(|| format!("adding article {}", article.id))?;
     }
@@ -192,7 +196,7 @@ pub fn load_cleaned(
             index.fields,
             article,
             FileStamp::default(),
-            LineRecord::default(),
+            ArticleRecord::default(),
         )
         .queued(&queue);
         if let Err(err) = writer.add_document(document) {

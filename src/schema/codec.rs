@@ -5,6 +5,7 @@
 use super::queue::{DocumentQueue, QueueTicket};
 use super::{Fields, UNDATED_FLAG};
 use crate::article::{Article, DateSource};
+use crate::copies::Fingerprint;
 use crate::date;
 use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{Document, Field, Value};
@@ -22,15 +23,20 @@ pub struct FileStamp {
     pub quick: u64,
 }
 
-/// What the index keeps of one article for learning boilerplate.
+/// What the index keeps of one article besides its text, for learning boilerplate
+/// and grouping copies.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LineRecord {
+pub struct ArticleRecord {
     /// The source key, 0 without a source.
     pub source: u64,
     /// The keys of its body lines before learned lines were dropped.
     pub line_keys: Vec<u64>,
     /// Which learned lines were dropped from it (see [`crate::clean::learned::Learned::digest`]).
     pub learned_digest: u64,
+    /// The fingerprint of its story before learned lines were dropped, if it has one.
+    pub fingerprint: Option<Fingerprint>,
+    /// The group of copies it belongs to (see [`crate::copies`]), 0 for none.
+    pub story: u64,
 }
 
 /// An article as tantivy indexes and stores it, with what the index keeps of its file
@@ -46,7 +52,7 @@ struct DocumentParts {
     fields: Fields,
     article: Article,
     file: FileStamp,
-    lines: LineRecord,
+    lines: ArticleRecord,
     /// The `flags` terms: the publication year, month and day, or [`UNDATED_FLAG`].
     flags: Vec<String>,
     /// Its place in the queue of documents waiting in tantivy's writer, if it has one.
@@ -114,7 +120,7 @@ pub fn encode(
     fields: Fields,
     article: Article,
     file: FileStamp,
-    lines: LineRecord,
+    lines: ArticleRecord,
 ) -> ArticleDocument {
     let flags = match article.date {
         Some(day) => date::period_terms(day).into(),
@@ -203,6 +209,15 @@ impl Document for ArticleDocument {
         }
         values.push((fields.source_key, U64(lines.source)));
         values.push((fields.learned_digest, U64(lines.learned_digest)));
+        values.push((fields.story, U64(lines.story)));
+        if let Some(fingerprint) = &lines.fingerprint {
+            values.extend(
+                fingerprint
+                    .to_values()
+                    .into_iter()
+                    .map(|value| (fields.fingerprint, U64(value))),
+            );
+        }
         values.extend(
             lines
                 .line_keys
@@ -381,7 +396,7 @@ mod tests {
             fields,
             article.clone(),
             FileStamp::default(),
-            LineRecord::default(),
+            ArticleRecord::default(),
         )
         .into_tantivy_document();
         let stored = Stored::new(fields, &doc);

@@ -18,7 +18,7 @@ pub use queue::DocumentQueue;
 pub use stemmer::WordStemmer;
 
 pub use codec::{
-    datetime_to_day, day_to_datetime, encode, ArticleDocument, ArticleValue, FileStamp, LineRecord,
+    datetime_to_day, day_to_datetime, encode, ArticleDocument, ArticleValue, FileStamp, ArticleRecord,
     Stored,
 };
 pub use damage::{clear, damaged, guard, guarding};
@@ -38,7 +38,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 pub type ArticleWriter = IndexWriter<ArticleDocument>;
 
 /// The version of the index layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 11;
 
 /// The file that marks a folder as a dateline index, holding its format version.
 pub const MARKER_FILE: &str = "dateline-index.json";
@@ -110,6 +110,10 @@ pub struct Fields {
     pub published: Field,
     /// When a web archive captured the page, in UTC (stored).
     pub captured: Field,
+    /// The fingerprint of the story (fast, several a doc; see [`crate::copies`]).
+    pub fingerprint: Field,
+    /// The group of copies the article belongs to, 0 for none (indexed, fast).
+    pub story: Field,
     /// Marker terms (exact, not stored): [`UNDATED_FLAG`] on undated articles, and the
     /// publication year, month and day (`y2013`, `m2013-05`, `d2013-05-14`) on the
     /// others, which date filters look up (see [`crate::date::cover`]).
@@ -165,6 +169,10 @@ pub mod names {
     pub const PUBLISHED: &str = "published";
     /// See [`super::Fields::captured`].
     pub const CAPTURED: &str = "captured";
+    /// See [`super::Fields::fingerprint`].
+    pub const FINGERPRINT: &str = "fingerprint";
+    /// See [`super::Fields::story`].
+    pub const STORY: &str = "story";
     /// See [`super::Fields::flags`].
     pub const FLAGS: &str = "flags";
 }
@@ -238,6 +246,8 @@ pub fn schema() -> Schema {
             .set_stored()
             .set_precision(DateTimePrecision::Seconds),
     );
+    builder.add_u64_field(names::FINGERPRINT, FAST);
+    builder.add_u64_field(names::STORY, NumericOptions::default().set_indexed().set_fast());
     builder.build()
 }
 
@@ -272,6 +282,8 @@ impl Fields {
             learned_digest: field(names::LEARNED_DIGEST)?,
             published: field(names::PUBLISHED)?,
             captured: field(names::CAPTURED)?,
+            fingerprint: field(names::FINGERPRINT)?,
+            story: field(names::STORY)?,
             flags: field(names::FLAGS)?,
         })
     }
