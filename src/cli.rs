@@ -175,6 +175,10 @@ pub struct SearchArgs {
     /// Also count every match per calendar year, month or day.
     #[arg(long, value_enum, value_name = "PERIOD")]
     pub histogram: Option<Period>,
+    /// Show every copy of a story as a hit of its own (by default a story saved or
+    /// republished several times is shown once, by its best-ranked copy).
+    #[arg(long)]
+    pub all_copies: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -300,6 +304,7 @@ impl SearchArgs {
             sort: self.sort,
             matching: self.matching,
             histogram: self.histogram,
+            all_copies: self.all_copies,
         })
     }
 }

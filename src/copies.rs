@@ -11,7 +11,9 @@
 //! compared) and groups copies by union; each group of two or more is one story,
 //! named by the least word hash of its members, so that a run's groups are the same
 //! whatever order it read the articles in. Short stories (briefs of a series, whose
-//! wording is mostly the series') are grouped only with exact copies.
+//! wording is mostly the series') are grouped only with exact copies, headline and
+//! all: a monthly brief that repeats last month's words under a new headline is a new
+//! story.
 
 use crate::spill::{read_exact_at, Pair, SortedPairs};
 use std::fs::File;
@@ -38,15 +40,16 @@ const MOST_COMPARED: usize = 64;
 /// What tells an article's story from others: see the module's documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Fingerprint {
-    /// A hash of the story's words, in order; never 0.
+    /// A hash of the story's words, in order (and of its headline's, for a short
+    /// story); never 0.
     pub words: u64,
     /// The least 16-bit shingle hash in each bin, when the story is long enough.
     bins: Option<[u16; BINS]>,
 }
 
 impl Fingerprint {
-    /// The fingerprint of a story.
-    pub fn of(story: &str) -> Fingerprint {
+    /// The fingerprint of a story under its headline.
+    pub fn of(headline: &str, story: &str) -> Fingerprint {
         let mut words = Xxh3::new();
         let mut window = [0u64; SHINGLE_WORDS];
         let mut seen = 0usize;
@@ -59,11 +62,7 @@ impl Fingerprint {
             window[SHINGLE_WORDS - 1] = hash;
             *seen += 1;
             if *seen >= SHINGLE_WORDS {
-                let shingle = mix(
-                    window
-                        .iter()
-                        .fold(0u64, |acc, &w| acc.rotate_left(21) ^ w),
-                );
+                let shingle = mix(window.iter().fold(0u64, |acc, &w| acc.rotate_left(21) ^ w));
                 let bin = (shingle >> 58) as usize;
                 bins[bin] = bins[bin].min(shingle & 0xffff);
             }
@@ -80,6 +79,10 @@ impl Fingerprint {
             take(&word, &mut seen);
         }
         let shingles = seen.saturating_sub(SHINGLE_WORDS - 1);
+        if shingles < MIN_SHINGLES {
+            words.update(b"\0headline\0");
+            words.update(headline.trim().to_lowercase().as_bytes());
+        }
         Fingerprint {
             words: words.digest().max(1),
             bins: (shingles >= MIN_SHINGLES).then(|| densified(&bins)),
@@ -104,9 +107,11 @@ impl Fingerprint {
     /// its words alone.
     fn band_keys(&self) -> impl Iterator<Item = u64> + '_ {
         let bands = self.bins.iter().flat_map(|bins| {
-            bins.chunks_exact(BAND_BINS).enumerate().map(|(band, pair)| {
-                mix((band as u64) << 32 | u64::from(pair[0]) << 16 | u64::from(pair[1]))
-            })
+            bins.chunks_exact(BAND_BINS)
+                .enumerate()
+                .map(|(band, pair)| {
+                    mix((band as u64) << 32 | u64::from(pair[0]) << 16 | u64::from(pair[1]))
+                })
         });
         let words = self.bins.is_none().then(|| mix(self.words ^ 0x5eed));
         bands.chain(words)
@@ -359,10 +364,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut grouper = Grouper::new(dir.path(), 0).unwrap();
         for story in stories {
-            grouper.add(Some(&Fingerprint::of(story))).unwrap();
+            grouper
+                .add(Some(&Fingerprint::of("A headline", story)))
+                .unwrap();
         }
         let stories = grouper.stories().unwrap();
-        (0..stories.story.len() as u32).map(|n| stories.of(n)).collect()
+        (0..stories.story.len() as u32)
+            .map(|n| stories.of(n))
+            .collect()
     }
 
     #[test]
@@ -384,6 +393,19 @@ mod tests {
     }
 
     #[test]
+    fn a_brief_under_another_headline_is_another_story() {
+        let brief = "The harbour master published the monthly tally of ships.";
+        assert!(
+            !Fingerprint::of("May tally", brief).are_copies(&Fingerprint::of("June tally", brief))
+        );
+        assert!(
+            Fingerprint::of("May tally", brief).are_copies(&Fingerprint::of("May tally", brief))
+        );
+        // A long story is the same story under any headline.
+        assert!(Fingerprint::of("One", STORY).are_copies(&Fingerprint::of("Another", STORY)));
+    }
+
+    #[test]
     fn briefs_of_a_series_are_not_copies_unless_exact() {
         let monday = "Oil prices rose on Monday as traders weighed supply cuts. Brent crude rose 1.2 percent to 82.10 dollars a barrel.";
         let tuesday = "Oil prices rose on Tuesday as traders weighed supply cuts. Brent crude rose 0.8 percent to 82.75 dollars a barrel.";
@@ -396,8 +418,11 @@ mod tests {
     #[test]
     fn fingerprints_survive_the_index() {
         for story in [STORY, "short"] {
-            let fingerprint = Fingerprint::of(story);
-            assert_eq!(Fingerprint::from_values(&fingerprint.to_values()), Some(fingerprint));
+            let fingerprint = Fingerprint::of("A headline", story);
+            assert_eq!(
+                Fingerprint::from_values(&fingerprint.to_values()),
+                Some(fingerprint)
+            );
         }
         assert_eq!(Fingerprint::from_values(&[]), None);
         assert_eq!(Fingerprint::from_values(&[1, 2]), None);

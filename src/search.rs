@@ -9,6 +9,7 @@ pub mod histogram;
 mod pair;
 mod plan;
 pub mod stats;
+mod stories;
 mod union;
 
 use crate::article::Article;
@@ -21,6 +22,8 @@ use count::{count_any_within, has_deletions, pair_union, union_bound, WalkCount}
 use dates::{date_range_query, DateFilter};
 use histogram::{DateHistogram, Period, PeriodCount};
 use plan::{filtered, is_match_all, Plan, Planner, SomeWords};
+pub use stories::Copy;
+use stories::StoryCount;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -79,6 +82,9 @@ pub struct SearchRequest {
     pub matching: MatchMode,
     /// The calendar period to count every match by, if any.
     pub histogram: Option<Period>,
+    /// Whether every copy of a story is a hit of its own, rather than the story
+    /// once, by its best-ranked copy.
+    pub all_copies: bool,
 }
 
 impl SearchRequest {
@@ -92,6 +98,7 @@ impl SearchRequest {
             sort: SortOrder::Relevance,
             matching: MatchMode::Best,
             histogram: None,
+            all_copies: false,
         }
     }
 }
@@ -107,6 +114,8 @@ pub struct Hit {
     pub article: Article,
     /// A passage showing why the article matched.
     pub snippet: Snippet,
+    /// The other copies of its story in the index (see [`crate::copies`]).
+    pub copies: Vec<Copy>,
 }
 
 /// The answer to a [`SearchRequest`].
@@ -119,6 +128,9 @@ pub struct SearchResults {
     /// How many of them have all the query's parts (they come first); the rest have
     /// some. Equal to `total` for a query of one part or with [`MatchMode::All`].
     pub total_all: usize,
+    /// How many stories the articles listed are, each group of copies counted once,
+    /// when the index groups copies and the search shows each story once.
+    pub stories: Option<usize>,
     /// What of the query was read as text rather than as syntax.
     pub notes: Vec<String>,
     /// With a date bound: how many undated articles matched the words but were left out.
@@ -177,6 +189,7 @@ impl Searcher {
             query: request.query.clone(),
             total: found.total,
             total_all: found.total_all,
+            stories: found.stories,
             notes: plan.notes,
             undated_left_out: found.undated_left_out,
             hits,
@@ -211,27 +224,27 @@ impl Searcher {
         };
         // The articles with all the parts, then (when they do not fill the page) those
         // with some: each list is ranked on its own, so the second never comes first.
-        let list = |matching| List {
+        let lists = Lists {
             searcher,
             plan,
-            matching,
-            filter,
+            dates,
             sort,
         };
-        let (mut page, total_all) =
-            self.page(&list(&*plan.matching), request.offset, request.limit)?;
-        let mut total = total_all;
-        if let Some(some) = &plan.some {
-            let offset = request.offset.saturating_sub(total_all);
-            let room = request.limit - page.len();
-            if room > 0 {
-                let (more, total_some) = self.page(&list(&*some.some), offset, room)?;
-                page.extend(more);
-                total += total_some;
-            } else {
-                total = count_some(searcher, some, dates, total_all)?.max(total_all);
-            }
-        }
+        let collapse = !request.all_copies && stories::index_has_copies(searcher)?;
+        let (page, total, total_all) = if collapse {
+            self.first_of_each_story(&lists, request.offset, request.limit)?
+        } else {
+            self.ranked(&lists, request.offset, request.limit)?
+        };
+        let stories = if collapse {
+            let listed = filtered(&*plan.listed(), filter);
+            let counted = searcher
+                .search(&listed, &StoryCount)
+                .context("counting stories")?;
+            Some(counted.stories())
+        } else {
+            None
+        };
         let undated_left_out = if request.dates.is_bounded() {
             // Undated articles carry a marker term, so this intersection is driven by
             // their short posting list rather than by every match of the words.
@@ -254,9 +267,75 @@ impl Searcher {
             page,
             total,
             total_all,
+            stories,
             undated_left_out,
             histogram,
         })
+    }
+
+    /// The page at `offset` of the articles with all the query's parts, then (when
+    /// they do not fill it) those with some: each list is ranked on its own, so the
+    /// second never comes first. With how many articles are listed, and how many of
+    /// them have all the parts.
+    fn ranked(
+        &self,
+        lists: &Lists,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Hit0>, usize, usize)> {
+        let Lists {
+            searcher,
+            plan,
+            dates,
+            sort,
+        } = *lists;
+        let filter = dates.map(|f| &*f.query);
+        let list = |matching| List {
+            searcher,
+            plan,
+            matching,
+            filter,
+            sort,
+        };
+        let (mut page, total_all) = self.page(&list(&*plan.matching), offset, limit)?;
+        let mut total = total_all;
+        if let Some(some) = &plan.some {
+            let offset = offset.saturating_sub(total_all);
+            let room = limit - page.len();
+            if room > 0 {
+                let (more, total_some) = self.page(&list(&*some.some), offset, room)?;
+                page.extend(more);
+                total += total_some;
+            } else {
+                total = count_some(searcher, some, dates, total_all)?.max(total_all);
+            }
+        }
+        Ok((page, total, total_all))
+    }
+
+    /// [`Searcher::ranked`] with each story once, by its best-ranked copy: the ranked
+    /// lists are read from their start, ever further, until the stories fill the
+    /// page or the lists end.
+    fn first_of_each_story(
+        &self,
+        lists: &Lists,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Hit0>, usize, usize)> {
+        let wanted = offset + limit;
+        let mut reading = wanted.saturating_mul(2).max(32);
+        loop {
+            let (ranked, total, total_all) = self.ranked(lists, 0, reading)?;
+            let addresses: Vec<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
+            let stories = stories::stories_of(lists.searcher, &addresses)?;
+            let ended = ranked.len() < reading || ranked.len() >= total;
+            let firsts = stories::first_of_each(ranked, &stories);
+            if firsts.len() >= wanted || ended {
+                let page = firsts.into_iter().skip(offset).take(limit).collect();
+                return Ok((page, total, total_all));
+            }
+            reading = reading.saturating_mul(4).min(total);
+        }
     }
 
     /// The hits at `page`, each read with its snippet, ranked from `offset` + 1.
@@ -276,14 +355,18 @@ impl Searcher {
         });
         let body_terms: Vec<Term> = body_terms.into_iter().collect();
         let mut highlighter = Highlighter::new(searcher, fields, &body_terms)?;
+        let addresses: Vec<DocAddress> = page.iter().map(|(_, a)| *a).collect();
+        let stories = stories::stories_of(searcher, &addresses)?;
         let mut hits = Vec::with_capacity(page.len());
-        for (i, (score, address)) in page.into_iter().enumerate() {
+        for (i, ((score, address), story)) in page.into_iter().zip(stories).enumerate() {
             let doc: TantivyDocument = searcher
                 .doc(address)
                 .context("reading a hit from the index")?;
             let stored = Stored::new(fields, &doc);
             let snippet = highlighter.snippet(searcher, address, stored.body().trim())?;
-            hits.push(hit(&stored, offset + i + 1, score, snippet));
+            let mut hit = hit(&stored, offset + i + 1, score, snippet);
+            hit.copies = stories::copies_of(searcher, fields, story, stored.id())?;
+            hits.push(hit);
         }
         Ok(hits)
     }
@@ -426,7 +509,20 @@ impl Searcher {
 
 /// A page of hits with their scores (none when sorted by date), and how many the
 /// list holds.
-type Page = (Vec<(Option<f32>, DocAddress)>, usize);
+type Page = (Vec<Hit0>, usize);
+
+/// A hit before it is read: its score (none when sorted by date) and its address.
+type Hit0 = (Option<f32>, DocAddress);
+
+/// The ranked lists of a search: the articles with all its parts, then those with
+/// some, within its dates, in its order.
+#[derive(Clone, Copy)]
+struct Lists<'a> {
+    searcher: &'a tantivy::Searcher,
+    plan: &'a Plan,
+    dates: Option<&'a DateFilter>,
+    sort: SortOrder,
+}
 
 /// What a search found, before its hits are read.
 struct Found {
@@ -434,6 +530,7 @@ struct Found {
     page: Vec<(Option<f32>, DocAddress)>,
     total: usize,
     total_all: usize,
+    stories: Option<usize>,
     undated_left_out: Option<usize>,
     histogram: Option<Vec<PeriodCount>>,
 }
@@ -487,6 +584,7 @@ fn hit(stored: &Stored, rank: usize, score: Option<f32>, snippet: Snippet) -> Hi
         score,
         article: stored.headed(),
         snippet,
+        copies: Vec::new(),
     }
 }
 

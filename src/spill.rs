@@ -180,7 +180,10 @@ impl SortedPairs {
     }
 
     /// Hands every pair to `each` in order, and empties the pairs.
-    pub(crate) fn drain_sorted(&mut self, mut each: impl FnMut(Pair) -> io::Result<()>) -> io::Result<()> {
+    pub(crate) fn drain_sorted(
+        &mut self,
+        mut each: impl FnMut(Pair) -> io::Result<()>,
+    ) -> io::Result<()> {
         let mut run = std::mem::take(&mut self.run);
         if self.runs.is_empty() {
             run.sort_unstable();

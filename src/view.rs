@@ -140,6 +140,9 @@ pub struct HitView<'a> {
     pub snippet: &'a str,
     /// Byte ranges of the snippet to highlight.
     pub highlights: Vec<[usize; 2]>,
+    /// The other copies of its story (only present when it has some).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub copies: &'a [crate::search::Copy],
 }
 
 impl<'a> HitView<'a> {
@@ -156,6 +159,7 @@ impl<'a> HitView<'a> {
                 .iter()
                 .map(|r| [r.start, r.end])
                 .collect(),
+            copies: &hit.copies,
         }
     }
 }

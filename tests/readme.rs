@@ -162,7 +162,10 @@ fn set_up_commands_work_and_ci_runs_the_test_command() {
         outputs.push(output);
     }
     let shown = String::from_utf8_lossy(&outputs[1].stdout);
-    assert!(shown.contains("articles match (showing 1-10)"), "{shown}");
+    assert!(
+        shown.contains(" match (") && shown.contains("(showing 1-10)"),
+        "{shown}"
+    );
 
     assert!(
         README.contains("```sh\ncargo test\n```"),

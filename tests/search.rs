@@ -60,7 +60,7 @@ fn is_day(text: &str) -> bool {
 #[test]
 fn drought_ranks_title_matches_above_body_only_matches() {
     let sb = sample();
-    let results = sb.search_json(&["drought", "--limit", "100"]);
+    let results = sb.search_json(&["drought", "--limit", "100", "--all-copies"]);
     assert_eq!(results.total, results.hits.len());
     let in_title: Vec<bool> = results
         .hits
@@ -164,18 +164,20 @@ fn human_output_lists_ranked_hits_with_date_and_title() {
     let run = sb.search(["drought"]);
     run.expect_code(0);
     let (head, hits) = blocks(&run.stdout);
+    let stories = json.stories.expect("the sample corpus holds copies");
+    assert!(stories < json.total);
     assert_eq!(
         head,
-        format!("{} articles match (showing 1-10)", json.total)
+        format!(
+            "{stories} stories match ({} articles with their copies) (showing 1-10)",
+            json.total
+        )
     );
     assert_eq!(hits.len(), 10, "{}", run.stdout);
     for (block, hit) in hits.iter().zip(&json.hits) {
         assert_eq!(block[0], hit_line(hit), "{}", run.stdout);
         assert!(block.len() >= 3, "hit without origin or snippet: {block:?}");
-        assert!(
-            lower(block.last().unwrap()).contains("drought"),
-            "{block:?}"
-        );
+        assert!(lower(&block[2]).contains("drought"), "{block:?}");
     }
     // Both forms of the hit line appear on this page.
     assert!(json.hits.iter().any(|h| h.date.is_none()));
@@ -198,7 +200,7 @@ fn color_always_bolds_highlights_and_never_or_piped_has_none() {
     let (_, hits) = blocks(&color.stdout);
     assert_eq!(hits.len(), 10);
     for block in &hits {
-        let snippet = block.last().unwrap();
+        let snippet = &block[2];
         let bolded: Vec<&str> = snippet
             .split("\x1b[1m")
             .skip(1)
@@ -219,7 +221,7 @@ fn color_always_bolds_highlights_and_never_or_piped_has_none() {
 
 /// `drought` hits of the sample corpus without a date filter.
 fn unfiltered_drought(sb: &Sandbox) -> Vec<Hit> {
-    let results = sb.search_json(&["drought", "--limit", "1000"]);
+    let results = sb.search_json(&["drought", "--limit", "1000", "--all-copies"]);
     assert_eq!(results.total, results.hits.len());
     results.hits
 }
@@ -244,11 +246,18 @@ fn since_keeps_later_articles_and_counts_undated_left_out() {
         .collect();
     assert!(!expected.is_empty() && expected.len() < all.len());
 
-    let results = sb.search_json(&["drought", "--since", "2019", "--limit", "1000"]);
+    let results = sb.search_json(&[
+        "drought",
+        "--since",
+        "2019",
+        "--limit",
+        "1000",
+        "--all-copies",
+    ]);
     assert_eq!(title_set(&results.hits), title_set(&expected));
     assert_eq!(results.undated_left_out, Some(undated));
 
-    let run = sb.search(["drought", "--since", "2019"]);
+    let run = sb.search(["drought", "--since", "2019", "--all-copies"]);
     run.expect_code(0);
     let head = run.stdout.lines().next().unwrap();
     let noun = if undated == 1 {
@@ -419,10 +428,10 @@ fn assert_sorted(hits: &[Hit], newest_first: bool) {
 #[test]
 fn sort_by_date_puts_undated_articles_last() {
     let sb = sample();
-    let newest = sb.search_json(&["*", "--sort", "newest", "--limit", "1000"]);
+    let newest = sb.search_json(&["*", "--sort", "newest", "--limit", "1000", "--all-copies"]);
     assert_eq!(newest.total, newest.hits.len());
     assert_sorted(&newest.hits, true);
-    let oldest = sb.search_json(&["*", "--sort", "oldest", "--limit", "1000"]);
+    let oldest = sb.search_json(&["*", "--sort", "oldest", "--limit", "1000", "--all-copies"]);
     assert_sorted(&oldest.hits, false);
     assert_eq!(title_set(&newest.hits), title_set(&oldest.hits));
     assert_ne!(newest.hits[0].date, oldest.hits[0].date);
@@ -640,7 +649,11 @@ fn paging_with_offset_continues_the_ranking() {
     let (head, hits) = blocks(&run.stdout);
     assert_eq!(
         head,
-        format!("{} articles match (showing 4-6)", first.total)
+        format!(
+            "{} stories match ({} articles with their copies) (showing 4-6)",
+            first.stories.unwrap(),
+            first.total
+        )
     );
     assert_eq!(hits.len(), 3);
     assert!(hits[0][0].starts_with("4. "), "{:?}", hits[0]);
@@ -725,7 +738,16 @@ fn json_output_has_the_documented_shape() {
 
 /// Maps each article's id to its path and line, from a `*` search of `index`.
 fn ids_of(sb: &Sandbox, index: &str) -> HashMap<String, (String, Option<u64>)> {
-    let run = sb.run(["search", "*", "--json", "--limit", "1000", "--index", index]);
+    let run = sb.run([
+        "search",
+        "*",
+        "--json",
+        "--limit",
+        "1000",
+        "--all-copies",
+        "--index",
+        index,
+    ]);
     let results = common::parse_results(&run);
     assert_eq!(results.total, results.hits.len());
     let ids: HashMap<String, (String, Option<u64>)> = results
@@ -843,7 +865,7 @@ fn histograms_count_every_match_per_calendar_period() {
             let results = sb.search_json(&args);
             assert_eq!(results.hits.len(), 1, "the page stays as asked");
             let histogram = results.histogram.expect("a histogram");
-            let mut all_args = vec!["drought", "--limit", "1000"];
+            let mut all_args = vec!["drought", "--limit", "1000", "--all-copies"];
             all_args.extend_from_slice(filter);
             let expected = dates_by_prefix(&sb.search_json(&all_args).hits, width);
             let nonzero: std::collections::BTreeMap<String, usize> = histogram

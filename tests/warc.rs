@@ -62,7 +62,13 @@ fn a_crawl_captured_by_wget_is_indexed_page_by_page() {
         again.stderr
     );
 
-    let hits = sb.search_json(&["canal", "meter", "--limit", "10"]).hits;
+    // The page is in both archives: one story, shown once with its copy, or twice.
+    let once = sb.search_json(&["canal", "meter", "--limit", "10"]);
+    assert_eq!((once.total, once.stories, once.hits.len()), (2, Some(1), 1));
+    assert_eq!(once.hits[0].copies.len(), 1);
+    let hits = sb
+        .search_json(&["canal", "meter", "--limit", "10", "--all-copies"])
+        .hits;
     assert_eq!(hits.len(), 2, "{:?}", titles(&hits));
     for hit in &hits {
         assert_eq!(

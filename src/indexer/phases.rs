@@ -6,16 +6,16 @@ use super::known::Known;
 use super::listing::{corpus_file, Outcome, ReadRecord};
 use super::pool::for_each_parallel;
 use super::stamp::{path_key, quick_stamp, DependsOn, FileContent};
+use super::tally::Tally;
 use super::{Event, RunStats};
 use crate::clean::learned::{self, Learned};
-use super::tally::Tally;
 use crate::clean::line_counts::CountedArticle;
 use crate::copies::{Fingerprint, Stories};
 use crate::extract;
 use crate::ingest::{
     self, CorpusFile, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
 };
-use crate::schema::{self, ArticleWriter, DocumentQueue, Fields, FileStamp, ArticleRecord};
+use crate::schema::{self, ArticleRecord, ArticleWriter, DocumentQueue, Fields, FileStamp};
 use crate::spill::Spill;
 use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
@@ -411,7 +411,7 @@ impl<'a> Run<'a> {
                     .filter(|_| a.site_from_url)
                     .map(Box::from),
                 keys: learned::line_keys(&a.article, a.title_from_text),
-                fingerprint: Fingerprint::of(&a.article.body),
+                fingerprint: Fingerprint::of(&a.article.title, &a.article.body),
             })
             .collect();
         let stamp = FileStamp {

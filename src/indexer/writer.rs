@@ -5,7 +5,7 @@ use super::known::KnownFile;
 use super::plan::vanished;
 use crate::article::Article;
 use crate::copies::Fingerprint;
-use crate::schema::{self, ArticleWriter, DatelineIndex, Fields, FileStamp, ArticleRecord};
+use crate::schema::{self, ArticleRecord, ArticleWriter, DatelineIndex, Fields, FileStamp};
 use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -167,7 +167,7 @@ pub fn add_articles(index: &DatelineIndex, articles: &[Article]) -> Result<()> {
                 article.clone(),
                 FileStamp::default(),
                 ArticleRecord {
-                    fingerprint: Some(Fingerprint::of(&article.body)),
+                    fingerprint: Some(Fingerprint::of(&article.title, &article.body)),
                     ..ArticleRecord::default()
                 },
             ))

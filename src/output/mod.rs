@@ -56,7 +56,14 @@ pub fn search_human(
 ) -> io::Result<()> {
     let shown = results.hits.len();
     let some = results.total - results.total_all.min(results.total);
-    let mut head = if some == 0 {
+    let stories = results.stories.filter(|&s| s < results.total);
+    let mut head = if let (0, Some(stories)) = (some, stories) {
+        format!(
+            "{} ({} with their copies)",
+            plural(stories, "story matches", "stories match"),
+            plural(results.total, "article", "articles")
+        )
+    } else if some == 0 {
         plural(results.total, "article matches", "articles match")
     } else if results.total_all == 0 {
         format!(
@@ -70,6 +77,9 @@ pub fn search_human(
             if some == 1 { "has" } else { "have" }
         )
     };
+    if let (1.., Some(stories)) = (some, stories) {
+        head.push_str(&format!(", {}", plural(stories, "story", "stories")));
+    }
     if shown > 0 {
         let first = results.hits[0].rank;
         head.push_str(&format!(" (showing {}-{})", first, first + shown - 1));
@@ -110,6 +120,9 @@ pub fn search_human(
             });
         }
         writeln!(w, "   {snippet}")?;
+        if !hit.copies.is_empty() {
+            writeln!(w, "   {}", copies_line(&hit.copies))?;
+        }
     }
     if let Some(histogram) = &results.histogram {
         writeln!(w)?;
@@ -129,6 +142,29 @@ pub fn search_human(
         bar_chart(w, &rows)?;
     }
     Ok(())
+}
+
+/// `and 2 copies (Steppe Wire, The Caspian Courier)`: how many other copies a hit's
+/// story has, and the sites that published them (the first three, and how many more).
+fn copies_line(copies: &[crate::search::Copy]) -> String {
+    let mut sources: Vec<&str> = copies.iter().filter_map(|c| c.source.as_deref()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let named: Vec<String> = sources
+        .iter()
+        .take(3)
+        .map(|s| sanitize(s).into_owned())
+        .collect();
+    let more = sources.len().saturating_sub(3);
+    let mut line = format!("and {}", plural(copies.len(), "copy", "copies"));
+    if !named.is_empty() {
+        line.push_str(&format!(" ({}", named.join(", ")));
+        if more > 0 {
+            line.push_str(&format!(" and {more} more"));
+        }
+        line.push(')');
+    }
+    line
 }
 
 /// Widest bar of a chart, in characters.
@@ -157,6 +193,8 @@ struct JsonResults<'a> {
     query: &'a str,
     total: usize,
     total_all: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stories: Option<usize>,
     notes: &'a [String],
     undated_left_out: Option<usize>,
     hits: Vec<HitView<'a>>,
@@ -171,6 +209,7 @@ pub fn search_json(w: &mut dyn Write, results: &SearchResults, cwd: &Path) -> io
         query: &results.query,
         total: results.total,
         total_all: results.total_all,
+        stories: results.stories,
         notes: &results.notes,
         undated_left_out: results.undated_left_out,
         hits: results
@@ -265,6 +304,11 @@ pub fn stats_human(w: &mut dyn Write, stats: &IndexStats) -> io::Result<()> {
     let day = |d: Option<time::Date>| d.map_or_else(|| "-".to_string(), format_day);
     writeln!(w, "articles:   {}", stats.articles)?;
     writeln!(w, "undated:    {}", stats.undated)?;
+    writeln!(
+        w,
+        "stories:    {} ({} told more than once, in {} more copies)",
+        stats.stories, stats.copied_stories, stats.copies
+    )?;
     writeln!(w, "first date: {}", day(stats.first_date))?;
     writeln!(w, "last date:  {}", day(stats.last_date))?;
     writeln!(w, "index size: {}", human_bytes(stats.size_bytes))?;

@@ -18,8 +18,8 @@ pub use queue::DocumentQueue;
 pub use stemmer::WordStemmer;
 
 pub use codec::{
-    datetime_to_day, day_to_datetime, encode, ArticleDocument, ArticleValue, FileStamp, ArticleRecord,
-    Stored,
+    datetime_to_day, day_to_datetime, encode, ArticleDocument, ArticleRecord, ArticleValue,
+    FileStamp, Stored,
 };
 pub use damage::{clear, damaged, guard, guarding};
 
@@ -247,7 +247,10 @@ pub fn schema() -> Schema {
             .set_precision(DateTimePrecision::Seconds),
     );
     builder.add_u64_field(names::FINGERPRINT, FAST);
-    builder.add_u64_field(names::STORY, NumericOptions::default().set_indexed().set_fast());
+    builder.add_u64_field(
+        names::STORY,
+        NumericOptions::default().set_indexed().set_fast(),
+    );
     builder.build()
 }
 

@@ -14,6 +14,12 @@ pub struct IndexStats {
     pub articles: u64,
     /// Articles without a publication date.
     pub undated: u64,
+    /// Stories: each article without copies, and each group of copies once.
+    pub stories: u64,
+    /// Groups of copies (stories saved or published more than once).
+    pub copied_stories: u64,
+    /// Articles that are copies of another (in a group of copies, less one a group).
+    pub copies: u64,
     /// The earliest publication day.
     #[serde(with = "crate::article::optional_day")]
     pub first_date: Option<time::Date>,
@@ -43,6 +49,9 @@ fn gather(index: &DatelineIndex) -> Result<IndexStats> {
     let mut stats = IndexStats {
         articles: searcher.num_docs(),
         undated: 0,
+        stories: 0,
+        copied_stories: 0,
+        copies: 0,
         first_date: None,
         last_date: None,
         per_year: BTreeMap::new(),
@@ -51,8 +60,15 @@ fn gather(index: &DatelineIndex) -> Result<IndexStats> {
     };
     // Articles by site and source name; each site is listed under its most common name.
     let mut by_site: BTreeMap<Option<String>, BTreeMap<Option<String>, u64>> = BTreeMap::new();
+    let mut groups: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
+        let stories = fast.u64(names::STORY).context("reading stories")?;
+        for doc in segment.doc_ids_alive() {
+            if let Some(story @ 1..) = stories.first(doc) {
+                *groups.entry(story).or_default() += 1;
+            }
+        }
         let dates = fast.date(names::DATE).context("reading dates")?;
         let sources = fast.str(names::SOURCE).context("reading sources")?;
         let sites = fast.str(names::SITE).context("reading sites")?;
@@ -100,6 +116,10 @@ fn gather(index: &DatelineIndex) -> Result<IndexStats> {
             .unwrap_or_else(|| NO_SOURCE.to_string());
         *stats.per_source.entry(label).or_default() += total;
     }
+    let grouped: u64 = groups.values().sum();
+    stats.copied_stories = groups.len() as u64;
+    stats.copies = grouped - stats.copied_stories;
+    stats.stories = stats.articles - stats.copies;
     Ok(stats)
 }
 

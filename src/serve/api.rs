@@ -89,6 +89,7 @@ pub(super) struct SearchParams {
     limit: Option<String>,
     offset: Option<String>,
     histogram: Option<String>,
+    all_copies: Option<String>,
 }
 
 /// A parameter's text, unless empty.
@@ -134,7 +135,18 @@ impl SearchParams {
         let sort = choice("sort", &self.sort)?.unwrap_or_default();
         let matching = choice("match", &self.matching)?.unwrap_or_default();
         let histogram = choice("histogram", &self.histogram)?;
+        let all_copies = match none_if_empty(&self.all_copies) {
+            None | Some("0" | "false") => false,
+            Some("1" | "true") => true,
+            Some(other) => {
+                return Err(bad_request(format!(
+                    "`all_copies` is 1 or 0, not `{}`",
+                    crate::view::clip(other, 40)
+                )))
+            }
+        };
         Ok(SearchRequest {
+            all_copies,
             dates,
             limit: number("limit", &self.limit, 10)?,
             offset: number("offset", &self.offset, 0)?,

@@ -132,6 +132,9 @@ pub struct Results {
     pub query: String,
     pub total: usize,
     pub total_all: usize,
+    /// Stories among the articles listed, when the index groups copies.
+    #[serde(default)]
+    pub stories: Option<usize>,
     #[serde(default)]
     pub notes: Vec<String>,
     #[serde(default)]
@@ -171,6 +174,19 @@ pub struct Hit {
     pub line: Option<u64>,
     pub snippet: String,
     pub highlights: Vec<[usize; 2]>,
+    /// The other copies of its story.
+    #[serde(default)]
+    pub copies: Vec<Copy>,
+}
+
+/// A copy of a hit's story, as `dateline search --json` lists it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Copy {
+    pub id: String,
+    pub title: String,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
 }
 
 impl Hit {
@@ -346,10 +362,11 @@ impl Sandbox {
         parse_results(&run)
     }
 
-    /// All articles of the index (`*`, up to 1000), in index order.
+    /// All articles of the index (`*`, up to 1000, every copy of a story), in index
+    /// order.
     #[track_caller]
     pub fn all_articles(&self) -> Vec<Hit> {
-        let results = self.search_json(&["*", "--limit", "1000"]);
+        let results = self.search_json(&["*", "--limit", "1000", "--all-copies"]);
         assert_eq!(results.total, results.hits.len(), "more than one page");
         results.hits
     }
