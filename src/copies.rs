@@ -19,7 +19,7 @@ use crate::spill::{read_exact_at, Pair, SortedPairs};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
-use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Bins of a fingerprint's MinHash.
 pub const BINS: usize = 64;
@@ -50,41 +50,31 @@ pub struct Fingerprint {
 impl Fingerprint {
     /// The fingerprint of a story under its headline.
     pub fn of(headline: &str, story: &str) -> Fingerprint {
-        let mut words = Xxh3::new();
+        let mut words = 0u64;
         let mut window = [0u64; SHINGLE_WORDS];
         let mut seen = 0usize;
         let mut bins = [u64::MAX; BINS];
-        let mut word = String::new();
-        let mut take = |word: &str, seen: &mut usize| {
-            let hash = xxh3_64(word.as_bytes());
-            words.update(&hash.to_le_bytes());
+        for_each_word(story, &mut |word| {
+            let hash = xxh3_64(word);
+            words = mix(words.rotate_left(7) ^ hash);
             window.rotate_left(1);
             window[SHINGLE_WORDS - 1] = hash;
-            *seen += 1;
-            if *seen >= SHINGLE_WORDS {
+            seen += 1;
+            if seen >= SHINGLE_WORDS {
                 let shingle = mix(window.iter().fold(0u64, |acc, &w| acc.rotate_left(21) ^ w));
                 let bin = (shingle >> 58) as usize;
                 bins[bin] = bins[bin].min(shingle & 0xffff);
             }
-        };
-        for c in story.chars() {
-            if c.is_alphanumeric() {
-                word.extend(c.to_lowercase());
-            } else if !word.is_empty() {
-                take(&word, &mut seen);
-                word.clear();
-            }
-        }
-        if !word.is_empty() {
-            take(&word, &mut seen);
-        }
+        });
         let shingles = seen.saturating_sub(SHINGLE_WORDS - 1);
         if shingles < MIN_SHINGLES {
-            words.update(b"\0headline\0");
-            words.update(headline.trim().to_lowercase().as_bytes());
+            words = mix(words ^ 0x4ead);
+            for_each_word(headline, &mut |word| {
+                words = mix(words.rotate_left(7) ^ xxh3_64(word));
+            });
         }
         Fingerprint {
-            words: words.digest().max(1),
+            words: words.max(1),
             bins: (shingles >= MIN_SHINGLES).then(|| densified(&bins)),
         }
     }
@@ -147,6 +137,40 @@ impl Fingerprint {
             _ => return None,
         };
         Some(Fingerprint { words, bins })
+    }
+}
+
+/// Hands each word of `text` to `each`, lower-cased: its runs of letters and digits,
+/// ASCII read a byte at a time.
+fn for_each_word(text: &str, each: &mut impl FnMut(&[u8])) {
+    let mut word = Vec::with_capacity(32);
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        let (letter, len) = if byte.is_ascii() {
+            if byte.is_ascii_alphanumeric() {
+                word.push(byte.to_ascii_lowercase());
+            }
+            (byte.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[at..].chars().next().unwrap_or(' ');
+            if c.is_alphanumeric() {
+                let mut buffer = [0u8; 4];
+                for lower in c.to_lowercase() {
+                    word.extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
+                }
+            }
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        if !letter && !word.is_empty() {
+            each(&word);
+            word.clear();
+        }
+        at += len;
+    }
+    if !word.is_empty() {
+        each(&word);
     }
 }
 

@@ -4,6 +4,7 @@
 //! back in the same order. The kernel keeps a small list in its page cache, which is
 //! not the process's own memory.
 
+use rayon::slice::ParallelSliceMut;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
@@ -169,7 +170,7 @@ impl SortedPairs {
 
     /// Sorts the pairs in memory and writes them as a run.
     fn write_run(&mut self) -> io::Result<()> {
-        self.run.sort_unstable();
+        self.run.par_sort_unstable();
         let mut run = Spill::new(&self.dir)?;
         for pair in &self.run {
             run.push(pair)?;
@@ -186,7 +187,7 @@ impl SortedPairs {
     ) -> io::Result<()> {
         let mut run = std::mem::take(&mut self.run);
         if self.runs.is_empty() {
-            run.sort_unstable();
+            run.par_sort_unstable();
             return run.into_iter().try_for_each(each);
         }
         if !run.is_empty() {
