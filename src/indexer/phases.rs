@@ -13,7 +13,7 @@ use crate::clean::line_counts::CountedArticle;
 use crate::copies::{Fingerprint, Stories};
 use crate::extract;
 use crate::ingest::{
-    self, CorpusFile, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
+    self, CorpusFile, Extracted, JudgedFile, Manifests, Parsed, RawFile, ReadContext, SiteHints,
 };
 use crate::schema::{self, ArticleRecord, ArticleWriter, DocumentQueue, Fields, FileStamp};
 use crate::spill::Spill;
@@ -203,6 +203,101 @@ struct Written {
     failure: Option<String>,
 }
 
+/// The keys of the lines of a file's articles as the rules alone left them, as they
+/// were counted, with the fingerprint of each story and the story it belongs to.
+fn counted_records<'t>(
+    lines: LinesOf,
+    tally: &'t Tally,
+    stories: &'t Stories,
+) -> Box<dyn Iterator<Item = io::Result<ArticleRecord>> + 't> {
+    match lines {
+        LinesOf::Counted(range) => Box::new(range.map(|n| {
+            Ok(ArticleRecord {
+                line_keys: tally.lines.keys(CountedArticle::nth(n))?,
+                fingerprint: tally.copies.fingerprint(n)?,
+                story: stories.of(n),
+                ..ArticleRecord::default()
+            })
+        })),
+        LinesOf::Indexed(records) => Box::new(records.into_iter().map(Ok)),
+    }
+}
+
+/// Adds the articles of one file to the index in the second phase, one at a time,
+/// removing the file's previous ones before the first.
+struct Adder<'a> {
+    run: &'a Run<'a>,
+    path: String,
+    stamp: FileStamp,
+    learned: &'a Learned,
+    counted: Box<dyn Iterator<Item = io::Result<ArticleRecord>> + 'a>,
+    /// Whether the file's previous articles are still to be removed.
+    replaced: bool,
+    articles: usize,
+    undated: usize,
+    /// Whether tantivy's writer refused an article (the run cannot go on).
+    adding_failed: bool,
+}
+
+impl Adder<'_> {
+    fn add(&mut self, extracted: Extracted) -> Result<()> {
+        let path = &self.path;
+        if std::mem::take(&mut self.replaced) {
+            self.run
+                .writer
+                .delete_term(Term::from_field_text(self.run.fields.path, path));
+        }
+        let article = &extracted.article;
+        let source = learned::site_hash(article.site.as_deref());
+        let counted = match self.counted.next() {
+            Some(counted) => {
+                counted.with_context(|| format!("reading back the line keys of {path}"))?
+            }
+            None => ArticleRecord {
+                line_keys: learned::line_keys(article, extracted.title_from_text),
+                ..ArticleRecord::default()
+            },
+        };
+        self.undated += usize::from(article.date.is_none());
+        let record = ArticleRecord {
+            source: source.unwrap_or(0),
+            learned_digest: source.map_or(0, |s| self.learned.digest(s, &counted.line_keys)),
+            ..counted
+        };
+        let doc = schema::encode(self.run.fields, extracted.article, self.stamp, record)
+            .queued(self.run.queue);
+        if let Err(err) = self.run.writer.add_document(doc) {
+            self.adding_failed = true;
+            return Err(err).with_context(|| format!("adding {path} to the index"));
+        }
+        self.articles += 1;
+        Ok(())
+    }
+
+    fn written(&self) -> Written {
+        Written {
+            articles: self.articles,
+            undated: self.undated,
+            failure: None,
+        }
+    }
+}
+
+/// The lines of an article as the first phase keys them.
+fn article_lines(extracted: &Extracted) -> ArticleLines {
+    let article = &extracted.article;
+    ArticleLines {
+        source: learned::site_hash(article.site.as_deref()),
+        url_site: article
+            .site
+            .as_deref()
+            .filter(|_| extracted.site_from_url)
+            .map(Box::from),
+        keys: learned::line_keys(article, extracted.title_from_text),
+        fingerprint: Fingerprint::of(&article.title, &article.body),
+    }
+}
+
 /// What the first phase leaves for the rest of the run besides the line counts.
 pub(super) struct FirstPhase<'k> {
     /// The files unchanged, new or changed, in the order they were read.
@@ -379,8 +474,22 @@ impl<'a> Run<'a> {
             keep_raw: true,
             judged: None,
         };
-        let mut parsed = match content.parse(file, context) {
-            Ok(parsed) => parsed,
+        let read = if content.is_stream() {
+            self.stream_into(file, context, keeper, found)
+        } else {
+            content.parse(file, context).map(|mut parsed| {
+                if parsed.lossy {
+                    parsed
+                        .notes
+                        .push("not valid UTF-8: decoded with replacement characters".to_string());
+                }
+                found.lines = parsed.articles.iter().map(article_lines).collect();
+                let kept = parsed.raw.map_or(Kept::Nothing, |raw| keeper.keep(raw));
+                (parsed.problems, parsed.notes, kept)
+            })
+        };
+        let (problems, notes, kept) = match read {
+            Ok(read) => read,
             Err(err) => {
                 if replaced {
                     self.writer.delete_term(Term::from_field_text(
@@ -394,38 +503,54 @@ impl<'a> Run<'a> {
                 };
             }
         };
-        if parsed.lossy {
-            parsed
-                .notes
-                .push("not valid UTF-8: decoded with replacement characters".to_string());
-        }
-        found.lines = parsed
-            .articles
-            .iter()
-            .map(|a| ArticleLines {
-                source: learned::site_hash(a.article.site.as_deref()),
-                url_site: a
-                    .article
-                    .site
-                    .as_deref()
-                    .filter(|_| a.site_from_url)
-                    .map(Box::from),
-                keys: learned::line_keys(&a.article, a.title_from_text),
-                fingerprint: Fingerprint::of(&a.article.title, &a.article.body),
-            })
-            .collect();
         let stamp = FileStamp {
             hash,
-            problems: parsed.problems.len() as u64,
+            problems: problems.len() as u64,
             quick,
         };
-        found.problems = parsed.problems;
-        found.notes = parsed.notes;
+        found.problems = problems;
+        found.notes = notes;
         Read::Changed {
             stamp,
             replaced,
-            kept: parsed.raw.map_or(Kept::Nothing, |raw| keeper.keep(raw)),
+            kept,
         }
+    }
+
+    /// Phase one for a web archive, read as a stream: each article's lines are keyed
+    /// as it comes, and its raw article kept while the budget allows all of them.
+    fn stream_into(
+        &self,
+        file: &CorpusFile,
+        context: ReadContext,
+        keeper: &Keeper,
+        found: &mut Found,
+    ) -> Result<(Vec<String>, Vec<String>, Kept)> {
+        let mut kept = Some(Vec::new());
+        let mut reserved = 0;
+        let streamed = ingest::stream_archive(file, context, &mut |extracted, raw| {
+            found.lines.push(article_lines(&extracted));
+            if let (Some(articles), Some(raw)) = (kept.as_mut(), raw) {
+                let size = raw.approximate_size();
+                if reserve(&keeper.raw_bytes, size, keeper.budget.raw) {
+                    reserved += size;
+                    articles.push(raw);
+                } else {
+                    kept = None;
+                }
+            }
+            Ok(())
+        });
+        if kept.is_none() || streamed.is_err() {
+            keeper.raw_bytes.fetch_sub(reserved, Ordering::Relaxed);
+            kept = None;
+        }
+        let streamed = streamed?;
+        let kept = match kept {
+            Some(articles) => Kept::Raw(Box::new(RawFile::archive(articles))),
+            None => Kept::Nothing,
+        };
+        Ok((streamed.problems, streamed.notes, kept))
     }
 
     /// Phase two over the files to index.
@@ -470,7 +595,45 @@ impl<'a> Run<'a> {
         stories: &Stories,
         learned: &Learned,
     ) -> Result<Written> {
-        let path = path_key(&work.file.path);
+        let failed = |reason: String| Written {
+            articles: 0,
+            undated: 0,
+            failure: Some(reason),
+        };
+        let mut adder = Adder {
+            run: self,
+            path: path_key(&work.file.path).into_owned(),
+            stamp: FileStamp::default(),
+            learned,
+            counted: counted_records(work.lines, tally, stories),
+            replaced: work.replaced,
+            articles: 0,
+            undated: 0,
+            adding_failed: false,
+        };
+        // A web archive read again is read as a stream, its articles added as they
+        // come.
+        if work.file.format == ingest::Format::Warc && !matches!(work.kept, Kept::Raw(_)) {
+            adder.stamp = match self.archive_stamp(&work.file, work.stamp) {
+                Ok(stamp) => stamp,
+                Err(reason) => return Ok(failed(reason)),
+            };
+            let manifest = self.manifests.entry(&work.file.path);
+            let context = ReadContext {
+                manifest: manifest.as_deref(),
+                article: self.article_context(learned),
+                keep_raw: false,
+                judged: None,
+            };
+            let streamed = ingest::stream_archive(&work.file, context, &mut |extracted, _| {
+                adder.add(extracted)
+            });
+            return match streamed {
+                Ok(_) => Ok(adder.written()),
+                Err(err) if adder.adding_failed => Err(err),
+                Err(err) => Ok(failed(format!("{err:#}"))),
+            };
+        }
         let built = match (work.stamp, &work.kept) {
             (Some(stamp), Kept::Raw(raw)) => {
                 let context = self.article_context(learned);
@@ -483,62 +646,35 @@ impl<'a> Run<'a> {
         };
         let (stamp, parsed) = match built {
             Ok(built) => built,
-            Err(reason) => {
-                return Ok(Written {
-                    articles: 0,
-                    undated: 0,
-                    failure: Some(reason),
-                })
-            }
+            Err(reason) => return Ok(failed(reason)),
         };
-        if work.replaced {
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.path, &path));
-        }
-        let articles = parsed.articles.len();
-        let mut undated = 0;
-        // The keys of the lines as the rules alone left them, as they were counted,
-        // with the fingerprint of the story and the story it belongs to.
-        let mut counted: Box<dyn Iterator<Item = io::Result<ArticleRecord>>> = match work.lines {
-            LinesOf::Counted(range) => Box::new(range.map(|n| {
-                Ok(ArticleRecord {
-                    line_keys: tally.lines.keys(CountedArticle::nth(n))?,
-                    fingerprint: tally.copies.fingerprint(n)?,
-                    story: stories.of(n),
-                    ..ArticleRecord::default()
-                })
-            })),
-            LinesOf::Indexed(records) => Box::new(records.into_iter().map(Ok)),
-        };
+        adder.stamp = stamp;
         for extracted in parsed.articles {
-            let article = &extracted.article;
-            let source = learned::site_hash(article.site.as_deref());
-            let counted = match counted.next() {
-                Some(counted) => {
-                    counted.with_context(|| format!("reading back the line keys of {path}"))?
-                }
-                None => ArticleRecord {
-                    line_keys: learned::line_keys(article, extracted.title_from_text),
-                    ..ArticleRecord::default()
-                },
-            };
-            undated += usize::from(article.date.is_none());
-            let record = ArticleRecord {
-                source: source.unwrap_or(0),
-                learned_digest: source.map_or(0, |s| learned.digest(s, &counted.line_keys)),
-                ..counted
-            };
-            let doc =
-                schema::encode(self.fields, extracted.article, stamp, record).queued(self.queue);
-            self.writer
-                .add_document(doc)
-                .with_context(|| format!("adding {path} to the index"))?;
+            adder.add(extracted)?;
         }
-        Ok(Written {
-            articles,
-            undated,
-            failure: None,
-        })
+        Ok(adder.written())
+    }
+
+    /// The stamp of a web archive read again in the second phase: as the first phase
+    /// read it (`read`), or as the index holds it for one cleaned again; an error
+    /// says the archive changed meanwhile.
+    fn archive_stamp(
+        &self,
+        file: &CorpusFile,
+        read: Option<FileStamp>,
+    ) -> std::result::Result<FileStamp, String> {
+        let manifest = self.manifests.entry(&file.path);
+        let depends = self.depends_on(file, manifest.as_deref());
+        let content =
+            FileContent::read(file, depends).map_err(|err| format!("cannot read: {err}"))?;
+        let expected = read.or_else(|| {
+            let known = self.known.files.get(path_key(&file.path).as_ref())?;
+            Some(known.stamp)
+        });
+        match expected {
+            Some(stamp) if stamp.hash == content.hash => Ok(stamp),
+            _ => Err("it changed while it was being indexed: run dateline index again".into()),
+        }
     }
 
     /// How the second phase builds articles: with the learned lines and the sites of

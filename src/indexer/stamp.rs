@@ -70,6 +70,11 @@ impl FileContent {
         })
     }
 
+    /// Whether the file is read as a stream (a web archive) rather than from its bytes.
+    pub(super) fn is_stream(&self) -> bool {
+        self.bytes.is_none()
+    }
+
     /// The articles of `file`, as [`ingest::parse`] reads them.
     pub(super) fn parse(&self, file: &CorpusFile, context: ReadContext) -> anyhow::Result<Parsed> {
         match &self.bytes {

@@ -2,6 +2,7 @@
 //! raw articles (their text, and every value found for each field, tagged with where
 //! it was found), which the [`crate::extract`] step turns into articles.
 
+mod archive;
 mod charset;
 mod html;
 mod json;
@@ -11,18 +12,16 @@ mod text;
 pub mod warc;
 
 pub use crate::extract::{Extracted, Indexed, SiteHints};
+pub use archive::{stream_archive, Streamed};
 pub use manifest::{ManifestEntry, Manifests, MANIFEST_NAME};
 pub use text::split_header;
 
 use crate::clean::{self, learned::Learned};
 use crate::extract::{self, RawArticle};
 use anyhow::{bail, Context, Result};
-use rayon::iter::{ParallelBridge, ParallelIterator};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 /// How a file is read, chosen by its extension.
@@ -231,6 +230,16 @@ pub struct RawFile {
 }
 
 impl RawFile {
+    /// The raw articles of a web archive's pages, kept to be built again.
+    pub fn archive(articles: Vec<RawArticle>) -> RawFile {
+        RawFile {
+            format: Format::Warc,
+            articles,
+            problems: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     /// How its articles' lines were judged, without their text: what reading the
     /// unchanged file again needs not do twice.
     pub fn into_judged(self) -> JudgedFile {
@@ -268,7 +277,7 @@ impl JudgedFile {
 /// could be used.
 pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Parsed> {
     let (raw, lossy) = match file.format {
-        Format::Warc => (read_archive(bytes, context.manifest)?, false),
+        Format::Warc => (archive::read_archive(bytes, context.manifest)?, false),
         Format::Html => (read_page(bytes, context.manifest)?, false),
         _ => {
             let (text, lossy) = decode(bytes)?;
@@ -278,12 +287,20 @@ pub fn parse(file: &CorpusFile, bytes: &[u8], context: ReadContext) -> Result<Pa
     parse_raw(file, raw, lossy, context)
 }
 
-/// Reads the articles of a web archive from its file, as a stream: a multi-gigabyte
-/// crawl is never held whole. An error means nothing in it could be used.
+/// Reads the articles of a web archive from its file, as a stream, into memory (as
+/// `dateline clean` shows them). An error means nothing in it could be used.
 pub fn parse_archive(file: &CorpusFile, context: ReadContext) -> Result<Parsed> {
-    let input = std::fs::File::open(&file.path).context("cannot read")?;
-    let raw = read_archive(input, context.manifest)?;
-    parse_raw(file, raw, false, context)
+    let mut articles = Vec::new();
+    let streamed = stream_archive(file, context, &mut |extracted, _| {
+        articles.push(extracted);
+        Ok(())
+    })?;
+    Ok(Parsed {
+        articles,
+        problems: streamed.problems,
+        notes: streamed.notes,
+        ..Parsed::default()
+    })
 }
 
 /// Builds the articles of a file's raw articles, judging their lines first when
@@ -377,7 +394,7 @@ fn read_raw(format: Format, text: &str, manifest: Option<&ManifestEntry>) -> Res
                 }
             }
         }
-        Format::Warc => return read_archive(text.as_bytes(), manifest),
+        Format::Warc => return archive::read_archive(text.as_bytes(), manifest),
         Format::Json => {
             let value: serde_json::Value =
                 serde_json::from_str(text).map_err(|e| anyhow::anyhow!("invalid JSON: {e}"))?;
@@ -425,121 +442,6 @@ fn read_page(bytes: &[u8], manifest: Option<&ManifestEntry>) -> Result<RawFile> 
     Ok(raw)
 }
 
-/// Reads the pages of a web archive from `input`, record by record: each page's
-/// HTML is read by the pool of threads while the next records are, one page an
-/// article, numbered by its record. What is not a page is counted in a note; a page
-/// whose payload repeats one read before gives no second article.
-fn read_archive(input: impl Read + Send, manifest: Option<&ManifestEntry>) -> Result<RawFile> {
-    let records = warc::records(input).context("cannot read")?;
-    let stopped = Mutex::new(None);
-    let mut pages: Vec<(usize, Result<Captured, warc::Skip>)> = records
-        .map_while(|record| match record {
-            Ok(record) => Some(record),
-            Err(err) => {
-                if let Ok(mut stopped) = stopped.lock() {
-                    *stopped = Some(err);
-                }
-                None
-            }
-        })
-        .par_bridge()
-        .map(|record| (record.number, archived_article(record, manifest)))
-        .collect();
-    pages.sort_unstable_by_key(|(number, _)| *number);
-    let mut raw = RawFile {
-        format: Format::Warc,
-        articles: Vec::new(),
-        problems: Vec::new(),
-        notes: Vec::new(),
-    };
-    let mut skipped: BTreeMap<warc::Skip, usize> = BTreeMap::new();
-    let mut payloads = HashSet::new();
-    let records = pages.len();
-    for (number, page) in pages {
-        let skip = match page {
-            Ok(Captured { article, digest }) if payloads.insert(digest) => {
-                raw.articles.push(article);
-                continue;
-            }
-            Ok(_) => warc::Skip::Repeated,
-            Err(skip) => skip,
-        };
-        if let warc::Skip::Unreadable(why) = skip {
-            raw.problems
-                .push((number, format!("record {number}: {why}")));
-            *skipped
-                .entry(warc::Skip::Unreadable(String::new()))
-                .or_default() += 1;
-            continue;
-        }
-        *skipped.entry(skip).or_default() += 1;
-    }
-    if let Some(err) = stopped.into_inner().ok().flatten() {
-        let rest = if records > 0 {
-            "; the records before it are read"
-        } else {
-            ""
-        };
-        raw.problems.push((err.number(), format!("{err}{rest}")));
-    }
-    let what_else = skipped
-        .iter()
-        .map(|(skip, count)| skip.counted(*count))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if raw.articles.is_empty() {
-        match raw.problems.first() {
-            Some((_, first)) if records == 0 => bail!("no readable record ({first})"),
-            _ if records == 0 => bail!("empty web archive: no record"),
-            _ => bail!("no HTML page in the web archive's {records} records ({what_else})"),
-        }
-    }
-    if !skipped.is_empty() {
-        raw.notes.push(format!(
-            "{} pages of {records} records; skipped {what_else}",
-            raw.articles.len()
-        ));
-    }
-    Ok(raw)
-}
-
-/// A page of a web archive as a raw article.
-struct Captured {
-    article: RawArticle,
-    /// The hash of the page's payload.
-    digest: u64,
-}
-
-/// The raw article of the page a web archive's `record` holds.
-fn archived_article(
-    record: warc::Record,
-    manifest: Option<&ManifestEntry>,
-) -> Result<Captured, warc::Skip> {
-    let number = record.number;
-    let page = warc::page(record)?;
-    let mut article = html::read(&page.html);
-    if article.text.trim().is_empty() {
-        return Err(warc::Skip::Empty);
-    }
-    article.line = Some(number);
-    if let Some(target) = &page.target {
-        article
-            .candidates
-            .add(extract::Field::Url, extract::Origin::Archive, target);
-    }
-    article.captured = page
-        .captured
-        .as_deref()
-        .and_then(crate::date::parse_instant);
-    if let Some(entry) = manifest {
-        entry.add_to(&mut article.candidates);
-    }
-    Ok(Captured {
-        article,
-        digest: page.digest,
-    })
-}
-
 /// Builds the articles of a file from its raw articles: extracts and cleans each.
 /// An error means none is left.
 pub fn build(file: &CorpusFile, raw: &RawFile, context: extract::Context) -> Result<Parsed> {
@@ -549,23 +451,12 @@ pub fn build(file: &CorpusFile, raw: &RawFile, context: extract::Context) -> Res
     };
     let mut problems = raw.problems.clone();
     for article in &raw.articles {
-        let (mut extracted, note) = extract::article(article, file, context);
-        let at = article
-            .line
-            .map_or(String::new(), |n| format!("line {n}: "));
-        if let Some(note) = note {
-            parsed.notes.push(format!("{at}{note}"));
+        let built = build_one(file, article, context);
+        parsed.notes.extend(built.note);
+        match built.article {
+            Some(extracted) => parsed.articles.push(extracted),
+            None => problems.push((article.line.unwrap_or(0), built.problem)),
         }
-        // A story the cleaning emptied leaves its headline for its text; with no
-        // headline either, there is no article.
-        if extracted.article.body.trim().is_empty() {
-            if extracted.title_from_file_name {
-                problems.push((article.line.unwrap_or(0), format!("{at}{NOTHING_LEFT}")));
-                continue;
-            }
-            extracted.article.body = extracted.article.title.clone();
-        }
-        parsed.articles.push(extracted);
     }
     // In the order of the file.
     problems.sort_by_key(|(n, _)| *n);
@@ -581,6 +472,43 @@ pub fn build(file: &CorpusFile, raw: &RawFile, context: extract::Context) -> Res
         }
     }
     Ok(parsed)
+}
+
+/// One raw article built: the article, or why there is none, and a remark on it.
+pub(crate) struct Built {
+    /// The article, unless cleaning left nothing of it.
+    pub(crate) article: Option<Extracted>,
+    /// Why there is no article.
+    pub(crate) problem: String,
+    /// A remark that cost no text (an unreadable date).
+    pub(crate) note: Option<String>,
+}
+
+/// Extracts and cleans one raw article of `file`. A story the cleaning emptied
+/// leaves its headline for its text; with no headline either, there is no article.
+pub(crate) fn build_one(file: &CorpusFile, raw: &RawArticle, context: extract::Context) -> Built {
+    let (mut extracted, note) = extract::article(raw, file, context);
+    let at = match (raw.line, file.format) {
+        (Some(n), Format::Warc) => format!("record {n}: "),
+        (Some(n), _) => format!("line {n}: "),
+        (None, _) => String::new(),
+    };
+    let note = note.map(|note| format!("{at}{note}"));
+    if extracted.article.body.trim().is_empty() {
+        if extracted.title_from_file_name {
+            return Built {
+                article: None,
+                problem: format!("{at}{NOTHING_LEFT}"),
+                note,
+            };
+        }
+        extracted.article.body = extracted.article.title.clone();
+    }
+    Built {
+        article: Some(extracted),
+        problem: String::new(),
+        note,
+    }
 }
 
 /// Why an article whose whole text was boilerplate is not indexed.
