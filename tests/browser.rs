@@ -140,6 +140,21 @@ fn search_from_the_form(browser: &Browser) {
     let second = browser.wait_for_results("offset=10");
     assert_eq!(second.hits.first().map(|h| h.rank.as_str()), Some("11."));
     assert!(second.prev_enabled, "{second:#?}");
+    // The sample corpus tells one story three times: shown once, naming its copies.
+    let copied: Vec<&ShownHit> = shown
+        .hits
+        .iter()
+        .chain(&second.hits)
+        .filter(|h| !h.copies.is_empty())
+        .collect();
+    assert_eq!(copied.len(), 1, "{shown:#?} {second:#?}");
+    assert!(
+        copied[0].copies.starts_with("and 2 copies (")
+            && copied[0].copies.contains("The Caspian Courier"),
+        "{:#?}",
+        copied[0]
+    );
+    assert_eq!(copied[0].copy_links.len(), 2, "{:#?}", copied[0]);
     browser.click(&browser.find("#prev"));
     let first = browser.wait_for("the first page again", |p| {
         p.settled() && !p.url.contains("offset=") && p.hits.len() == 10
@@ -391,6 +406,10 @@ struct ShownHit {
     origin: String,
     snippet: String,
     marks: Vec<String>,
+    /// What the hit says of its story's other copies (empty without).
+    copies: String,
+    /// The headlines of the copies it opens to.
+    copy_links: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -437,6 +456,8 @@ return {
     origin: text(h.querySelector(".origin")),
     snippet: text(h.querySelector(".snippet")),
     marks: [...h.querySelectorAll(".snippet mark")].map(text),
+    copies: text(h.querySelector(".copies summary")),
+    copy_links: [...h.querySelectorAll(".copies a")].map(text),
   })),
   bars: [...document.querySelectorAll("#histogram .bar")].map((b) => ({
     period: b.dataset.period,
