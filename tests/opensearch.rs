@@ -1,0 +1,267 @@
+//! The export against a live OpenSearch 2.19 node: the README's "Elasticsearch or
+//! OpenSearch" commands, run as written (with the node's port), load the sample
+//! corpus with no error, the node counts what `stats` counts, finds the undated
+//! articles with the README's query, and its search returns the articles `dateline
+//! search` returns for the same words and dates.
+//!
+//! The node is `tests/opensearch` (a Maven project): `.ci/run` builds it with
+//! `mvn -q -B -f tests/opensearch/pom.xml dependency:build-classpath
+//! -Dmdep.outputFile=target/classpath.txt compile`. Without that build, or without
+//! `curl`, the test is skipped, unless `DATELINE_OPENSEARCH_TESTS=required` makes that
+//! a failure (as in CI).
+#![cfg(unix)]
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use common::Sandbox;
+use regex::Regex;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const README: &str = include_str!("../README.md");
+
+/// The launcher's folder.
+fn launcher() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/opensearch")
+}
+
+/// Why the test cannot run here, if it cannot.
+fn missing() -> Option<String> {
+    if !launcher().join("target/classpath.txt").is_file() {
+        return Some("tests/opensearch is not built".into());
+    }
+    let curl = Command::new("curl").arg("--version").output();
+    if !curl.is_ok_and(|out| out.status.success()) {
+        return Some("curl is not installed".into());
+    }
+    None
+}
+
+/// A free port on 127.0.0.1.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An OpenSearch node started for a test, stopped (its standard input closed, then
+/// killed) when dropped, whatever happens to the test.
+struct OpenSearch {
+    child: Child,
+    http: u16,
+    _data: tempfile::TempDir,
+}
+
+impl OpenSearch {
+    /// Starts a single-node cluster and waits until it answers.
+    fn single() -> OpenSearch {
+        let data = tempfile::tempdir().unwrap();
+        let (http, transport) = (free_port(), free_port());
+        let dir = launcher();
+        let classpath = format!(
+            "{}:{}",
+            dir.join("target/classes").display(),
+            std::fs::read_to_string(dir.join("target/classpath.txt"))
+                .unwrap()
+                .trim()
+        );
+        let log = std::fs::File::create(data.path().join("node.log")).unwrap();
+        let mut child = Command::new("java")
+            .args(["-Xms512m", "-Xmx512m", "-cp", &classpath])
+            .arg("dateline.opensearch.Node")
+            .arg(format!("node-{transport}"))
+            .arg(http.to_string())
+            .arg(transport.to_string())
+            .arg(data.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("starting java (Java 17 runs the OpenSearch node)");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if line.trim() == "started" {
+                    let _ = tx.send(());
+                }
+            }
+        });
+        let node = OpenSearch {
+            child,
+            http,
+            _data: data,
+        };
+        if rx.recv_timeout(Duration::from_secs(180)).is_err() {
+            let log =
+                std::fs::read_to_string(node._data.path().join("node.log")).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(30).collect();
+            panic!(
+                "the OpenSearch node did not start within 3 minutes:\n{}",
+                tail.join("\n")
+            );
+        }
+        node
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.http)
+    }
+
+    fn get(&self, path: &str) -> Value {
+        ureq::get(&self.url(path))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap()
+    }
+
+    fn post(&self, path: &str, body: &Value) -> Value {
+        ureq::post(&self.url(path))
+            .send_json(body)
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap()
+    }
+}
+
+impl Drop for OpenSearch {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        for _ in 0..50 {
+            if self.child.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The README's commands for Elasticsearch or OpenSearch, as one shell script.
+fn readme_commands() -> String {
+    let section = README
+        .split("### Elasticsearch or OpenSearch")
+        .nth(1)
+        .expect("the README has an Elasticsearch or OpenSearch section");
+    let block = Regex::new(r"(?s)```sh\n(.*?)\n```").unwrap();
+    block
+        .captures(section)
+        .expect("the section gives its commands")[1]
+        .to_string()
+}
+
+/// The ids of the hits of an OpenSearch search response.
+fn ids(response: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = response["hits"]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["_id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn the_readme_export_loads_into_a_live_node_and_searches_alike() {
+    if let Some(why) = missing() {
+        if std::env::var("DATELINE_OPENSEARCH_TESTS").as_deref() == Ok("required") {
+            panic!("DATELINE_OPENSEARCH_TESTS=required, but {why}");
+        }
+        eprintln!("OpenSearch test skipped: {why}");
+        return;
+    }
+    let node = OpenSearch::single();
+    let sb = Sandbox::new();
+    sb.copy_sample_corpus();
+    sb.run(["index", "sample-corpus", "--quiet"]).expect_code(0);
+
+    // The README's commands as written, on the node's port; `dateline` is this build.
+    let script = readme_commands().replace("localhost:9200", &format!("127.0.0.1:{}", node.http));
+    let bin = Path::new(env!("CARGO_BIN_EXE_dateline")).parent().unwrap();
+    let run = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &script])
+        .current_dir(sb.path())
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("\"acknowledged\":true"),
+        "the mapping is accepted: {stdout}"
+    );
+    assert!(
+        stdout.contains("\"errors\":false"),
+        "every article loads: {stdout}"
+    );
+
+    // The node holds what `stats` counts, and the undated ones by the README's query.
+    let stats: Value = serde_json::from_str(&sb.run(["stats", "--json"]).stdout).unwrap();
+    let count = node.get("/dateline/_count");
+    assert_eq!(count["count"], stats["articles"]);
+    let undated_query: Value = serde_json::from_str(
+        README
+            .split("Undated articles have no `date`")
+            .nth(1)
+            .and_then(|rest| rest.split("```json\n").nth(1))
+            .and_then(|rest| rest.split("\n```").next())
+            .expect("the README gives the query for undated articles"),
+    )
+    .unwrap();
+    let undated = node.post("/dateline/_count", &undated_query);
+    assert_eq!(undated["count"], stats["undated"]);
+
+    // The README's search finds the articles `dateline search` finds (every copy).
+    let search: Value = serde_json::from_str(
+        script
+            .split("--data-binary @- <<'EOF'\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\nEOF").next())
+            .unwrap(),
+    )
+    .unwrap();
+    let mut request = search.clone();
+    request["size"] = 100.into();
+    let theirs = ids(&node.post("/dateline/_search", &request));
+    let ours = common::parse_results(&sb.run([
+        "search",
+        "drought",
+        "--since",
+        "2012",
+        "--until",
+        "2019",
+        "--all-copies",
+        "--limit",
+        "100",
+        "--json",
+    ]));
+    let mut our_ids: Vec<String> = ours.hits.iter().map(|h| h.id.clone()).collect();
+    our_ids.sort();
+    assert!(!our_ids.is_empty());
+    assert_eq!(theirs, our_ids);
+}
