@@ -38,6 +38,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Write the index for Elasticsearch/OpenSearch (_bulk lines) or Quickwit (NDJSON).
     Export(ExportArgs),
+    /// Send the articles to an Elasticsearch/OpenSearch index, only what changed since
+    /// the last push there.
+    Push(PushArgs),
     /// Print a completion script for a shell.
     Completions(CompletionsArgs),
     /// Serve the index over HTTP: a JSON API and a search page.
@@ -263,6 +266,31 @@ pub struct ExportArgs {
     pub name: String,
     /// Print only errors: no summary line.
     #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `dateline push`.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The cluster's index: URL/INDEX, such as http://127.0.0.1:9200/news
+    /// (user:password@ before the host for basic authentication).
+    #[arg(value_name = "URL/INDEX")]
+    pub target: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub location: IndexLocation,
+    /// The most MiB of one _bulk request.
+    #[arg(long, value_name = "MIB", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub batch_mib: u64,
+    /// How many times a request the cluster cannot take (429, 5xx, no answer) is sent
+    /// again, waiting twice as long each time from half a second.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
+    /// Print the push's summary as one JSON object on standard output.
+    #[arg(long)]
+    pub json: bool,
+    /// Print only errors: no summary line.
+    #[arg(long, short, conflicts_with = "json")]
     pub quiet: bool,
 }
 

@@ -63,6 +63,7 @@ pub mod extract;
 pub mod indexer;
 pub mod ingest;
 pub mod output;
+pub mod push;
 pub mod query;
 pub mod schema;
 pub mod search;

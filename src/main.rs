@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         Command::Evaluate(args) => run_evaluate(args),
         Command::Show(args) => run_show(args),
         Command::Export(args) => run_export(args),
+        Command::Push(args) => run_push(args),
         Command::Completions(args) => run_completions(args),
         Command::Serve(args) => run_serve(args),
     };
@@ -383,6 +384,56 @@ fn run_show(args: dateline::cli::ShowArgs) -> Result<ExitCode> {
     .and_then(|()| out.flush())
     .context("writing the article")?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_push(args: dateline::cli::PushArgs) -> Result<ExitCode> {
+    use dateline::push;
+    let target = push::Target::parse(&args.target)?;
+    let index = schema::open(&args.location.index)?;
+    let dir = index.dir.clone();
+    let searcher = Searcher::new(index)?;
+    let options = push::PushOptions {
+        batch_bytes: usize::try_from(args.batch_mib << 20).unwrap_or(usize::MAX),
+        retries: args.retries,
+    };
+    let report = push::push(&searcher, &dir, &target, options)?;
+    for refused in &report.refused {
+        eprintln!(
+            "dateline: {}",
+            output::message(&format!(
+                "{} refused article {}: {}",
+                target.shown(),
+                refused.id,
+                refused.reason
+            ))
+        );
+    }
+    if args.json {
+        let mut out = io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out))
+            .context("writing the push's summary")?;
+    } else if !args.quiet {
+        eprintln!(
+            "{}: {} sent, {} deleted, {} unchanged, {} refused{}",
+            target.shown(),
+            report.sent,
+            report.deleted,
+            report.unchanged,
+            report.refused.len(),
+            if report.created_index {
+                " (index created with the mapping)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(if report.refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn run_export(args: dateline::cli::ExportArgs) -> Result<ExitCode> {

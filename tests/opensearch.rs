@@ -43,6 +43,19 @@ fn missing() -> Option<String> {
     None
 }
 
+/// A single-node cluster, or `None` (the test skipped) where none can start and
+/// `DATELINE_OPENSEARCH_TESTS=required` is not set.
+fn start_node() -> Option<OpenSearch> {
+    if let Some(why) = missing() {
+        if std::env::var("DATELINE_OPENSEARCH_TESTS").as_deref() == Ok("required") {
+            panic!("DATELINE_OPENSEARCH_TESTS=required, but {why}");
+        }
+        eprintln!("OpenSearch test skipped: {why}");
+        return None;
+    }
+    Some(OpenSearch::single())
+}
+
 /// A free port on 127.0.0.1.
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -177,14 +190,7 @@ fn ids(response: &Value) -> Vec<String> {
 
 #[test]
 fn the_readme_export_loads_into_a_live_node_and_searches_alike() {
-    if let Some(why) = missing() {
-        if std::env::var("DATELINE_OPENSEARCH_TESTS").as_deref() == Ok("required") {
-            panic!("DATELINE_OPENSEARCH_TESTS=required, but {why}");
-        }
-        eprintln!("OpenSearch test skipped: {why}");
-        return;
-    }
-    let node = OpenSearch::single();
+    let Some(node) = start_node() else { return };
     let sb = Sandbox::new();
     sb.copy_sample_corpus();
     sb.run(["index", "sample-corpus", "--quiet"]).expect_code(0);
@@ -264,4 +270,109 @@ fn the_readme_export_loads_into_a_live_node_and_searches_alike() {
     our_ids.sort();
     assert!(!our_ids.is_empty());
     assert_eq!(theirs, our_ids);
+}
+
+/// Runs `dateline push` with `--json` in `sb` and gives its summary and exit code.
+fn push(sb: &Sandbox, target: &str) -> (Value, i32, String) {
+    let run = sb.run(["push", target, "--json"]);
+    let summary = serde_json::from_str(&run.stdout).unwrap_or(Value::Null);
+    (summary, run.code, run.stderr)
+}
+
+#[test]
+fn push_sends_what_changed_and_never_records_what_the_cluster_refused() {
+    let Some(node) = start_node() else { return };
+    let sb = Sandbox::new();
+    sb.copy_sample_corpus();
+    sb.run(["index", "sample-corpus", "--quiet"]).expect_code(0);
+    let stats: Value = serde_json::from_str(&sb.run(["stats", "--json"]).stdout).unwrap();
+    let articles = stats["articles"].as_u64().unwrap();
+    let target = node.url("/news");
+    let count = || node.get("/news/_count")["count"].as_u64().unwrap();
+
+    // The first push creates the index with the mapping and sends every article.
+    let (first, code, stderr) = push(&sb, &target);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        (first["sent"].as_u64(), first["created_index"].as_bool()),
+        (Some(articles), Some(true))
+    );
+    assert_eq!(count(), articles);
+    // Nothing changed: nothing sent.
+    let (again, _, _) = push(&sb, &target);
+    assert_eq!(
+        (again["sent"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(articles))
+    );
+
+    // A file gone and a story changed: one deletion, one document sent.
+    std::fs::remove_file(sb.join("sample-corpus/harbor-gazette/ferry-fire-rescue.txt")).unwrap();
+    let strike = sb.join("sample-corpus/harbor-gazette/port-strike-ends.txt");
+    let text = std::fs::read_to_string(&strike).unwrap();
+    std::fs::write(&strike, text.replace("nine-day strike", "ten-day strike")).unwrap();
+    sb.run(["index", "sample-corpus", "--quiet"]).expect_code(0);
+    let (changed, code, stderr) = push(&sb, &target);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        (changed["sent"].as_u64(), changed["deleted"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(count(), articles - 1);
+    let found = node.post(
+        "/news/_search",
+        &serde_json::json!({"query": {"match_phrase": {"body": "ten-day strike"}}}),
+    );
+    assert_eq!(found["hits"]["total"]["value"], 1);
+
+    // What the push recorded lost: everything is sent again, and replaces, so that
+    // nothing is doubled.
+    for entry in std::fs::read_dir(sb.join(".dateline")).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("dateline-push-")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let (resent, _, _) = push(&sb, &target);
+    assert_eq!(resent["sent"].as_u64(), Some(articles - 1));
+    assert_eq!(count(), articles - 1);
+
+    // An index whose mapping refuses the articles: each refusal is reported with its
+    // reason, the exit status is 1, and none is recorded (the next push tries again).
+    let wrong = node.url("/wrong");
+    ureq::put(&wrong)
+        .header("Content-Type", "application/json")
+        .send(r#"{"mappings":{"properties":{"title":{"type":"integer"}}}}"#)
+        .unwrap();
+    let (refused, code, stderr) = push(&sb, &wrong);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        refused["refused"].as_array().unwrap().len() as u64,
+        articles - 1
+    );
+    let line = stderr.lines().next().unwrap();
+    assert!(
+        line.starts_with(&format!("dateline: {wrong} refused article "))
+            && line.contains("mapper_parsing_exception"),
+        "{line}"
+    );
+    let (again, code, _) = push(&sb, &wrong);
+    assert_eq!(
+        (code, again["refused"].as_array().unwrap().len() as u64),
+        (1, articles - 1)
+    );
+
+    // No cluster there: a clear error once the retries are spent.
+    let nobody = format!("http://127.0.0.1:{}/news", free_port());
+    let run = sb.run(["push", &nobody, "--quiet", "--retries", "1"]);
+    run.expect_code(2);
+    assert!(
+        run.single_error_line().contains("could not take the push"),
+        "{}",
+        run.stderr
+    );
 }

@@ -123,6 +123,11 @@ impl<W: Write> Exporter<W> {
     }
 }
 
+/// One article as the document an export writes for `engine`, in JSON.
+pub fn document_json(article: &Article, engine: Engine) -> serde_json::Result<String> {
+    serde_json::to_string(&Document::of(article, engine))
+}
+
 /// The `_bulk` action line before each Elasticsearch document.
 #[derive(Serialize)]
 struct Action<'a> {

@@ -142,7 +142,10 @@ fn is_index_file(name: &str) -> bool {
         ".tantivy-meta.lock",
         ".tantivy-writer.lock",
     ];
-    if NAMED.contains(&name) || name.starts_with(super::MARKER_DRAFT) {
+    if NAMED.contains(&name)
+        || name.starts_with(super::MARKER_DRAFT)
+        || name.starts_with(crate::push::PUSH_STATE_PREFIX)
+    {
         return true;
     }
     // Segment files: a 32-digit hexadecimal segment id, then `.idx`, `.store`,
