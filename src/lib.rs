@@ -54,6 +54,7 @@ pub mod article;
 pub mod choice;
 pub mod clean;
 pub mod cli;
+pub mod cluster;
 pub mod copies;
 pub mod date;
 pub mod error;

@@ -388,7 +388,7 @@ fn run_show(args: dateline::cli::ShowArgs) -> Result<ExitCode> {
 
 fn run_push(args: dateline::cli::PushArgs) -> Result<ExitCode> {
     use dateline::push;
-    let target = push::Target::parse(&args.target)?;
+    let target = dateline::cluster::Target::parse(&args.target)?;
     let index = schema::open(&args.location.index)?;
     let dir = index.dir.clone();
     let searcher = Searcher::new(index)?;

@@ -6,73 +6,15 @@
 //! push cut off at any point is completed by the next: nothing is recorded that the
 //! cluster did not take, and sending a document again replaces it.
 
+use crate::cluster::{reason, Client, Target};
 use crate::export::{self, Engine};
 use crate::search::Searcher;
 use anyhow::{bail, Context, Result};
-use base64::Engine as _;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-/// A cluster's index to push to: `http://127.0.0.1:9200/news`, with `user:password@`
-/// before the host for basic authentication.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// The cluster's address without credentials or path: `http://127.0.0.1:9200`.
-    pub base: String,
-    /// The index.
-    pub index: String,
-    /// The `Authorization` header, when credentials were given.
-    auth: Option<String>,
-}
-
-impl Target {
-    /// Reads `URL/INDEX`.
-    pub fn parse(text: &str) -> Result<Target> {
-        let url = url::Url::parse(text).with_context(|| {
-            format!("`{text}` is not a cluster's index: give URL/INDEX, such as http://127.0.0.1:9200/news")
-        })?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            bail!("`{text}` is not a cluster's index: give URL/INDEX, such as http://127.0.0.1:9200/news");
-        }
-        let segments: Vec<&str> = url
-            .path_segments()
-            .map(|s| s.filter(|p| !p.is_empty()).collect())
-            .unwrap_or_default();
-        let [index] = segments[..] else {
-            bail!("`{text}` names no index: give URL/INDEX, such as http://127.0.0.1:9200/news");
-        };
-        export::check_name(index)?;
-        let auth = (!url.username().is_empty()).then(|| {
-            let user = percent_decode(url.username());
-            let password = percent_decode(url.password().unwrap_or(""));
-            let token =
-                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-            format!("Basic {token}")
-        });
-        let port = url.port().map_or(String::new(), |p| format!(":{p}"));
-        let host = url.host_str().unwrap_or_default();
-        Ok(Target {
-            base: format!("{}://{host}{port}", url.scheme()),
-            index: index.to_string(),
-            auth,
-        })
-    }
-
-    /// The target as shown: without credentials.
-    pub fn shown(&self) -> String {
-        format!("{}/{}", self.base, self.index)
-    }
-}
-
-fn percent_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={text}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
-}
 
 /// What a push did.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
@@ -191,7 +133,7 @@ pub fn push(
     target: &Target,
     options: PushOptions,
 ) -> Result<PushReport> {
-    let client = Client::new(target, options);
+    let client = Client::new(target, options.retries);
     let mut state = PushState::load(dir, target)?;
     let mut report = PushReport::default();
     if client.ensure_index()? {
@@ -247,73 +189,7 @@ pub fn push(
     Ok(report)
 }
 
-/// The cluster, over HTTP.
-struct Client<'a> {
-    agent: ureq::Agent,
-    target: &'a Target,
-    options: PushOptions,
-}
-
-/// A cluster's answer: its status and its JSON.
-struct Answer {
-    status: u16,
-    json: Value,
-}
-
-impl<'a> Client<'a> {
-    fn new(target: &'a Target, options: PushOptions) -> Client<'a> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build()
-            .into();
-        Client {
-            agent,
-            target,
-            options,
-        }
-    }
-
-    /// Sends a request, again while the cluster is busy (429), failing (5xx) or does
-    /// not answer, up to the retries allowed.
-    fn send(&self, method: &str, path: &str, content_type: &str, body: &[u8]) -> Result<Answer> {
-        let url = format!("{}{path}", self.target.base);
-        let mut wait = Duration::from_millis(500);
-        let mut attempt = 0;
-        loop {
-            let mut request = ureq::http::Request::builder()
-                .method(method)
-                .uri(&url)
-                .header("Content-Type", content_type);
-            if let Some(auth) = &self.target.auth {
-                request = request.header("Authorization", auth);
-            }
-            let request = request.body(body.to_vec()).context("building a request")?;
-            let outcome = self.agent.run(request);
-            let retry_why = match outcome {
-                Ok(mut response) => {
-                    let status = response.status().as_u16();
-                    if status != 429 && status < 500 {
-                        let text = response.body_mut().read_to_string().unwrap_or_default();
-                        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-                        return Ok(Answer { status, json });
-                    }
-                    format!("it answered {status}")
-                }
-                Err(err) => format!("{err}"),
-            };
-            if attempt >= self.options.retries {
-                bail!(
-                    "the cluster at {} could not take the push ({retry_why}); what it acknowledged is recorded: run dateline push again",
-                    self.target.base
-                );
-            }
-            attempt += 1;
-            std::thread::sleep(wait);
-            wait = (wait * 2).min(Duration::from_secs(8));
-        }
-    }
-
+impl Client<'_> {
     /// Creates the index with dateline's mapping when it is missing; whether it did.
     fn ensure_index(&self) -> Result<bool> {
         let path = format!("/{}", self.target.index);
@@ -413,7 +289,7 @@ impl<'a> Client<'a> {
             *pending = again;
             if !pending.is_empty() {
                 attempts += 1;
-                if attempts > self.options.retries {
+                if attempts > self.retries {
                     bail!(
                         "the cluster at {} kept refusing {} documents for now (429); what it acknowledged is recorded: run dateline push again",
                         self.target.base,
@@ -441,43 +317,5 @@ impl<'a> Client<'a> {
             );
         }
         Ok(())
-    }
-}
-
-/// The reason in a cluster's error, on one line.
-fn reason(json: &Value) -> String {
-    let error = &json["error"];
-    let text = match (error["type"].as_str(), error["reason"].as_str()) {
-        (Some(kind), Some(why)) => format!("{kind}: {why}"),
-        _ if error.is_string() => error.as_str().unwrap_or_default().to_string(),
-        _ => json.to_string(),
-    };
-    text.replace('\n', " ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_name_a_cluster_and_an_index() {
-        let target = Target::parse("http://127.0.0.1:9200/news").unwrap();
-        assert_eq!(
-            (target.base.as_str(), target.index.as_str()),
-            ("http://127.0.0.1:9200", "news")
-        );
-        assert!(target.auth.is_none());
-        let secured = Target::parse("https://ann:p%40ss@search.example/news/").unwrap();
-        assert_eq!(secured.shown(), "https://search.example/news");
-        assert_eq!(secured.auth.as_deref(), Some("Basic YW5uOnBAc3M="));
-        for bad in [
-            "127.0.0.1:9200/news",
-            "http://127.0.0.1:9200",
-            "http://h/a/b",
-            "http://h/News",
-            "ftp://h/news",
-        ] {
-            assert!(Target::parse(bad).is_err(), "{bad}");
-        }
     }
 }
