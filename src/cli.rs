@@ -182,6 +182,10 @@ pub struct SearchArgs {
     /// republished several times is shown once, by its best-ranked copy).
     #[arg(long)]
     pub all_copies: bool,
+    /// Search a cluster's index that `dateline push` filled instead of the local
+    /// index: URL/INDEX, such as http://127.0.0.1:9200/news.
+    #[arg(long, value_name = "URL/INDEX")]
+    pub engine: Option<String>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,

@@ -57,6 +57,7 @@ pub mod cli;
 pub mod cluster;
 pub mod copies;
 pub mod date;
+pub mod engine;
 pub mod error;
 pub mod evaluate;
 pub mod export;

@@ -200,8 +200,16 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
 
 fn run_search(args: SearchArgs) -> Result<ExitCode> {
     let request = args.request()?;
-    let index = schema::open(&args.location.index)?;
-    let results = Searcher::new(index)?.search(&request)?;
+    let results = match &args.engine {
+        Some(engine) => {
+            let target = dateline::cluster::Target::parse(engine)?;
+            dateline::engine::search(&target, &request)?
+        }
+        None => {
+            let index = schema::open(&args.location.index)?;
+            Searcher::new(index)?.search(&request)?
+        }
+    };
     if !args.json {
         for note in &results.notes {
             eprintln!("dateline: note: {}", output::sanitize(note));

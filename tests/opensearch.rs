@@ -376,3 +376,77 @@ fn push_sends_what_changed_and_never_records_what_the_cluster_refused() {
         run.stderr
     );
 }
+
+/// The ids a search lists, sorted, and how many it counts.
+fn listed(run: &common::Run) -> (Vec<String>, usize) {
+    let results = common::parse_results(run);
+    let mut ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+    ids.sort();
+    (ids, results.total)
+}
+
+#[test]
+fn searching_through_the_cluster_lists_what_a_local_search_lists() {
+    let Some(node) = start_node() else { return };
+    let sb = Sandbox::new();
+    sb.copy_sample_corpus();
+    sb.run(["index", "sample-corpus", "--quiet"]).expect_code(0);
+    let target = node.url("/news");
+    let (_, code, stderr) = push(&sb, &target);
+    assert_eq!(code, 0, "{stderr}");
+    let queries: [&[&str]; 8] = [
+        &["drought"],
+        &["drought", "--since", "2012", "--until", "2019"],
+        &["\"Tengri Copper\"", "--since", "2019"],
+        &["kaliyeva -title:kaliyeva"],
+        &["saxaul OR ferroalloy"],
+        &["*", "--until", "2012", "--sort", "oldest"],
+        &["canal meters", "--match", "all"],
+        &["place:aktau"],
+    ];
+    for query in queries {
+        let mut local = vec!["search"];
+        local.extend_from_slice(query);
+        local.extend(["--json", "--all-copies", "--limit", "100"]);
+        let mut remote = local.clone();
+        remote.extend(["--engine", target.as_str()]);
+        let ours = listed(&sb.run(&local));
+        let theirs = listed(&sb.run(&remote));
+        assert_eq!(theirs, ours, "{query:?}");
+    }
+    // The human output has the local shape, a hit's place its document there.
+    let run = sb.run([
+        "search", "drought", "--since", "2012", "--until", "2019", "--engine", &target,
+    ]);
+    run.expect_code(0);
+    let head = run.stdout.lines().next().unwrap();
+    assert!(
+        head.starts_with("6 articles match (showing 1-6); "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!("{target}/_doc/")),
+        "{}",
+        run.stdout
+    );
+    // A histogram counts as a local one does.
+    let local = common::parse_results(&sb.run([
+        "search",
+        "drought",
+        "--histogram",
+        "year",
+        "--json",
+        "--all-copies",
+    ]));
+    let remote = common::parse_results(&sb.run([
+        "search",
+        "drought",
+        "--histogram",
+        "year",
+        "--json",
+        "--engine",
+        &target,
+    ]));
+    assert_eq!(remote.histogram, local.histogram);
+}

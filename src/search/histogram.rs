@@ -24,7 +24,7 @@ pub enum Period {
 impl Period {
     /// A number for the period holding `day`; consecutive periods have consecutive
     /// numbers, whatever the lengths of months and years.
-    fn key(self, day: time::Date) -> i32 {
+    pub fn key(self, day: time::Date) -> i32 {
         match self {
             Period::Year => day.year(),
             Period::Month => day.year() * 12 + i32::from(u8::from(day.month())) - 1,
