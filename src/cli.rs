@@ -66,6 +66,10 @@ pub struct ServeArgs {
     /// Print nothing but errors (not even the address served).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Answer searches and articles from a cluster's index that `dateline push`
+    /// filled: URL/INDEX (statistics still come from the local index).
+    #[arg(long, value_name = "URL/INDEX")]
+    pub engine: Option<String>,
 }
 
 /// `dateline evaluate`.

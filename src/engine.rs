@@ -157,6 +157,35 @@ pub fn search(target: &Target, request: &SearchRequest) -> Result<SearchResults>
     })
 }
 
+/// The article stored under `id` in the cluster's index, with its body; `None` when
+/// the index holds no such article.
+pub fn article(target: &Target, id: &str) -> Result<Option<Article>> {
+    let client = Client::new(target, 2);
+    let path = format!(
+        "/{}/_doc/{}",
+        target.index,
+        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+    );
+    let answer = client.send("GET", &path, "application/json", &[])?;
+    match answer.status {
+        200 => {}
+        404 => return Ok(None),
+        status => bail!(
+            "the cluster at {} answered {status}: {}",
+            target.base,
+            reason(&answer.json)
+        ),
+    }
+    let hit = hit_of(target, &answer.json, 1, SortOrder::Newest);
+    Ok(Some(Article {
+        body: answer.json["_source"]["body"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        ..hit.article
+    }))
+}
+
 /// Sends a search or count; an error says what the cluster said.
 fn ask(client: &Client, path: &str, body: &Value) -> Result<Value> {
     let answer = client.send(

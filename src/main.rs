@@ -249,9 +249,15 @@ fn use_color(choice: ColorChoice) -> bool {
 fn run_serve(args: ServeArgs) -> Result<ExitCode> {
     let index = schema::open(&args.location.index)?;
     let shown = args.location.index.display().to_string();
+    let engine = args
+        .engine
+        .as_deref()
+        .map(dateline::cluster::Target::parse)
+        .transpose()?;
     let options = dateline::serve::ServeOptions {
         log_requests: args.verbose,
         allowed_hosts: args.allow_host,
+        engine,
         ..dateline::serve::ServeOptions::new(args.addr)
     };
     let quiet = args.quiet;

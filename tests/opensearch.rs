@@ -449,4 +449,42 @@ fn searching_through_the_cluster_lists_what_a_local_search_lists() {
         &target,
     ]));
     assert_eq!(remote.histogram, local.histogram);
+
+    // The server answers from the cluster too: searches and whole articles.
+    let mut server = sb
+        .process(&[])
+        .args(["serve", "--addr", "127.0.0.1:0", "--engine", &target])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let address = first
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let get = |path: &str| -> Value {
+        ureq::get(&format!("{address}{path}"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap()
+    };
+    let found = get("/api/search?q=saxaul");
+    assert_eq!(found["total"], 1, "{found}");
+    let id = found["hits"][0]["id"].as_str().unwrap().to_string();
+    let article = get(&format!("/api/articles/{id}"));
+    assert!(
+        article["body"].as_str().unwrap().contains("saxaul"),
+        "{article}"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
 }

@@ -26,6 +26,8 @@ const PAGE_POLICY: &str = "default-src 'self'; style-src 'unsafe-inline'; \
 pub(super) struct App {
     pub index: DatelineIndex,
     pub searcher: Searcher,
+    /// The cluster's index that answers searches and articles instead, if any.
+    pub engine: Option<crate::cluster::Target>,
     /// Paths in answers are shown relative to this folder, as `search --json` does.
     pub cwd: std::path::PathBuf,
     /// Index work running at once: each search holds a whole stored article (perhaps
@@ -38,6 +40,14 @@ pub(super) struct App {
 }
 
 impl App {
+    /// The article stored under `id`, from the cluster when it answers instead.
+    fn article(&self, id: &str) -> anyhow::Result<Option<crate::Article>> {
+        match &self.engine {
+            Some(engine) => crate::engine::article(engine, id),
+            None => self.searcher.article(id),
+        }
+    }
+
     /// Runs `work` on a blocking thread once a turn is free; a 503 when none frees
     /// within [`App::turn_wait`]. The turn is held until the work ends, even when the
     /// client has gone.
@@ -165,7 +175,10 @@ pub(super) async fn search(
     let Query(params) = params?;
     let request = params.request()?;
     app.run(move |app| {
-        let results = app.searcher.search(&request)?;
+        let results = match &app.engine {
+            Some(engine) => crate::engine::search(engine, &request)?,
+            None => app.searcher.search(&request)?,
+        };
         json(|out| output::search_json(out, &results, &app.cwd))
     })
     .await
@@ -178,7 +191,7 @@ pub(super) async fn article(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(id) = id?;
-    app.run(move |app| match app.searcher.article(&id)? {
+    app.run(move |app| match app.article(&id)? {
         Some(article) => {
             json(|out| output::article_json(out, &article, &app.cwd, Some(app.article_body_bytes)))
         }
@@ -208,6 +221,7 @@ mod tests {
         let index = crate::schema::create_in_ram().unwrap();
         let app = Arc::new(App {
             searcher: Searcher::following(index.clone()).unwrap(),
+            engine: None,
             index,
             cwd: std::path::PathBuf::new(),
             turns: Arc::new(Semaphore::new(1)),

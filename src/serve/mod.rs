@@ -38,6 +38,9 @@ pub struct ServeOptions {
     pub allowed_hosts: Vec<HostName>,
     /// Timeouts and bounds.
     pub limits: Limits,
+    /// A cluster's index that answers searches and articles instead of the local
+    /// index (`dateline serve --engine`).
+    pub engine: Option<crate::cluster::Target>,
 }
 
 impl ServeOptions {
@@ -48,6 +51,7 @@ impl ServeOptions {
             log_requests: false,
             allowed_hosts: Vec::new(),
             limits: Limits::default(),
+            engine: None,
         }
     }
 }
@@ -65,6 +69,7 @@ pub fn serve(
     let searches = limits.searches.max(1);
     let app = Arc::new(api::App {
         searcher: Searcher::following(index.clone())?,
+        engine: options.engine.clone(),
         index,
         cwd: std::env::current_dir().unwrap_or_default(),
         turns: Arc::new(tokio::sync::Semaphore::new(searches)),
