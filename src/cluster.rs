@@ -71,6 +71,8 @@ pub(crate) struct Client<'a> {
     pub(crate) target: &'a Target,
     /// How many times a request is sent again.
     pub(crate) retries: u32,
+    /// What to tell the user when the cluster never answers.
+    advice: &'static str,
 }
 
 /// A cluster's answer: its status and its JSON.
@@ -80,8 +82,9 @@ pub(crate) struct Answer {
 }
 
 impl<'a> Client<'a> {
-    /// A client of `target` that sends a request again up to `retries` times.
-    pub(crate) fn new(target: &'a Target, retries: u32) -> Client<'a> {
+    /// A client of `target` that sends a request again up to `retries` times, and
+    /// then gives up with `advice`.
+    pub(crate) fn new(target: &'a Target, retries: u32, advice: &'static str) -> Client<'a> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(120)))
@@ -91,6 +94,7 @@ impl<'a> Client<'a> {
             agent,
             target,
             retries,
+            advice,
         }
     }
 
@@ -130,8 +134,10 @@ impl<'a> Client<'a> {
             };
             if attempt >= self.retries {
                 bail!(
-                    "the cluster at {} could not take the push ({retry_why}); what it acknowledged is recorded: run dateline push again",
-                    self.target.base
+                    "the cluster at {} did not answer ({retry_why}, {} tries): {}",
+                    self.target.base,
+                    attempt + 1,
+                    self.advice
                 );
             }
             attempt += 1;

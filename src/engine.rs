@@ -18,6 +18,11 @@ use crate::snippet::Snippet;
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
+/// How many times a search is sent again while the cluster cannot answer (half a
+/// second, then twice as long each time: about 15 s, what a cluster takes to carry
+/// on without a node that went down).
+const SEARCH_RETRIES: u32 = 5;
+
 /// What marks the start and the end of a highlight in the cluster's fragment.
 const MARK_START: char = '\u{1}';
 const MARK_END: char = '\u{2}';
@@ -26,7 +31,7 @@ const MARK_END: char = '\u{2}';
 pub fn search(target: &Target, request: &SearchRequest) -> Result<SearchResults> {
     let read = query::read(&request.query)
         .map_err(|why| anyhow::anyhow!("the query cannot be read: {why}"))?;
-    let client = Client::new(target, 2);
+    let client = Client::new(target, SEARCH_RETRIES, "try again");
     let match_all = request.query.trim() == "*";
     let sort = match request.sort {
         SortOrder::Relevance if match_all => SortOrder::Newest,
@@ -160,7 +165,7 @@ pub fn search(target: &Target, request: &SearchRequest) -> Result<SearchResults>
 /// The article stored under `id` in the cluster's index, with its body; `None` when
 /// the index holds no such article.
 pub fn article(target: &Target, id: &str) -> Result<Option<Article>> {
-    let client = Client::new(target, 2);
+    let client = Client::new(target, SEARCH_RETRIES, "try again");
     let path = format!(
         "/{}/_doc/{}",
         target.index,

@@ -133,7 +133,11 @@ pub fn push(
     target: &Target,
     options: PushOptions,
 ) -> Result<PushReport> {
-    let client = Client::new(target, options.retries);
+    let client = Client::new(
+        target,
+        options.retries,
+        "what it acknowledged is recorded; run dateline push again",
+    );
     let mut state = PushState::load(dir, target)?;
     let mut report = PushReport::default();
     if client.ensure_index()? {

@@ -46,6 +46,11 @@ fn missing() -> Option<String> {
 /// A single-node cluster, or `None` (the test skipped) where none can start and
 /// `DATELINE_OPENSEARCH_TESTS=required` is not set.
 fn start_node() -> Option<OpenSearch> {
+    start_node_allowed().map(|()| OpenSearch::single())
+}
+
+/// Whether the OpenSearch tests can run here (`None`: skipped, as [`start_node`] says).
+fn start_node_allowed() -> Option<()> {
     if let Some(why) = missing() {
         if std::env::var("DATELINE_OPENSEARCH_TESTS").as_deref() == Ok("required") {
             panic!("DATELINE_OPENSEARCH_TESTS=required, but {why}");
@@ -53,7 +58,7 @@ fn start_node() -> Option<OpenSearch> {
         eprintln!("OpenSearch test skipped: {why}");
         return None;
     }
-    Some(OpenSearch::single())
+    Some(())
 }
 
 /// A free port on 127.0.0.1.
@@ -76,8 +81,30 @@ struct OpenSearch {
 impl OpenSearch {
     /// Starts a single-node cluster and waits until it answers.
     fn single() -> OpenSearch {
+        let starting = OpenSearch::spawn(free_port(), free_port(), &[]);
+        OpenSearch::started(starting)
+    }
+
+    /// Starts `n` nodes forming one cluster, and waits until it is green.
+    fn cluster(n: usize) -> Vec<OpenSearch> {
+        let ports: Vec<(u16, u16)> = (0..n).map(|_| (free_port(), free_port())).collect();
+        let seeds: Vec<u16> = ports.iter().map(|&(_, transport)| transport).collect();
+        let starting: Vec<_> = ports
+            .iter()
+            .map(|&(http, transport)| OpenSearch::spawn(http, transport, &seeds))
+            .collect();
+        let nodes: Vec<OpenSearch> = starting.into_iter().map(OpenSearch::started).collect();
+        let health = nodes[0].get(&format!(
+            "/_cluster/health?wait_for_nodes={n}&wait_for_status=green&timeout=120s"
+        ));
+        assert_eq!(health["number_of_nodes"], n, "{health}");
+        nodes
+    }
+
+    /// Starts a node named after its transport port, joining the nodes on the
+    /// transport ports `seeds` (a single-node cluster without).
+    fn spawn(http: u16, transport: u16, seeds: &[u16]) -> (OpenSearch, mpsc::Receiver<()>) {
         let data = tempfile::tempdir().unwrap();
-        let (http, transport) = (free_port(), free_port());
         let dir = launcher();
         let classpath = format!(
             "{}:{}",
@@ -94,6 +121,7 @@ impl OpenSearch {
             .arg(http.to_string())
             .arg(transport.to_string())
             .arg(data.path())
+            .args(seeds.iter().map(u16::to_string))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(log)
@@ -114,7 +142,12 @@ impl OpenSearch {
             http,
             _data: data,
         };
-        if rx.recv_timeout(Duration::from_secs(180)).is_err() {
+        (node, rx)
+    }
+
+    /// Waits until a node spawned says it started.
+    fn started((node, started): (OpenSearch, mpsc::Receiver<()>)) -> OpenSearch {
+        if started.recv_timeout(Duration::from_secs(180)).is_err() {
             let log =
                 std::fs::read_to_string(node._data.path().join("node.log")).unwrap_or_default();
             let tail: Vec<&str> = log.lines().rev().take(30).collect();
@@ -124,6 +157,12 @@ impl OpenSearch {
             );
         }
         node
+    }
+
+    /// Kills the node at once, as a machine that goes down.
+    fn crash(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     fn url(&self, path: &str) -> String {
@@ -370,10 +409,10 @@ fn push_sends_what_changed_and_never_records_what_the_cluster_refused() {
     let nobody = format!("http://127.0.0.1:{}/news", free_port());
     let run = sb.run(["push", &nobody, "--quiet", "--retries", "1"]);
     run.expect_code(2);
+    let line = run.single_error_line();
     assert!(
-        run.single_error_line().contains("could not take the push"),
-        "{}",
-        run.stderr
+        line.contains("did not answer") && line.ends_with("run dateline push again"),
+        "{line}"
     );
 }
 
@@ -487,4 +526,75 @@ fn searching_through_the_cluster_lists_what_a_local_search_lists() {
     );
     let _ = server.kill();
     let _ = server.wait();
+}
+
+#[test]
+fn a_push_cut_off_by_a_node_going_down_is_finished_by_the_next() {
+    if start_node_allowed().is_none() {
+        return;
+    }
+    let mut nodes = OpenSearch::cluster(3);
+    let sb = Sandbox::new();
+    // 6,000 articles in JSON lines, each its own story.
+    let mut lines = String::new();
+    for n in 0..6000 {
+        lines.push_str(&format!(
+            "{{\"title\":\"Harbour report {n}\",\"date\":\"2020-01-{:02}\",\"text\":\"Ship {n} reached berth {} on the morning tide with a cargo of {} tonnes of grain, the harbour office said, and will sail again within {} days.\"}}\n",
+            1 + n % 28,
+            n % 40,
+            1000 + n,
+            2 + n % 9
+        ));
+        if n % 1000 == 999 {
+            sb.write(format!("c/reports-{}.jsonl", n / 1000), &lines);
+            lines.clear();
+        }
+    }
+    sb.run(["index", "c", "--quiet"]).expect_code(0);
+    let target = nodes[0].url("/news");
+    let count = |node: &OpenSearch| node.get("/news/_count")["count"].as_u64().unwrap_or(0);
+
+    // The push goes on while a node holding the index goes down.
+    let pushing = sb
+        .process(&[])
+        .args(["push", &target, "--batch-mib", "1", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..300 {
+        let created = ureq::get(&nodes[0].url("/news/_count")).call();
+        if created.is_ok_and(|mut r| {
+            r.body_mut()
+                .read_json::<Value>()
+                .is_ok_and(|v| v["count"].as_u64().unwrap_or(0) > 0)
+        }) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    nodes[2].crash();
+    // Searches keep answering while the node is down.
+    let during = sb.run([
+        "search", "grain", "--engine", &target, "--json", "--limit", "1",
+    ]);
+    assert!(during.code == 0 || during.code == 1, "{during:#?}");
+    let first = pushing.wait_with_output().unwrap();
+    let code = first.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 2,
+        "the push completes or says it could not: {}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    // The next push finishes it: the cluster holds every article, once.
+    let second = sb.run(["push", &target, "--json"]);
+    second.expect_code(0);
+    let summary: Value = serde_json::from_str(&second.stdout).unwrap();
+    assert_eq!(summary["refused"].as_array().unwrap().len(), 0);
+    assert_eq!(count(&nodes[0]), 6000);
+    let third: Value = serde_json::from_str(&sb.run(["push", &target, "--json"]).stdout).unwrap();
+    assert_eq!(
+        (third["sent"].as_u64(), third["unchanged"].as_u64()),
+        (Some(0), Some(6000))
+    );
 }
