@@ -554,7 +554,41 @@ fn a_push_cut_off_by_a_node_going_down_is_finished_by_the_next() {
     let target = nodes[0].url("/news");
     let count = |node: &OpenSearch| node.get("/news/_count")["count"].as_u64().unwrap_or(0);
 
-    // The push goes on while a node holding the index goes down.
+    // A push killed part-way: the next one completes it, nothing doubled.
+    let killed_target = nodes[0].url("/killed");
+    let mut killed = sb
+        .process(&[])
+        .args(["push", &killed_target, "--batch-mib", "1", "--quiet"])
+        .spawn()
+        .unwrap();
+    for _ in 0..500 {
+        let answer = ureq::get(&nodes[0].url("/killed/_count")).call();
+        let pushed = answer.is_ok_and(|mut r| {
+            r.body_mut()
+                .read_json::<Value>()
+                .is_ok_and(|v| v["count"].as_u64().unwrap_or(0) > 0)
+        });
+        if pushed {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = killed.kill();
+    let _ = killed.wait();
+    let resumed: Value =
+        serde_json::from_str(&sb.run(["push", &killed_target, "--json"]).stdout).unwrap();
+    let resent = resumed["sent"].as_u64().unwrap() + resumed["unchanged"].as_u64().unwrap();
+    assert_eq!(resent, 6000, "{resumed}");
+    assert_eq!(nodes[0].get("/killed/_count")["count"], 6000);
+
+    // The push goes on while a node holding the index goes down (the index made
+    // first, its replica in place, as on a cluster in service).
+    ureq::put(&target)
+        .header("Content-Type", "application/json")
+        .send(dateline::export::elasticsearch_mapping().to_string())
+        .unwrap();
+    let health = nodes[0].get("/_cluster/health/news?wait_for_status=green&timeout=60s");
+    assert_eq!(health["status"], "green", "{health}");
     let pushing = sb
         .process(&[])
         .args(["push", &target, "--batch-mib", "1", "--json"])
