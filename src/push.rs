@@ -133,6 +133,39 @@ pub fn push(
     target: &Target,
     options: PushOptions,
 ) -> Result<PushReport> {
+    push_all(searcher, dir, target, options).map_err(|err| {
+        // Say exactly what the cluster still lacks, as recorded.
+        match missing(searcher, dir, target) {
+            Ok((missing, all)) => err.context(format!(
+                "{missing} of the {all} articles are not on {} yet",
+                target.shown()
+            )),
+            Err(_) => err,
+        }
+    })
+}
+
+/// How many of the index's articles the cluster has not acknowledged as they are,
+/// and how many there are.
+fn missing(searcher: &Searcher, dir: &Path, target: &Target) -> Result<(usize, usize)> {
+    let state = PushState::load(dir, target)?;
+    let (mut missing, mut all) = (0, 0);
+    searcher.for_each_article(|article| {
+        let document = export::document_json(&article, Engine::Elasticsearch)?;
+        let hash = xxhash_rust::xxh3::xxh3_64(document.as_bytes());
+        all += 1;
+        missing += usize::from(state.pushed.get(&article.id) != Some(&hash));
+        Ok(())
+    })?;
+    Ok((missing, all))
+}
+
+fn push_all(
+    searcher: &Searcher,
+    dir: &Path,
+    target: &Target,
+    options: PushOptions,
+) -> Result<PushReport> {
     let client = Client::new(
         target,
         options.retries,

@@ -411,7 +411,12 @@ fn push_sends_what_changed_and_never_records_what_the_cluster_refused() {
     run.expect_code(2);
     let line = run.single_error_line();
     assert!(
-        line.contains("did not answer") && line.ends_with("run dateline push again"),
+        line.contains(&format!(
+            "{} of the {} articles are not on",
+            articles - 1,
+            articles - 1
+        )) && line.contains("did not answer")
+            && line.ends_with("run dateline push again"),
         "{line}"
     );
 }
