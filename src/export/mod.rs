@@ -3,8 +3,8 @@
 //! NDJSON, and the index settings each engine needs before the documents arrive.
 //!
 //! Both formats carry the same document: `id`, `title`, `body`, `date` (`YYYY-MM-DD`),
-//! `published` (RFC 3339, UTC), `place`, `source`, `url` and `lang`, each left out when
-//! the article has none. Quickwit rejects a document without its timestamp field, so
+//! `published` and `captured` (RFC 3339, UTC), `place`, `source`, `url` and `lang`,
+//! each left out when the article has none. Quickwit rejects a document without its timestamp field, so
 //! its documents add `timestamp`, the publication day at 00:00 UTC, which undated
 //! articles hold as [`UNDATED_TIMESTAMP`] together with `"undated": true`.
 
