@@ -57,11 +57,11 @@ impl Target {
     }
 }
 
+/// A part of a URL's user information, its `%XX` escapes decoded (a `+` stays a `+`).
 fn percent_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={text}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The cluster, over HTTP.
@@ -173,6 +173,9 @@ mod tests {
         let secured = Target::parse("https://ann:p%40ss@search.example/news/").unwrap();
         assert_eq!(secured.shown(), "https://search.example/news");
         assert_eq!(secured.auth.as_deref(), Some("Basic YW5uOnBAc3M="));
+        // `ann:a+b`: a plus sign in a password is itself, not a space.
+        let plus = Target::parse("http://ann:a+b@search.example/news").unwrap();
+        assert_eq!(plus.auth.as_deref(), Some("Basic YW5uOmErYg=="));
         for bad in [
             "127.0.0.1:9200/news",
             "http://127.0.0.1:9200",
